@@ -1,0 +1,16 @@
+from allauth.account.adapter import DefaultAccountAdapter
+
+from .services import person_create_for_user
+
+
+class AccountAdapter(DefaultAccountAdapter):
+    def save_user(self, request, user, form, commit=True):
+        user = super().save_user(request, user, form, commit=commit)
+        data = form.cleaned_data
+        person_create_for_user(
+            user=user,
+            first_name=data.get("first_name", ""),
+            last_name=data.get("last_name", ""),
+            preferred_language=data.get("preferred_language") or "fr",
+        )
+        return user

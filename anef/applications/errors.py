@@ -1,0 +1,34 @@
+from django.utils.translation import gettext_lazy as _
+
+
+class ApplicationError(Exception):
+    """A refusal the user should read: the message is translated and says what to do."""
+
+    default_message = _("This action is not possible.")
+
+    def __init__(self, message=None):
+        self.message = message or self.default_message
+        super().__init__(str(self.message))
+
+
+class TransitionNotAllowed(ApplicationError):
+    default_message = _("This action is not possible at this stage of the application.")
+
+
+class ConcurrentChange(ApplicationError):
+    default_message = _("Someone changed this application at the same moment. Reload the page and try again.")
+
+
+class IncompleteApplication(ApplicationError):
+    default_message = _("The application is not complete yet.")
+
+    def __init__(self, missing):
+        self.missing = missing
+        super().__init__()
+
+
+class DuplicateApplication(ApplicationError):
+    default_message = _(
+        "You already have an application of this kind waiting for a decision. "
+        "Complete or withdraw it before submitting another one."
+    )

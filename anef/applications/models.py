@@ -1,0 +1,109 @@
+import secrets
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from .workflow import PENDING_DECISION_STATES, TERMINAL_STATES, EventKind, State
+
+REFERENCE_ALPHABET = "ACDEFGHJKLMNPQRTUVWXY345679"  # no 0/O, 1/I, 2/Z, 8/B lookalikes
+
+
+def new_reference() -> str:
+    body = "".join(secrets.choice(REFERENCE_ALPHABET) for _ in range(8))
+    return f"{body[:4]}-{body[4:]}"
+
+
+class Channel(models.TextChoices):
+    ONLINE = "online", _("Online")
+    COUNTER = "counter", _("At the counter")
+
+
+class Application(models.Model):
+    reference = models.CharField(_("application number"), max_length=12, unique=True, default=new_reference)
+    person = models.ForeignKey("accounts.Person", on_delete=models.PROTECT, related_name="applications")
+    procedure = models.ForeignKey("procedures.Procedure", on_delete=models.PROTECT, related_name="applications")
+    procedure_version = models.PositiveIntegerField(_("procedure version"))
+    family_key = models.CharField(max_length=120)
+    state = models.CharField(_("state"), max_length=20, choices=State.choices, default=State.DRAFT)
+    state_changed_at = models.DateTimeField(_("in this state since"), auto_now_add=True)
+    channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices, default=Channel.ONLINE)
+    prefecture = models.ForeignKey(
+        "territory.Prefecture", null=True, blank=True, on_delete=models.PROTECT, related_name="applications"
+    )
+    eligibility = models.JSONField(_("eligibility answers"), default=dict, blank=True)
+    answers = models.JSONField(_("answers"), default=dict, blank=True)
+    # Set once at the first submission and never changed by later corrections.
+    filed_at = models.DateTimeField(_("filed on"), null=True, blank=True)
+    filed_in_time = models.BooleanField(_("renewal filed in time"), null=True, blank=True)
+    permit_expires_on_at_filing = models.DateField(_("permit expiry date at filing"), null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("created by")
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("application")
+        verbose_name_plural = _("applications")
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["person", "family_key"],
+                condition=models.Q(state__in=sorted(PENDING_DECISION_STATES)),
+                name="one_pending_application_per_family",
+                violation_error_message=_("An application of this kind is already waiting for a decision."),
+            ),
+            models.CheckConstraint(
+                condition=models.Q(state="draft") | models.Q(filed_at__isnull=False),
+                name="filed_unless_draft",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["prefecture", "state"]),
+            models.Index(fields=["person", "state"]),
+        ]
+
+    def __str__(self) -> str:
+        return self.reference
+
+    @property
+    def is_terminal(self) -> bool:
+        return self.state in TERMINAL_STATES
+
+    def clean(self):
+        if self.state != State.DRAFT and self.filed_at is None:
+            raise ValidationError(_("A filed application must have a filing date."))
+
+
+class ApplicationEvent(models.Model):
+    """Append-only history of an application: every change writes one row in its transaction."""
+
+    application = models.ForeignKey(Application, on_delete=models.PROTECT, related_name="events")
+    sequence = models.PositiveIntegerField()
+    kind = models.CharField(max_length=30, choices=EventKind.choices)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    actor_role = models.CharField(max_length=20, blank=True)
+    from_state = models.CharField(max_length=20, choices=State.choices, blank=True)
+    to_state = models.CharField(max_length=20, choices=State.choices, blank=True)
+    reason = models.TextField(blank=True)
+    payload = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        ordering = ["application", "sequence"]
+        constraints = [
+            models.UniqueConstraint(fields=["application", "sequence"], name="unique_event_sequence"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.application_id}#{self.sequence} {self.kind}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise ValueError("Application events are append-only")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ValueError("Application events are append-only")

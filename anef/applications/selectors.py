@@ -1,0 +1,116 @@
+"""Reads scoped to who asks. Object access goes through the `*_for_user` choke points: they raise
+the same 404 for "missing" and "not yours"."""
+
+from datetime import date
+
+from django.conf import settings
+from django.db.models import QuerySet
+from django.http import Http404
+from django.utils import timezone
+
+from anef.accounts.models import User
+from anef.procedures.conditions import applicable
+
+from .models import Application, ApplicationEvent
+
+
+def applications_for_applicant(*, user: User) -> QuerySet[Application]:
+    if not user.is_authenticated:
+        return Application.objects.none()
+    return Application.objects.filter(person__user=user).select_related("procedure", "prefecture")
+
+
+def application_for_user(*, user: User, reference: str) -> Application:
+    """The application if this user may see it, else 404. Staff access arrives with the back office."""
+    try:
+        return applications_for_applicant(user=user).select_related("person").get(reference=reference)
+    except Application.DoesNotExist as exc:
+        raise Http404 from exc
+
+
+def application_timeline(*, application: Application) -> QuerySet[ApplicationEvent]:
+    return application.events.select_related("actor").order_by("sequence")
+
+
+def renewal_window(expires_on: date) -> tuple[date, date]:
+    """First and last day on which a renewal counts as filed in time."""
+    from datetime import timedelta
+
+    return (
+        expires_on - timedelta(days=settings.ANEF_RENEWAL_WINDOW_EARLIEST_DAYS),
+        expires_on - timedelta(days=settings.ANEF_RENEWAL_WINDOW_LATEST_DAYS),
+    )
+
+
+def is_filed_in_time(*, filed_on: date, expires_on: date) -> bool:
+    opens, closes = renewal_window(expires_on)
+    return opens <= filed_on <= closes
+
+
+def current_documents(application: Application) -> dict[str, "object"]:
+    return {doc.requirement_code: doc for doc in application.uploaded_documents.all() if doc.superseded_at is None}
+
+
+def applicable_fields(application: Application) -> list[dict]:
+    return applicable(application.procedure.fields, application.answers)
+
+
+def applicable_documents(application: Application) -> list[dict]:
+    return applicable(application.procedure.documents, application.answers)
+
+
+def missing_items(application: Application) -> list[dict]:
+    """What still prevents submission, each with the step where it is fixed and a translated message."""
+    from django.utils.translation import gettext as _
+
+    from anef.procedures.texts import localised
+    from anef.territory.postcodes import UnknownPostcode, departement_for_postcode
+
+    procedure = application.procedure
+    person = application.person
+    missing: list[dict] = []
+    for label in person.missing_profile_fields():
+        missing.append({"step": "profile", "message": _("Your profile: %(field)s is missing.") % {"field": label}})
+    if person.postcode:
+        try:
+            departement_for_postcode(person.postcode)
+        except UnknownPostcode:
+            missing.append({"step": "profile", "message": _("Your profile: the postcode is not a French postcode.")})
+    if procedure.requires_current_permit and not person.has_current_permit:
+        missing.append(
+            {"step": "profile", "message": _("Your profile: describe your current residence permit and its expiry.")}
+        )
+    for question in procedure.questions:
+        answer = application.eligibility.get(question["name"])
+        if answer is None:
+            missing.append({"step": "eligibility", "message": _("Eligibility: a question is not answered.")})
+            break
+        if answer != question["expected"]:
+            missing.append({"step": "eligibility", "message": localised(question["if_not"])})
+    for field in applicable_fields(application):
+        if field["required"] and application.answers.get(field["name"]) in (None, ""):
+            missing.append(
+                {"step": "form", "message": _("Form: %(field)s is missing.") % {"field": localised(field["label"])}}
+            )
+    if procedure.needs_stamp and not application.answers.get("stamp_number"):
+        missing.append({"step": "form", "message": _("Form: the tax stamp number is missing.")})
+    uploaded = current_documents(application)
+    for document in applicable_documents(application):
+        if document["required"] and document["code"] not in uploaded:
+            missing.append(
+                {
+                    "step": "documents",
+                    "message": _("Documents: %(document)s is missing.") % {"document": localised(document["label"])},
+                }
+            )
+    if procedure.renewal and person.permit_expires_on and application.state == "draft":
+        opens, _closes = renewal_window(person.permit_expires_on)
+        if timezone.localdate() < opens and application.filed_at is None:
+            missing.append(
+                {
+                    "step": "profile",
+                    "message": _("A renewal can be filed from %(date)s (120 days before your permit expires).")
+                    % {"date": opens.strftime("%d/%m/%Y")},
+                }
+            )
+    return missing

@@ -1,0 +1,240 @@
+"""Writes on applications. Each service is one transaction that locks the application row, checks
+the workflow table (`workflow.py`) and appends an event to the history."""
+
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.db.models import Max
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from anef.accounts.constants import Role
+from anef.accounts.models import Person, User
+from anef.procedures.models import Procedure
+
+from .errors import (
+    ApplicationError,
+    ConcurrentChange,
+    DuplicateApplication,
+    IncompleteApplication,
+    TransitionNotAllowed,
+)
+from .models import Application, ApplicationEvent, Channel
+from .selectors import is_filed_in_time, missing_items
+from .workflow import EDITABLE_STATES, PENDING_DECISION_STATES, TRANSITIONS, Actor, EventKind, State
+
+
+def actor_kind(*, user: User | None, application: Application) -> Actor | None:
+    """How this user relates to this application, or None if they have no business with it."""
+    if user is None:
+        return Actor.SYSTEM
+    if application.person.user_id is not None and application.person.user_id == user.pk:
+        return Actor.APPLICANT
+    same_prefecture = user.prefecture_id is not None and user.prefecture_id == application.prefecture_id
+    if user.role == Role.ADMINISTRATOR:
+        return Actor.AGENT
+    if user.role in (Role.CASE_AGENT, Role.SUPERVISOR) and same_prefecture:
+        return Actor.AGENT
+    if user.role == Role.COUNTER_AGENT and same_prefecture:
+        return Actor.COUNTER
+    return None
+
+
+def _lock(application_id: int) -> Application:
+    return Application.objects.select_for_update().select_related("person", "procedure").get(pk=application_id)
+
+
+def record_event(
+    *,
+    application: Application,
+    kind: EventKind,
+    actor: User | None,
+    from_state: str = "",
+    to_state: str = "",
+    reason: str = "",
+    payload: dict[str, Any] | None = None,
+) -> ApplicationEvent:
+    """Append one event. Call inside the transaction that holds the application's row lock."""
+    last = application.events.aggregate(last=Max("sequence"))["last"] or 0
+    return ApplicationEvent.objects.create(
+        application=application,
+        sequence=last + 1,
+        kind=kind,
+        actor=actor,
+        actor_role=getattr(actor, "role", "system"),
+        from_state=from_state,
+        to_state=to_state,
+        reason=reason,
+        payload=payload or {},
+    )
+
+
+def transition(
+    *,
+    application: Application,
+    event: EventKind,
+    actor: User | None,
+    reason: str = "",
+    payload: dict[str, Any] | None = None,
+    extra_fields: dict[str, Any] | None = None,
+) -> ApplicationEvent:
+    """Apply one transition of the workflow table to a locked application.
+
+    The write is conditional on the state read under the lock, so even where the database ignores
+    row locks (SQLite) two concurrent transitions cannot both apply.
+    """
+    rule = TRANSITIONS.get(event)
+    if rule is None or application.state not in rule.sources:
+        raise TransitionNotAllowed()
+    kind = actor_kind(user=actor, application=application)
+    if kind not in rule.actors:
+        raise TransitionNotAllowed()
+    reason = (reason or "").strip()
+    if rule.reason_required and not reason:
+        raise ApplicationError(_("A reason is required for this action."))
+    from_state = application.state
+    now = timezone.now()
+    fields = {"state": rule.target, "state_changed_at": now, "updated_at": now, **(extra_fields or {})}
+    changed = Application.objects.filter(pk=application.pk, state=from_state).update(**fields)
+    if changed != 1:
+        raise ConcurrentChange()
+    for name, value in fields.items():
+        setattr(application, name, value)
+    return record_event(
+        application=application,
+        kind=event,
+        actor=actor,
+        from_state=from_state,
+        to_state=rule.target,
+        reason=reason,
+        payload=payload,
+    )
+
+
+def application_create(*, person: Person, procedure: Procedure, actor: User) -> Application:
+    if not procedure.active:
+        raise ApplicationError(_("This procedure is closed to new applications."))
+    with transaction.atomic():
+        application = Application.objects.create(
+            person=person,
+            procedure=procedure,
+            procedure_version=procedure.version,
+            family_key=procedure.family,
+            channel=Channel.ONLINE if actor.pk == person.user_id else Channel.COUNTER,
+            created_by=actor,
+        )
+        record_event(application=application, kind=EventKind.CREATE, actor=actor, to_state=State.DRAFT)
+    return application
+
+
+def _check_editable(application: Application, actor: User) -> None:
+    if application.state not in EDITABLE_STATES:
+        raise TransitionNotAllowed()
+    if actor_kind(user=actor, application=application) not in (Actor.APPLICANT, Actor.COUNTER):
+        raise TransitionNotAllowed()
+
+
+def application_save_eligibility(*, application_id: int, answers: dict[str, bool], actor: User) -> Application:
+    with transaction.atomic():
+        application = _lock(application_id)
+        _check_editable(application, actor)
+        names = {question["name"] for question in application.procedure.questions}
+        application.eligibility = {name: value for name, value in answers.items() if name in names}
+        application.save(update_fields=["eligibility", "updated_at"])
+        record_event(
+            application=application, kind=EventKind.ANSWERS_UPDATE, actor=actor, payload={"step": "eligibility"}
+        )
+    return application
+
+
+def application_save_answers(*, application_id: int, answers: dict[str, Any], actor: User) -> Application:
+    """Store the form answers (already cleaned by the form built from the procedure)."""
+    with transaction.atomic():
+        application = _lock(application_id)
+        _check_editable(application, actor)
+        names = {field["name"] for field in application.procedure.fields} | {"stamp_number"}
+        changed = sorted(name for name in names if application.answers.get(name) != answers.get(name))
+        application.answers = {name: value for name, value in answers.items() if name in names}
+        application.save(update_fields=["answers", "updated_at"])
+        if changed:
+            record_event(
+                application=application,
+                kind=EventKind.ANSWERS_UPDATE,
+                actor=actor,
+                payload={"step": "form", "fields": changed},
+            )
+    return application
+
+
+def application_submit(*, application_id: int, actor: User) -> Application:
+    """Submit a draft. A second submission (double click, retry, second tab) changes nothing.
+
+    The first submission fixes the filing date and, for renewals, whether it was filed in time;
+    a resubmission after a correction keeps both.
+    """
+    from anef.territory.postcodes import UnknownPostcode
+    from anef.territory.services import prefecture_for_postcode
+
+    try:
+        with transaction.atomic():
+            application = _lock(application_id)
+            if application.state != State.DRAFT:
+                raise TransitionNotAllowed()
+            missing = missing_items(application)
+            if missing:
+                raise IncompleteApplication(missing)
+            try:
+                prefecture = prefecture_for_postcode(application.person.postcode)
+            except UnknownPostcode as exc:
+                raise IncompleteApplication([{"step": "profile", "message": str(exc)}]) from exc
+            now = timezone.now()
+            extra: dict[str, Any] = {"prefecture": prefecture}
+            first_filing = application.filed_at is None
+            if first_filing:
+                extra["filed_at"] = now
+                person = application.person
+                if application.procedure.renewal and person.permit_expires_on:
+                    extra["permit_expires_on_at_filing"] = person.permit_expires_on
+                    extra["filed_in_time"] = is_filed_in_time(
+                        filed_on=timezone.localdate(now), expires_on=person.permit_expires_on
+                    )
+            transition(
+                application=application,
+                event=EventKind.SUBMIT,
+                actor=actor,
+                payload={
+                    "prefecture": prefecture.code,
+                    "first_filing": first_filing,
+                    "filed_in_time": extra.get("filed_in_time", application.filed_in_time),
+                },
+                extra_fields=extra,
+            )
+    except IntegrityError as exc:
+        raise DuplicateApplication() from exc
+    return application
+
+
+def application_reopen(*, application_id: int, actor: User) -> Application:
+    """Take a submitted application back to correct it, before review starts."""
+    with transaction.atomic():
+        application = _lock(application_id)
+        transition(application=application, event=EventKind.REOPEN, actor=actor)
+    return application
+
+
+def application_withdraw(*, application_id: int, actor: User, reason: str = "") -> Application:
+    with transaction.atomic():
+        application = _lock(application_id)
+        transition(application=application, event=EventKind.WITHDRAW, actor=actor, reason=reason)
+    return application
+
+
+def application_has_pending_sibling(*, application: Application) -> Application | None:
+    """Another application of the same family waiting for a decision, if any."""
+    return (
+        Application.objects.filter(
+            person_id=application.person_id, family_key=application.family_key, state__in=PENDING_DECISION_STATES
+        )
+        .exclude(pk=application.pk)
+        .first()
+    )

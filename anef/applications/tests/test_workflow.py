@@ -1,0 +1,37 @@
+from anef.applications.workflow import (
+    OPEN_STATES,
+    TERMINAL_STATES,
+    TRANSITIONS,
+    Actor,
+    EventKind,
+    State,
+    allowed_events,
+)
+
+
+def test_every_state_is_reachable_from_draft():
+    reached, frontier = {State.DRAFT}, [State.DRAFT]
+    while frontier:
+        state = frontier.pop()
+        for rule in TRANSITIONS.values():
+            if state in rule.sources and rule.target not in reached:
+                reached.add(rule.target)
+                frontier.append(rule.target)
+    assert reached == set(State)
+
+
+def test_every_open_state_can_be_moved_on_and_terminal_states_cannot():
+    for state in OPEN_STATES:
+        assert any(state in rule.sources for rule in TRANSITIONS.values()), state
+    for state in TERMINAL_STATES:
+        assert not any(state in rule.sources for rule in TRANSITIONS.values()), state
+
+
+def test_the_applicant_may_withdraw_before_a_decision_only():
+    assert EventKind.WITHDRAW in allowed_events(State.AWAITING_APPLICANT, Actor.APPLICANT)
+    assert EventKind.WITHDRAW not in allowed_events(State.ACCEPTED, Actor.APPLICANT)
+
+
+def test_refusal_closure_and_information_requests_need_a_reason():
+    for event in (EventKind.REFUSE, EventKind.CLOSE_NO_ACTION, EventKind.REQUEST_INFORMATION):
+        assert TRANSITIONS[event].reason_required

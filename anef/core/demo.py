@@ -1,0 +1,310 @@
+"""Demo data that tells a story, generated through the services (so histories are real).
+
+Run by `manage.py seed_demo` (and by the run command). Idempotent: it does nothing if the demo
+applicant already exists.
+"""
+
+import io
+from datetime import date, timedelta
+
+from allauth.account.models import EmailAddress
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import transaction
+from django.utils import timezone
+from pypdf import PdfWriter
+
+from anef.accounts.constants import PermitType, Role
+from anef.accounts.models import Person, User
+from anef.applications import services
+from anef.applications.models import Application, ApplicationEvent
+from anef.applications.selectors import applicable_documents
+from anef.applications.workflow import EventKind
+from anef.documents.services import document_upload
+from anef.procedures.constants import FieldType
+from anef.procedures.models import Procedure
+from anef.territory.models import Prefecture, Site
+
+DEMO_PASSWORD = "demo-anef-2026"
+DOMAIN = "demo.anef.example"
+
+STAFF = [
+    # email, first, last, role, prefecture code
+    ("admin", "Nadia", "Benali", Role.ADMINISTRATOR, None),
+    ("superviseur.rhone", "Paul", "Girard", Role.SUPERVISOR, "pref-69"),
+    ("instructeur.rhone", "Sophie", "Martin", Role.CASE_AGENT, "pref-69"),
+    ("guichet.rhone", "Karim", "Haddad", Role.COUNTER_AGENT, "pref-69"),
+    ("instructeur.gironde", "Julien", "Moreau", Role.CASE_AGENT, "pref-33"),
+    ("superviseur.gironde", "Claire", "Lefèvre", Role.SUPERVISOR, "pref-33"),
+    ("aidant", "Lucie", "Fontaine", Role.HELPER, None),
+]
+
+APPLICANTS = [
+    # email, first, last, birth, nationality, address, postcode, city, phone, language, permit
+    {
+        "key": "amina",
+        "first_name": "Amina",
+        "last_name": "Diallo",
+        "date_of_birth": date(1998, 4, 12),
+        "nationality": "SN",
+        "address_line": "12 rue de la République",
+        "postcode": "69002",
+        "city": "Lyon",
+        "phone": "0612345678",
+        "preferred_language": "fr",
+        "permit": (PermitType.STUDENT, "6901234567", 90, True),
+    },
+    {
+        "key": "carlos",
+        "first_name": "Carlos",
+        "last_name": "Mendes",
+        "date_of_birth": date(1987, 9, 3),
+        "nationality": "BR",
+        "address_line": "5 cours de l'Intendance",
+        "postcode": "33000",
+        "city": "Bordeaux",
+        "phone": "",
+        "preferred_language": "en",
+        "permit": (PermitType.EMPLOYEE, "3309876543", 75, True),
+    },
+    {
+        "key": "wei",
+        "first_name": "Wei",
+        "last_name": "Li",
+        "date_of_birth": date(1992, 1, 25),
+        "nationality": "CN",
+        "address_line": "40 avenue Jean Jaurès",
+        "postcode": "69007",
+        "city": "Lyon",
+        "phone": "0698765432",
+        "preferred_language": "en",
+        "permit": (PermitType.TALENT, "6905554443", 400, True),
+    },
+    {
+        "key": "fatou",
+        "first_name": "Fatou",
+        "last_name": "Camara",
+        "date_of_birth": date(1979, 11, 30),
+        "nationality": "ML",
+        "address_line": "3 place Bellecour",
+        "postcode": "69002",
+        "city": "Lyon",
+        "phone": "0611223344",
+        "preferred_language": "fr",
+        "permit": (PermitType.FAMILY, "6907778889", 100, True),
+    },
+    {
+        "key": "oleksandr",
+        "first_name": "Oleksandr",
+        "last_name": "Kovalenko",
+        "date_of_birth": date(1990, 6, 14),
+        "nationality": "UA",
+        "address_line": "18 quai des Chartrons",
+        "postcode": "33300",
+        "city": "Bordeaux",
+        "phone": "0755667788",
+        "preferred_language": "en",
+        "permit": (PermitType.VISITOR, "3301112223", 200, False),
+    },
+]
+
+# (applicant, procedure, target state, days ago it was started)
+STORY = [
+    ("amina", "student-first", "card_delivered", 400),
+    ("amina", "student-renewal", "submitted", 3),
+    ("amina", "change-of-address", "draft", 1),
+    ("carlos", "employee-renewal", "in_review", 12),
+    ("carlos", "card-duplicate", "awaiting_applicant", 20),
+    ("wei", "talent-passport", "accepted", 40),
+    ("wei", "naturalisation", "submitted", 8),
+    ("fatou", "family-renewal", "card_ready", 70),
+    ("fatou", "change-of-situation", "refused", 50),
+    ("fatou", "visitor", "withdrawn", 30),
+    ("oleksandr", "visitor", "in_review", 25),
+    ("oleksandr", "card-duplicate", "closed_no_action", 60),
+    ("oleksandr", "vls-ts-validation", "card_delivered", 200),
+    ("wei", "employee-first", "card_ordered", 90),
+]
+
+SITES = {
+    "pref-69": [
+        ("Préfecture du Rhône — accueil des étrangers", "106 rue Pierre Corneille", "69003", "Lyon"),
+        ("Sous-préfecture de Villefranche-sur-Saône", "30 rue de Thizy", "69400", "Villefranche-sur-Saône"),
+    ],
+    "pref-33": [
+        ("Préfecture de la Gironde — accueil des étrangers", "2 esplanade Charles de Gaulle", "33000", "Bordeaux"),
+    ],
+}
+
+
+def demo_pdf(title: str = "Demo document") -> bytes:
+    writer = PdfWriter()
+    writer.add_blank_page(width=595, height=842)
+    writer.add_metadata({"/Title": title})
+    buffer = io.BytesIO()
+    writer.write(buffer)
+    return buffer.getvalue()
+
+
+def demo_answers(procedure: Procedure) -> dict:
+    """Plausible answers for any procedure form: the first choice, a date in the past, 'no'."""
+    answers: dict = {}
+    for field in procedure.fields:
+        kind = field["type"]
+        if kind == FieldType.CHOICE:
+            value = field["choices"][0]["value"]
+        elif kind == FieldType.BOOLEAN:
+            value = False
+        elif kind == FieldType.DATE:
+            value = (date.today() - timedelta(days=200)).isoformat()
+        elif kind == FieldType.NUMBER:
+            value = 1
+        elif kind == FieldType.EMAIL:
+            value = f"contact@{DOMAIN}"
+        elif kind == FieldType.PHONE:
+            value = "0400000000"
+        elif field["name"] == "new_postcode":
+            value = "69007"
+        else:
+            value = "Demo"
+        answers[field["name"]] = value
+    from anef.procedures.conditions import condition_holds
+
+    answers = {
+        k: v
+        for k, v in answers.items()
+        if condition_holds(next(f for f in procedure.fields if f["name"] == k).get("when"), answers)
+    }
+    if procedure.needs_stamp:
+        answers["stamp_number"] = "1234567890123456"
+    return answers
+
+
+def _user(local: str, first: str, last: str, role: str, prefecture: Prefecture | None) -> User:
+    user = User.objects.create_user(
+        f"{local}@{DOMAIN}", DEMO_PASSWORD, first_name=first, last_name=last, role=role, prefecture=prefecture
+    )
+    EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
+    return user
+
+
+def _advance(application: Application, target: str, agent: User, applicant: User) -> None:
+    """Walk the workflow from submitted to the target state, as agents and the applicant would."""
+    steps = {
+        "in_review": [EventKind.START_REVIEW],
+        "awaiting_applicant": [EventKind.START_REVIEW, EventKind.REQUEST_INFORMATION],
+        "accepted": [EventKind.START_REVIEW, EventKind.ACCEPT],
+        "card_ordered": [EventKind.START_REVIEW, EventKind.ACCEPT, EventKind.ORDER_CARD],
+        "card_ready": [EventKind.START_REVIEW, EventKind.ACCEPT, EventKind.ORDER_CARD, EventKind.MARK_CARD_READY],
+        "card_delivered": [
+            EventKind.START_REVIEW,
+            EventKind.ACCEPT,
+            EventKind.ORDER_CARD,
+            EventKind.MARK_CARD_READY,
+            EventKind.DELIVER_CARD,
+        ],
+        "refused": [EventKind.START_REVIEW, EventKind.REFUSE],
+        "closed_no_action": [EventKind.CLOSE_NO_ACTION],
+    }
+    reasons = {
+        EventKind.REQUEST_INFORMATION: "Merci de fournir une déclaration de perte signée et datée.",
+        EventKind.REFUSE: "Les conditions de ressources ne sont pas remplies (CESEDA L. 423-7).",
+        EventKind.CLOSE_NO_ACTION: "Demande en double : la carte perdue a été retrouvée.",
+    }
+    if target == "withdrawn":
+        services.application_withdraw(application_id=application.pk, actor=applicant, reason="Mon projet a changé.")
+        return
+    for event in steps.get(target, []):
+        with transaction.atomic():
+            locked = Application.objects.select_for_update().select_related("person").get(pk=application.pk)
+            services.transition(application=locked, event=event, actor=agent, reason=reasons.get(event, ""))
+
+
+@transaction.atomic
+def seed_demo() -> bool:
+    if User.objects.filter(email=f"amina@{DOMAIN}").exists():
+        return False
+    prefectures = {p.code: p for p in Prefecture.objects.filter(code__in=["pref-69", "pref-33"])}
+    for code, sites in SITES.items():
+        for name, address, postcode, city in sites:
+            Site.objects.get_or_create(
+                prefecture=prefectures[code],
+                name=name,
+                defaults={"address_line": address, "postcode": postcode, "city": city},
+            )
+    staff = {local: _user(local, first, last, role, prefectures.get(code)) for local, first, last, role, code in STAFF}
+    people = {}
+    today = timezone.localdate()
+    for spec in APPLICANTS:
+        spec = dict(spec)
+        key = spec.pop("key")
+        permit_type, number, expires_in, work = spec.pop("permit")
+        user = _user(key, spec["first_name"], spec["last_name"], Role.APPLICANT, None)
+        people[key] = Person.objects.create(
+            user=user,
+            email=user.email,
+            permit_type=permit_type,
+            permit_number=number,
+            permit_expires_on=today + timedelta(days=expires_in),
+            permit_allows_work=work,
+            **spec,
+        )
+    procedures = {p.code: p for p in Procedure.objects.all()}
+    for key, code, target, days_ago in STORY:
+        person = people[key]
+        procedure = procedures.get(code)
+        if procedure is None:
+            continue
+        actor = person.user
+        application = services.application_create(person=person, procedure=procedure, actor=actor)
+        services.application_save_eligibility(
+            application_id=application.pk,
+            answers={q["name"]: q["expected"] for q in procedure.questions},
+            actor=actor,
+        )
+        services.application_save_answers(application_id=application.pk, answers=demo_answers(procedure), actor=actor)
+        if target != "draft":
+            application.refresh_from_db()
+            for requirement in applicable_documents(application):
+                if requirement["required"]:
+                    document_upload(
+                        application_id=application.pk,
+                        requirement_code=requirement["code"],
+                        uploaded=SimpleUploadedFile(
+                            f"{requirement['code']}.pdf", demo_pdf(requirement["code"]), "application/pdf"
+                        ),
+                        actor=actor,
+                    )
+            services.application_submit(application_id=application.pk, actor=actor)
+            agent = staff["instructeur.rhone"] if person.postcode.startswith("69") else staff["instructeur.gironde"]
+            _advance(application, target, agent, actor)
+        _backdate(application, days_ago)
+    return True
+
+
+def _backdate(application: Application, days_ago: int) -> None:
+    """Spread the story over time: the history keeps its order, shifted into the past."""
+    events = list(ApplicationEvent.objects.filter(application=application).order_by("sequence"))
+    start = timezone.now() - timedelta(days=days_ago)
+    span = timedelta(days=days_ago) * 0.9
+    filed_at = None
+    for index, event in enumerate(events):
+        moment = start + span * (index / max(1, len(events) - 1))
+        ApplicationEvent.objects.filter(pk=event.pk).update(created_at=moment)
+        if event.kind == EventKind.SUBMIT and filed_at is None:
+            filed_at = moment
+    last = start + span
+    Application.objects.filter(pk=application.pk).update(created_at=start, state_changed_at=last, updated_at=last)
+    if filed_at is not None:
+        Application.objects.filter(pk=application.pk).update(filed_at=filed_at)
+
+
+def demo_accounts() -> list[tuple[str, str]]:
+    rows = [
+        (f"{local}@{DOMAIN}", str(Role(role).label) + (f" — {code}" if code else ""))
+        for local, _f, _l, role, code in STAFF
+    ]
+    rows = [
+        (f"{spec['key']}@{DOMAIN}", f"{Role.APPLICANT.label} — {spec['first_name']} {spec['last_name']}")
+        for spec in APPLICANTS
+    ] + rows
+    return rows

@@ -1,0 +1,117 @@
+"""Helpers shared by the tests of every app: people, files, complete applications."""
+
+import io
+from datetime import date, timedelta
+
+from allauth.account.models import EmailAddress
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
+from PIL import Image
+
+from anef.accounts.constants import PermitType, Role
+from anef.accounts.models import Person, User
+from anef.applications import services
+from anef.applications.models import Application
+from anef.applications.selectors import applicable_documents
+from anef.core.demo import demo_answers, demo_pdf
+from anef.documents.services import document_upload
+from anef.procedures.models import Procedure
+from anef.territory.models import Prefecture
+
+PASSWORD = "correct-horse-battery-staple"
+_counter = iter(range(1, 1_000_000))
+
+
+def make_applicant(
+    *,
+    email: str | None = None,
+    postcode: str = "69002",
+    permit_type: str = PermitType.STUDENT,
+    permit_expires_in_days: int | None = 90,
+    allows_work: bool = True,
+    language: str = "fr",
+) -> Person:
+    number = next(_counter)
+    user = User.objects.create_user(email or f"applicant{number}@example.org", PASSWORD, first_name="Test")
+    EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
+    return Person.objects.create(
+        user=user,
+        first_name="Awa",
+        last_name=f"Traoré{number}",
+        date_of_birth=date(1995, 5, 17),
+        nationality="CI",
+        address_line="1 rue de la Paix",
+        postcode=postcode,
+        city="Lyon",
+        email=user.email,
+        preferred_language=language,
+        permit_type=permit_type if permit_expires_in_days is not None else "",
+        permit_number="123456" if permit_expires_in_days is not None else "",
+        permit_expires_on=(timezone.localdate() + timedelta(days=permit_expires_in_days))
+        if permit_expires_in_days is not None
+        else None,
+        permit_allows_work=allows_work,
+    )
+
+
+def make_staff(*, role: str = Role.CASE_AGENT, prefecture_code: str | None = "pref-69") -> User:
+    number = next(_counter)
+    prefecture = Prefecture.objects.get(code=prefecture_code) if prefecture_code else None
+    user = User.objects.create_user(f"agent{number}@example.org", PASSWORD, role=role, prefecture=prefecture)
+    EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
+    return user
+
+
+def pdf_upload(name: str = "document.pdf", pages: int = 1) -> SimpleUploadedFile:
+    return SimpleUploadedFile(name, demo_pdf_pages(pages), content_type="application/pdf")
+
+
+def demo_pdf_pages(pages: int) -> bytes:
+    if pages == 1:
+        return demo_pdf()
+    from pypdf import PdfWriter
+
+    writer = PdfWriter()
+    for _ in range(pages):
+        writer.add_blank_page(width=595, height=842)
+    buffer = io.BytesIO()
+    writer.write(buffer)
+    return buffer.getvalue()
+
+
+def image_bytes(fmt: str = "PNG") -> bytes:
+    buffer = io.BytesIO()
+    Image.new("RGB", (40, 30), (200, 30, 30)).save(buffer, format=fmt)
+    return buffer.getvalue()
+
+
+def draft(person: Person, code: str = "student-renewal") -> Application:
+    return services.application_create(person=person, procedure=Procedure.objects.get(code=code), actor=person.user)
+
+
+def complete(application: Application) -> Application:
+    """Answer everything and upload every required document: the draft becomes submittable."""
+    actor = application.person.user
+    procedure = application.procedure
+    services.application_save_eligibility(
+        application_id=application.pk, answers={q["name"]: q["expected"] for q in procedure.questions}, actor=actor
+    )
+    services.application_save_answers(application_id=application.pk, answers=demo_answers(procedure), actor=actor)
+    application.refresh_from_db()
+    for requirement in applicable_documents(application):
+        if requirement["required"]:
+            document_upload(
+                application_id=application.pk,
+                requirement_code=requirement["code"],
+                uploaded=pdf_upload(f"{requirement['code']}.pdf"),
+                actor=actor,
+            )
+    application.refresh_from_db()
+    return application
+
+
+def submitted(person: Person, code: str = "student-renewal") -> Application:
+    application = complete(draft(person, code))
+    services.application_submit(application_id=application.pk, actor=person.user)
+    application.refresh_from_db()
+    return application

@@ -1,0 +1,16 @@
+from django.http import Http404
+
+from anef.accounts.models import User
+from anef.applications.selectors import applications_for_applicant
+
+from .models import UploadedDocument
+
+
+def document_for_user(*, user: User, document_id) -> UploadedDocument:
+    """The document if this user may read it, else 404 (same answer for missing and not yours)."""
+    try:
+        return UploadedDocument.objects.select_related("application").get(
+            pk=document_id, application__in=applications_for_applicant(user=user)
+        )
+    except (UploadedDocument.DoesNotExist, ValueError) as exc:
+        raise Http404 from exc

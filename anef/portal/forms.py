@@ -1,0 +1,258 @@
+import re
+from datetime import date
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django_countries import countries
+
+from anef.accounts.models import Person
+from anef.procedures.conditions import condition_holds
+from anef.procedures.constants import FieldType
+from anef.procedures.models import Procedure
+from anef.procedures.texts import describe_condition, localised
+from anef.territory.postcodes import UnknownPostcode, departement_for_postcode, normalise_postcode
+
+YES_NO = [("yes", _("Yes")), ("no", _("No"))]
+STAMP_RE = re.compile(r"^\d{16}$")
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs, format="%Y-%m-%d")
+
+
+class ProfileForm(forms.ModelForm):
+    class Meta:
+        model = Person
+        fields = [
+            "first_name", "last_name", "date_of_birth", "nationality", "address_line", "postcode", "city",
+            "phone", "preferred_language", "permit_type", "permit_number", "permit_expires_on", "permit_allows_work",
+        ]  # fmt: skip
+        widgets = {
+            "date_of_birth": DateInput(attrs={"autocomplete": "bday"}),
+            "permit_expires_on": DateInput(),
+            "first_name": forms.TextInput(attrs={"autocomplete": "given-name"}),
+            "last_name": forms.TextInput(attrs={"autocomplete": "family-name"}),
+            "address_line": forms.TextInput(attrs={"autocomplete": "street-address"}),
+            "postcode": forms.TextInput(attrs={"autocomplete": "postal-code", "inputmode": "numeric"}),
+            "city": forms.TextInput(attrs={"autocomplete": "address-level2"}),
+            "phone": forms.TextInput(attrs={"autocomplete": "tel", "type": "tel"}),
+        }
+        help_texts = {
+            "last_name": _("As written on your passport."),
+            "date_of_birth": _("Format: day/month/year, for example 21/03/1990."),
+            "postcode": _("Five digits. It decides which prefecture handles your applications."),
+            "phone": _("Optional. We send a text message at each step if you give one."),
+            "permit_type": _("Leave empty if you do not have a residence permit yet."),
+            "permit_number": _("Printed on the front of the card."),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["nationality"].choices = [("", _("Choose a country"))] + [
+            (code, name) for code, name in countries if code != "FR"
+        ]
+        for name in ("date_of_birth", "nationality", "address_line", "postcode", "city"):
+            self.fields[name].required = True
+
+    def clean_postcode(self):
+        value = self.cleaned_data["postcode"]
+        try:
+            postcode = normalise_postcode(value)
+            departement_for_postcode(postcode)
+        except UnknownPostcode as exc:
+            raise forms.ValidationError(_("Enter a French postcode of five digits, for example 69003.")) from exc
+        return postcode
+
+    def clean_date_of_birth(self):
+        value = self.cleaned_data["date_of_birth"]
+        if value and (value > timezone.localdate() or value.year < 1900):
+            raise forms.ValidationError(_("Enter a real date of birth."))
+        return value
+
+    def clean_phone(self):
+        value = re.sub(r"[\s.\-]", "", self.cleaned_data.get("phone") or "")
+        if value and not re.fullmatch(r"\+?\d{9,15}", value):
+            raise forms.ValidationError(_("Enter a phone number, for example 06 12 34 56 78 or +33 6 12 34 56 78."))
+        return value
+
+    def clean(self):
+        data = super().clean()
+        permit_fields = ("permit_type", "permit_expires_on")
+        if any(data.get(name) for name in permit_fields) and not all(data.get(name) for name in permit_fields):
+            raise forms.ValidationError(_("To describe your current permit, give both its type and its expiry date."))
+        return data
+
+
+class EligibilityForm(forms.Form):
+    """One yes/no question per eligibility question of the procedure."""
+
+    def __init__(self, *args, procedure: Procedure, initial_answers: dict, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.questions = procedure.questions
+        for question in self.questions:
+            stored = initial_answers.get(question["name"])
+            self.fields[question["name"]] = forms.ChoiceField(
+                label=localised(question["label"]),
+                help_text=localised(question.get("help")),
+                choices=YES_NO,
+                widget=forms.RadioSelect,
+                initial=None if stored is None else ("yes" if stored else "no"),
+                error_messages={"required": _("Answer yes or no.")},
+            )
+
+    def answers(self) -> dict[str, bool]:
+        return {name: value == "yes" for name, value in self.cleaned_data.items()}
+
+    def ineligible(self) -> list[str]:
+        answers = self.answers()
+        return [localised(q["if_not"]) for q in self.questions if answers.get(q["name"]) != q["expected"]]
+
+
+class AnswersForm(forms.Form):
+    """The procedure's own form, built from its definition.
+
+    Without JavaScript every field is shown; a field that applies only in some cases says so and is
+    required only when its condition holds.
+    """
+
+    def __init__(self, *args, procedure: Procedure, initial_answers: dict, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.procedure = procedure
+        self.definitions = {field["name"]: field for field in procedure.fields}
+        for field in procedure.fields:
+            form_field = self._build(field)
+            condition = field.get("when")
+            if condition:
+                form_field.required = False
+                form_field.help_text = " ".join(
+                    part
+                    for part in [str(form_field.help_text or ""), describe_condition(condition, procedure.fields)]
+                    if part
+                )
+            form_field.initial = self._initial(field, initial_answers.get(field["name"]))
+            self.fields[field["name"]] = form_field
+        if procedure.needs_stamp:
+            self.fields["stamp_number"] = forms.CharField(
+                label=_("Tax stamp number"),
+                help_text=_(
+                    "The 16 digits of the electronic tax stamp (timbre fiscal) of %(amount)s €, "
+                    "bought on timbres.impots.gouv.fr or at a tobacconist."
+                )
+                % {"amount": f"{procedure.fee_eur:g}"},
+                initial=initial_answers.get("stamp_number", ""),
+                widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+                required=False,
+            )
+
+    @staticmethod
+    def _build(field: dict) -> forms.Field:
+        common = {
+            "label": localised(field["label"]),
+            "help_text": localised(field.get("help")),
+            "required": field.get("required", True),
+        }
+        kind = field["type"]
+        if kind == FieldType.TEXTAREA:
+            return forms.CharField(widget=forms.Textarea(attrs={"rows": 4}), max_length=4000, **common)
+        if kind == FieldType.DATE:
+            return forms.DateField(widget=DateInput(), **common)
+        if kind == FieldType.CHOICE:
+            choices = [("", _("Choose"))] + [(c["value"], localised(c["label"])) for c in field["choices"]]
+            return forms.ChoiceField(choices=choices, **common)
+        if kind == FieldType.BOOLEAN:
+            return forms.ChoiceField(choices=YES_NO, widget=forms.RadioSelect, **common)
+        if kind == FieldType.NUMBER:
+            return forms.DecimalField(max_digits=12, decimal_places=2, **common)
+        if kind == FieldType.EMAIL:
+            return forms.EmailField(**common)
+        if kind == FieldType.PHONE:
+            return forms.CharField(max_length=20, widget=forms.TextInput(attrs={"type": "tel"}), **common)
+        return forms.CharField(max_length=300, **common)
+
+    @staticmethod
+    def _initial(field: dict, stored):
+        if stored is None:
+            return None
+        if field["type"] == FieldType.BOOLEAN:
+            return "yes" if stored else "no"
+        if field["type"] == FieldType.DATE:
+            return date.fromisoformat(stored)
+        return stored
+
+    def clean_stamp_number(self):
+        value = re.sub(r"\s", "", self.cleaned_data.get("stamp_number") or "")
+        if value and not STAMP_RE.match(value):
+            raise forms.ValidationError(_("A tax stamp number has exactly 16 digits."))
+        return value
+
+    def clean(self):
+        data = super().clean()
+        answers = self.answers(data)
+        for name, field in self.definitions.items():
+            condition = field.get("when")
+            required_here = condition and field.get("required", True) and condition_holds(condition, answers)
+            if required_here and answers.get(name) in (None, ""):
+                self.add_error(name, _("This answer is needed in your situation."))
+        return data
+
+    def answers(self, data=None) -> dict:
+        """JSON-ready answers: dates as ISO strings, yes/no as booleans, empty values dropped."""
+        data = self.cleaned_data if data is None else data
+        result = {}
+        for name, value in data.items():
+            field = self.definitions.get(name)
+            if value in (None, ""):
+                continue
+            if field and field["type"] == FieldType.BOOLEAN:
+                value = value == "yes"
+            elif isinstance(value, date):
+                value = value.isoformat()
+            elif field and field["type"] == FieldType.NUMBER:
+                value = float(value)
+            result[name] = value
+        # Answers to questions that no longer apply are dropped so they cannot mislead an agent.
+        return {
+            name: value
+            for name, value in result.items()
+            if name == "stamp_number" or condition_holds(self.definitions[name].get("when"), result)
+        }
+
+
+class UploadForm(forms.Form):
+    file = forms.FileField(
+        label=_("Choose a file"),
+        help_text=_("PDF, JPEG or PNG, 10 MB at most."),
+        error_messages={"required": _("Choose a file to send.")},
+        widget=forms.ClearableFileInput(attrs={"accept": "application/pdf,image/jpeg,image/png"}),
+    )
+    reason = forms.CharField(
+        label=_("Why do you add or replace this document?"),
+        required=False,
+        max_length=500,
+        help_text=_("Needed once the application is filed, for the agent who examines it."),
+    )
+
+    def __init__(self, *args, needs_reason: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not needs_reason:
+            del self.fields["reason"]
+        else:
+            self.fields["reason"].required = True
+
+
+class WithdrawForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Why do you withdraw it?"),
+        help_text=_("Optional. It helps the prefecture."),
+        required=False,
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    confirm = forms.BooleanField(
+        label=_("I understand that this application will be closed for good."),
+        error_messages={"required": _("Tick the box to confirm.")},
+    )

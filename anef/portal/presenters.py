@@ -1,0 +1,59 @@
+"""Shape data for templates (no rule here: what may be done is decided by services)."""
+
+from datetime import date, timedelta
+
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from anef.applications.models import Application
+from anef.applications.selectors import applicable_fields
+from anef.procedures.constants import FieldType
+from anef.procedures.texts import localised
+
+
+def answer_rows(application: Application) -> list[tuple[str, str]]:
+    rows = []
+    for field in applicable_fields(application):
+        value = application.answers.get(field["name"])
+        if value is None:
+            shown = "—"
+        elif field["type"] == FieldType.BOOLEAN:
+            shown = _("Yes") if value else _("No")
+        elif field["type"] == FieldType.CHOICE:
+            shown = next((localised(c["label"]) for c in field["choices"] if c["value"] == value), value)
+        elif field["type"] == FieldType.DATE:
+            shown = date.fromisoformat(value).strftime("%d/%m/%Y")
+        else:
+            shown = str(value)
+        rows.append((localised(field["label"]), shown))
+    if application.procedure.needs_stamp:
+        rows.append((_("Tax stamp number"), application.answers.get("stamp_number") or "—"))
+    return rows
+
+
+def application_steps(application: Application, current: str) -> dict:
+    steps = []
+    if application.procedure.questions:
+        steps.append(("eligibility", _("Eligibility"), "portal:eligibility"))
+    steps += [
+        ("form", _("Your situation"), "portal:form"),
+        ("documents", _("Documents"), "portal:documents"),
+        ("review", _("Check and submit"), "portal:review"),
+    ]
+    index = next(i for i, step in enumerate(steps) if step[0] == current)
+    return {
+        "current_number": index + 1,
+        "total": len(steps),
+        "current_title": steps[index][1],
+        "next_title": steps[index + 1][1] if index + 1 < len(steps) else None,
+        "links": [
+            {"title": title, "url": reverse(name, args=[application.reference]), "current": key == current}
+            for key, title, name in steps
+        ],
+    }
+
+
+def estimated_decision_date(application: Application) -> date | None:
+    if application.filed_at is None or application.is_terminal:
+        return None
+    return (application.filed_at + timedelta(days=application.procedure.target_days)).date()

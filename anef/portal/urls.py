@@ -1,0 +1,19 @@
+from django.urls import path
+
+from . import views
+
+app_name = "portal"
+
+urlpatterns = [
+    path("", views.dashboard, name="dashboard"),
+    path("profil/", views.profile, name="profile"),
+    path("demarches/<slug:code>/commencer/", views.application_start, name="start"),
+    path("dossiers/<str:reference>/", views.application_detail, name="application"),
+    path("dossiers/<str:reference>/eligibilite/", views.application_eligibility, name="eligibility"),
+    path("dossiers/<str:reference>/formulaire/", views.application_form, name="form"),
+    path("dossiers/<str:reference>/pieces/", views.application_documents, name="documents"),
+    path("dossiers/<str:reference>/verification/", views.application_review, name="review"),
+    path("dossiers/<str:reference>/corriger/", views.application_reopen, name="reopen"),
+    path("dossiers/<str:reference>/retirer/", views.application_withdraw, name="withdraw"),
+    path("pieces/<uuid:document_id>/", views.document_download, name="document"),
+]

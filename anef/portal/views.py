@@ -1,0 +1,304 @@
+"""The applicant's space. Views hold no business rule: they call services and selectors."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import FileResponse, Http404, HttpResponseRedirect
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from anef.accounts.services import PROFILE_FIELDS, person_update
+from anef.applications import services
+from anef.applications.errors import ApplicationError, IncompleteApplication
+from anef.applications.selectors import (
+    applicable_documents,
+    applicable_fields,
+    application_for_user,
+    application_timeline,
+    applications_for_applicant,
+    current_documents,
+    missing_items,
+)
+from anef.applications.workflow import OPEN_STATES, TRANSITIONS, EventKind, State
+from anef.documents.selectors import document_for_user
+from anef.documents.services import UPLOAD_STATES, document_upload
+from anef.procedures.models import Procedure
+
+from .forms import AnswersForm, EligibilityForm, ProfileForm, UploadForm, WithdrawForm
+from .presenters import answer_rows, application_steps, estimated_decision_date
+
+
+def _person(request):
+    person = getattr(request.user, "person", None)
+    if person is None:
+        raise Http404
+    return person
+
+
+def _draft_or_redirect(request, application):
+    if application.state != State.DRAFT:
+        messages.info(request, _("This application is filed: it can no longer be changed from this page."))
+        return redirect("portal:application", reference=application.reference)
+    return None
+
+
+@login_required
+def dashboard(request):
+    person = _person(request)
+    applications = list(applications_for_applicant(user=request.user).order_by("-updated_at"))
+    open_apps = [a for a in applications if a.state in OPEN_STATES]
+    closed_apps = [a for a in applications if a.state not in OPEN_STATES]
+    return render(
+        request,
+        "portal/dashboard.html",
+        {
+            "person": person,
+            "open_applications": open_apps,
+            "closed_applications": closed_apps,
+            "profile_missing": person.missing_profile_fields(),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def profile(request):
+    person = _person(request)
+    form = ProfileForm(request.POST or None, instance=person)
+    if request.method == "POST":
+        # The form must not save by itself: the service is the only writer.
+        if form.is_valid():
+            values = {name: form.cleaned_data[name] for name in PROFILE_FIELDS}
+            person_update(person=person, actor=request.user, **values)
+            messages.success(request, _("Your profile is saved."))
+            response = redirect(request.GET.get("next") or "portal:dashboard")
+            if not str(response.url).startswith("/"):
+                response = redirect("portal:dashboard")
+            return response
+        person.refresh_from_db()
+    return render(request, "portal/profile.html", {"form": form})
+
+
+@login_required
+@require_POST
+def application_start(request, code):
+    person = _person(request)
+    procedure = get_object_or_404(Procedure, code=code, active=True)
+    application = services.application_create(person=person, procedure=procedure, actor=request.user)
+    first_step = "portal:eligibility" if procedure.questions else "portal:form"
+    return redirect(first_step, reference=application.reference)
+
+
+@login_required
+def application_detail(request, reference):
+    application = application_for_user(user=request.user, reference=reference)
+    documents = current_documents(application)
+    return render(
+        request,
+        "portal/application_detail.html",
+        {
+            "application": application,
+            "procedure": application.procedure,
+            "events": application_timeline(application=application),
+            "answers": answer_rows(application),
+            "documents": [(d, documents.get(d["code"])) for d in applicable_documents(application)],
+            "can_withdraw": application.state in TRANSITIONS[EventKind.WITHDRAW].sources,
+            "can_reopen": application.state in TRANSITIONS[EventKind.REOPEN].sources,
+            "can_upload": application.state in UPLOAD_STATES and application.state != State.DRAFT,
+            "estimated_decision": estimated_decision_date(application),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def application_eligibility(request, reference):
+    application = application_for_user(user=request.user, reference=reference)
+    if (response := _draft_or_redirect(request, application)) is not None:
+        return response
+    form = EligibilityForm(
+        request.POST or None, procedure=application.procedure, initial_answers=application.eligibility
+    )
+    if request.method == "POST" and form.is_valid():
+        services.application_save_eligibility(application_id=application.pk, answers=form.answers(), actor=request.user)
+        ineligible = form.ineligible()
+        if not ineligible:
+            return redirect("portal:form", reference=reference)
+        return render(
+            request,
+            "portal/ineligible.html",
+            {"application": application, "reasons": ineligible, "steps": application_steps(application, "eligibility")},
+        )
+    return render(
+        request,
+        "portal/step_eligibility.html",
+        {"application": application, "form": form, "steps": application_steps(application, "eligibility")},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def application_form(request, reference):
+    application = application_for_user(user=request.user, reference=reference)
+    if (response := _draft_or_redirect(request, application)) is not None:
+        return response
+    form = AnswersForm(request.POST or None, procedure=application.procedure, initial_answers=application.answers)
+    if request.method == "POST" and form.is_valid():
+        services.application_save_answers(application_id=application.pk, answers=form.answers(), actor=request.user)
+        if "save_and_leave" in request.POST:
+            messages.success(request, _("Your draft is saved. You can come back to it at any time."))
+            return redirect("portal:dashboard")
+        return redirect("portal:documents", reference=reference)
+    return render(
+        request,
+        "portal/step_form.html",
+        {"application": application, "form": form, "steps": application_steps(application, "form")},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def application_documents(request, reference):
+    """List the documents to provide; each has its own upload form posting back here."""
+    application = application_for_user(user=request.user, reference=reference)
+    if application.state not in UPLOAD_STATES:
+        return redirect("portal:application", reference=reference)
+    needs_reason = application.state != State.DRAFT
+    requirements = applicable_documents(application)
+    failed_code, failed_form = None, None
+    if request.method == "POST":
+        code = request.POST.get("requirement", "")
+        form = UploadForm(request.POST, request.FILES, needs_reason=needs_reason)
+        if code not in {r["code"] for r in requirements}:
+            raise Http404
+        if form.is_valid():
+            try:
+                document_upload(
+                    application_id=application.pk,
+                    requirement_code=code,
+                    uploaded=form.cleaned_data["file"],
+                    actor=request.user,
+                    reason=form.cleaned_data.get("reason", ""),
+                )
+            except ValidationError as exc:
+                form.add_error("file", exc)
+            except ApplicationError as exc:
+                form.add_error(None, exc.message)
+        if form.is_valid() and not form.errors:
+            messages.success(request, _("The document is saved."))
+            return HttpResponseRedirect(reverse("portal:documents", args=[reference]) + f"#doc-{code}")
+        failed_code, failed_form = code, form
+    uploaded = current_documents(application)
+    rows = []
+    for requirement in requirements:
+        form = failed_form if requirement["code"] == failed_code else UploadForm(needs_reason=needs_reason, prefix=None)
+        form.auto_id = f"id_{requirement['code']}_%s"
+        rows.append({"requirement": requirement, "document": uploaded.get(requirement["code"]), "form": form})
+    return render(
+        request,
+        "portal/step_documents.html",
+        {
+            "application": application,
+            "rows": rows,
+            "failed_form": failed_form,
+            "steps": application_steps(application, "documents") if application.state == State.DRAFT else None,
+        },
+        status=400 if failed_form is not None else 200,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def application_review(request, reference):
+    application = application_for_user(user=request.user, reference=reference)
+    if request.method == "POST":
+        try:
+            services.application_submit(application_id=application.pk, actor=request.user)
+        except IncompleteApplication:
+            pass  # the page below lists what is missing
+        except ApplicationError as exc:
+            if application.state != State.DRAFT:
+                # Already submitted (double click, second tab, retried request): nothing changed.
+                messages.info(request, _("This application was already submitted."))
+                return redirect("portal:application", reference=reference)
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, _("Your application is submitted. Its filing date is recorded."))
+            return redirect("portal:application", reference=reference)
+        application.refresh_from_db()
+    if (response := _draft_or_redirect(request, application)) is not None:
+        return response
+    documents = current_documents(application)
+    return render(
+        request,
+        "portal/step_review.html",
+        {
+            "application": application,
+            "procedure": application.procedure,
+            "answers": answer_rows(application),
+            "documents": [(d, documents.get(d["code"])) for d in applicable_documents(application)],
+            "missing": missing_items(application),
+            "steps": application_steps(application, "review"),
+            "fields": applicable_fields(application),
+        },
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@login_required
+@require_POST
+def application_reopen(request, reference):
+    application = application_for_user(user=request.user, reference=reference)
+    try:
+        services.application_reopen(application_id=application.pk, actor=request.user)
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+        return redirect("portal:application", reference=reference)
+    messages.info(
+        request,
+        _("You can correct your application. Submit it again when you are done: its filing date stays the same."),
+    )
+    return redirect("portal:form", reference=reference)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def application_withdraw(request, reference):
+    application = application_for_user(user=request.user, reference=reference)
+    if application.state not in TRANSITIONS[EventKind.WITHDRAW].sources:
+        messages.error(request, _("This application can no longer be withdrawn."))
+        return redirect("portal:application", reference=reference)
+    form = WithdrawForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.application_withdraw(
+                application_id=application.pk, actor=request.user, reason=form.cleaned_data["reason"]
+            )
+        except ApplicationError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, _("Your application is withdrawn."))
+        return redirect("portal:application", reference=reference)
+    return render(
+        request,
+        "portal/withdraw.html",
+        {"application": application, "form": form},
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+def document_download(request, document_id):
+    document = document_for_user(user=request.user, document_id=document_id)
+    response = FileResponse(
+        document.file.open("rb"),
+        content_type=document.content_type,
+        as_attachment=request.GET.get("download") == "1",
+        filename=document.original_name,
+    )
+    response["Cache-Control"] = "private, no-store"
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "default-src 'none'; img-src 'self'; plugin-types application/pdf"
+    return response

@@ -1,0 +1,39 @@
+"""Shared test set-up: the territory and the catalogue are loaded once per test database."""
+
+import os
+import shutil
+
+import pytest
+from django.core.management import call_command
+
+BROWSER = os.environ.get("ANEF_BROWSER") or shutil.which("chromium") or ("/usr/bin/chromium" if os.path.exists("/usr/bin/chromium") else None)
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    with django_db_blocker.unblock():
+        call_command("load_territory", verbosity=0)
+        call_command("load_catalogue", verbosity=0)
+
+
+def pytest_collection_modifyitems(config, items):
+    from django.db import connection
+
+    browser_items = [item for item in items if "browser" in item.keywords]
+    if browser_items and BROWSER is None:
+        if os.environ.get("CI") == "true":
+            raise pytest.UsageError("CI: Chromium is required for the browser tests (apt-get install chromium).")
+        skip = pytest.mark.skip(reason="Chromium not found at /usr/bin/chromium: browser test SKIPPED")
+        for item in browser_items:
+            item.add_marker(skip)
+    if connection.vendor != "postgresql":
+        skip = pytest.mark.skip(reason="needs PostgreSQL row locks: runs in the PostgreSQL pass")
+        for item in items:
+            if "postgres_only" in item.keywords:
+                item.add_marker(skip)
+
+
+def pytest_terminal_summary(terminalreporter):
+    from django.db import connection
+
+    terminalreporter.write_line(f"Database for this run: {connection.vendor}; browser: {BROWSER or 'none (skipped)'}")
