@@ -6,12 +6,26 @@ import shutil
 import pytest
 from django.core.management import call_command
 
-BROWSER = os.environ.get("ANEF_BROWSER") or shutil.which("chromium") or ("/usr/bin/chromium" if os.path.exists("/usr/bin/chromium") else None)
+BROWSER = (
+    os.environ.get("ANEF_BROWSER")
+    or shutil.which("chromium")
+    or ("/usr/bin/chromium" if os.path.exists("/usr/bin/chromium") else None)
+)
 
 
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock():
+        call_command("load_territory", verbosity=0)
+        call_command("load_catalogue", verbosity=0)
+
+
+@pytest.fixture(autouse=True)
+def _reference_data_after_flush(request):
+    """Transactional tests (and the live server) flush the database after each test: reload."""
+    marker = request.node.get_closest_marker("django_db")
+    if (marker and marker.kwargs.get("transaction")) or "live_server" in request.fixturenames:
+        request.getfixturevalue("transactional_db")
         call_command("load_territory", verbosity=0)
         call_command("load_catalogue", verbosity=0)
 

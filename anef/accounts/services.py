@@ -22,11 +22,12 @@ def person_create_for_user(*, user: User, first_name: str, last_name: str, prefe
 
 
 @transaction.atomic
-def person_update(*, person: Person, actor: User, **values) -> Person:
+def person_update(*, person_id: int, actor: User, **values) -> Person:
     """Update the profile. Applications keep the facts recorded at their filing (date, timeliness)."""
     unknown = set(values) - set(PROFILE_FIELDS)
     if unknown:
         raise ValueError(f"not profile fields: {sorted(unknown)}")
+    person = Person.objects.select_for_update().get(pk=person_id)
     changed = [name for name, value in values.items() if getattr(person, name) != value]
     for name in changed:
         setattr(person, name, values[name])

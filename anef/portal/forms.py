@@ -25,6 +25,8 @@ class DateInput(forms.DateInput):
 
 
 class ProfileForm(forms.ModelForm):
+    postcode = forms.CharField(label=_("postcode"), max_length=10)
+
     class Meta:
         model = Person
         fields = [
@@ -37,7 +39,6 @@ class ProfileForm(forms.ModelForm):
             "first_name": forms.TextInput(attrs={"autocomplete": "given-name"}),
             "last_name": forms.TextInput(attrs={"autocomplete": "family-name"}),
             "address_line": forms.TextInput(attrs={"autocomplete": "street-address"}),
-            "postcode": forms.TextInput(attrs={"autocomplete": "postal-code", "inputmode": "numeric"}),
             "city": forms.TextInput(attrs={"autocomplete": "address-level2"}),
             "phone": forms.TextInput(attrs={"autocomplete": "tel", "type": "tel"}),
         }
@@ -55,6 +56,8 @@ class ProfileForm(forms.ModelForm):
         self.fields["nationality"].choices = [("", _("Choose a country"))] + [
             (code, name) for code, name in countries if code != "FR"
         ]
+        self.fields["postcode"].widget.attrs.update({"autocomplete": "postal-code", "inputmode": "numeric"})
+        self.fields["postcode"].help_text = _("Five digits. It decides which prefecture handles your applications.")
         for name in ("date_of_birth", "nationality", "address_line", "postcode", "city"):
             self.fields[name].required = True
 

@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -71,13 +72,12 @@ def profile(request):
         # The form must not save by itself: the service is the only writer.
         if form.is_valid():
             values = {name: form.cleaned_data[name] for name in PROFILE_FIELDS}
-            person_update(person=person, actor=request.user, **values)
+            person_update(person_id=person.pk, actor=request.user, **values)
             messages.success(request, _("Your profile is saved."))
-            response = redirect(request.GET.get("next") or "portal:dashboard")
-            if not str(response.url).startswith("/"):
-                response = redirect("portal:dashboard")
-            return response
-        person.refresh_from_db()
+            target = request.GET.get("next", "")
+            if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+                target = reverse("portal:dashboard")
+            return redirect(target)
     return render(request, "portal/profile.html", {"form": form})
 
 

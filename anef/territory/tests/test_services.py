@@ -7,7 +7,13 @@ from anef.territory.services import prefecture_for_postcode
 @pytest.mark.django_db
 @pytest.mark.parametrize(
     ("postcode", "prefecture"),
-    [("69002", "pref-69"), ("33000", "pref-33"), ("75011", "pref-police-paris"), ("97400", "pref-974"), ("20000", "pref-2a")],
+    [
+        ("69002", "pref-69"),
+        ("33000", "pref-33"),
+        ("75011", "pref-police-paris"),
+        ("97400", "pref-974"),
+        ("20000", "pref-2a"),
+    ],
 )
 def test_an_address_is_routed_to_the_prefecture_of_its_departement(postcode, prefecture):
     assert prefecture_for_postcode(postcode).code == prefecture

@@ -1,0 +1,81 @@
+"""Two requests at the same moment: the database decides, one wins, nothing is half-done."""
+
+import threading
+
+import pytest
+from django.db import connection
+
+from anef.applications import services
+from anef.applications.errors import ApplicationError
+from anef.applications.models import Application
+from anef.applications.workflow import EventKind, State
+from anef.core.testing import complete, draft, make_applicant
+
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.postgres_only]
+
+
+def _race(calls):
+    barrier = threading.Barrier(len(calls))
+    outcomes = []
+
+    def run(call):
+        try:
+            barrier.wait()
+            call()
+            outcomes.append("ok")
+        except ApplicationError as exc:
+            outcomes.append(type(exc).__name__)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run, args=(call,)) for call in calls]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return outcomes
+
+
+def test_eight_simultaneous_submissions_of_one_draft_make_one_submission():
+    person = make_applicant()
+    application = complete(draft(person))
+
+    outcomes = _race([lambda: services.application_submit(application_id=application.pk, actor=person.user)] * 8)
+
+    assert outcomes.count("ok") == 1
+    assert application.events.filter(kind=EventKind.SUBMIT).count() == 1
+
+
+def test_two_drafts_of_the_same_permit_submitted_at_once_leave_one_pending():
+    person = make_applicant()
+    first = complete(draft(person, "student-renewal"))
+    second = complete(draft(person, "student-first"))
+
+    outcomes = _race(
+        [
+            lambda: services.application_submit(application_id=first.pk, actor=person.user),
+            lambda: services.application_submit(application_id=second.pk, actor=person.user),
+        ]
+    )
+
+    assert sorted(outcomes) == ["DuplicateApplication", "ok"]
+    assert Application.objects.filter(person=person, state=State.SUBMITTED).count() == 1
+
+
+def test_withdrawal_racing_a_resubmission_ends_in_one_consistent_state():
+    person = make_applicant()
+    application = complete(draft(person))
+    services.application_submit(application_id=application.pk, actor=person.user)
+    services.application_reopen(application_id=application.pk, actor=person.user)
+
+    _race(
+        [
+            lambda: services.application_submit(application_id=application.pk, actor=person.user),
+            lambda: services.application_withdraw(application_id=application.pk, actor=person.user),
+        ]
+    )
+
+    application.refresh_from_db()
+    last = application.events.order_by("-sequence").first()
+    assert application.state == last.to_state
+    assert application.state in (State.WITHDRAWN, State.SUBMITTED)

@@ -1,0 +1,103 @@
+"""Walk every URL pattern that takes an object id: anyone but the owner gets 404.
+
+The walk discovers the patterns itself, so a new view taking an object id is checked without
+anyone remembering to add it here; a parameter this test does not know makes it fail.
+"""
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from anef.core.testing import make_applicant, pdf_upload, submitted
+from anef.documents.services import document_upload
+
+pytestmark = pytest.mark.django_db
+
+# Parameters that name a public thing, not somebody's object.
+PUBLIC_PARAMETERS = {"code", "format"}
+# Allauth's own tokens are checked by allauth.
+SKIPPED_NAMESPACES = {"admin"}
+
+
+def _patterns(resolver=None, prefix="", namespace=""):
+    resolver = resolver or get_resolver()
+    for entry in resolver.url_patterns:
+        if isinstance(entry, URLResolver):
+            ns = entry.namespace or namespace
+            if ns in SKIPPED_NAMESPACES:
+                continue
+            yield from _patterns(entry, prefix + str(entry.pattern), ns)
+        elif isinstance(entry, URLPattern):
+            yield namespace, entry, prefix + str(entry.pattern)
+
+
+def _object_patterns():
+    found = []
+    for namespace, pattern, route in _patterns():
+        parameters = set(pattern.pattern.converters) | set(getattr(pattern.pattern, "_route", "") and [])
+        if not parameters:
+            parameters = set(pattern.pattern.regex.groupindex)
+        owned = parameters - PUBLIC_PARAMETERS
+        if owned and pattern.name and namespace in {"portal", "api"}:
+            found.append((namespace, pattern.name, tuple(sorted(parameters)), route))
+    return found
+
+
+@pytest.fixture
+def victim_objects():
+    victim = make_applicant()
+    application = submitted(victim)
+    document = document_upload(
+        application_id=application.pk,
+        requirement_code="passport",
+        uploaded=pdf_upload(),
+        actor=victim.user,
+        reason="new passport",
+    )
+    return victim, {"reference": application.reference, "document_id": document.pk}
+
+
+def _url(namespace, name, parameters, values):
+    kwargs = {}
+    for parameter in parameters:
+        if parameter == "format":
+            continue
+        if parameter not in values:
+            pytest.fail(f"{namespace}:{name} takes '{parameter}': teach the ownership walk about it")
+        kwargs[parameter] = values[parameter]
+    return reverse(f"{namespace}:{name}", kwargs=kwargs)
+
+
+def test_the_walk_finds_the_object_views():
+    names = {(ns, name) for ns, name, _params, _route in _object_patterns()}
+    assert ("portal", "application") in names
+    assert ("portal", "document") in names
+    assert ("api", "application-detail") in names
+
+
+def test_every_object_url_answers_404_to_another_applicant_and_works_for_the_owner(client, victim_objects):
+    victim, values = victim_objects
+    intruder = make_applicant()
+    checked = 0
+    for namespace, name, parameters, _route in _object_patterns():
+        url = _url(namespace, name, parameters, values)
+        client.force_login(intruder.user)
+        answers = {method: getattr(client, method)(url).status_code for method in ("get", "post", "put", "delete")}
+        allowed = [method for method, status in answers.items() if status != 405]
+        assert allowed, f"{url} accepts no method"
+        # A method the view does not accept answers 405 whatever the object; every other answer is 404.
+        for method in allowed:
+            assert answers[method] == 404, f"{method.upper()} {url} answered {answers[method]} to a stranger"
+        client.force_login(victim.user)
+        response = client.get(url)
+        assert response.status_code in (200, 302, 405), f"GET {url} answered {response.status_code} to its owner"
+        checked += 1
+    assert checked >= 9
+
+
+def test_anonymous_visitors_are_sent_to_sign_in(client, victim_objects):
+    _victim, values = victim_objects
+    for namespace, name, parameters, _route in _object_patterns():
+        response = client.get(_url(namespace, name, parameters, values))
+        assert response.status_code in (302, 403, 404), name
+        if response.status_code == 302:
+            assert reverse("account_login") in response["Location"]
