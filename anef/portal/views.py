@@ -68,16 +68,15 @@ def dashboard(request):
 def profile(request):
     person = _person(request)
     form = ProfileForm(request.POST or None, instance=person)
-    if request.method == "POST":
-        # The form must not save by itself: the service is the only writer.
-        if form.is_valid():
-            values = {name: form.cleaned_data[name] for name in PROFILE_FIELDS}
-            person_update(person_id=person.pk, actor=request.user, **values)
-            messages.success(request, _("Your profile is saved."))
-            target = request.GET.get("next", "")
-            if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
-                target = reverse("portal:dashboard")
-            return redirect(target)
+    # The form never saves by itself: the service is the only writer.
+    if request.method == "POST" and form.is_valid():
+        values = {name: form.cleaned_data[name] for name in PROFILE_FIELDS}
+        person_update(person_id=person.pk, actor=request.user, **values)
+        messages.success(request, _("Your profile is saved."))
+        target = request.GET.get("next", "")
+        if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+            target = reverse("portal:dashboard")
+        return redirect(target)
     return render(request, "portal/profile.html", {"form": form})
 
 

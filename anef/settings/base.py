@@ -149,8 +149,9 @@ USE_TZ = True
 STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"
 MEDIA_ROOT = Path(os.environ.get("ANEF_MEDIA_ROOT", VAR_DIR / "media"))
-# Uploaded files are never served from MEDIA_URL: only through views that check access.
-MEDIA_URL = None
+# Uploaded files are never served from MEDIA_URL (no route serves it, and stored names are random):
+# only through views that check access.
+MEDIA_URL = "/_not_served/"
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
