@@ -31,7 +31,7 @@ def main():
             page.goto(args.base + "/compte/login/")
             page.fill("input[name=login]", args.login)
             page.fill("input[name=password]", args.password)
-            page.click("form button[type=submit]")
+            page.click("main form button[type=submit]")
             page.wait_for_load_state()
         for path in args.paths:
             page.goto(args.base + path)
