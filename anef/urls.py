@@ -4,6 +4,7 @@ from django.urls import include, path
 urlpatterns = [
     path("", include("anef.public.urls")),
     path("espace/", include("anef.portal.urls")),
+    path("agents/", include("anef.backoffice.urls")),
     path("compte/", include("allauth.urls")),
     path("api/", include("anef.api.urls")),
     path("i18n/", include("django.conf.urls.i18n")),

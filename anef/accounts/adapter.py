@@ -1,9 +1,15 @@
 from allauth.account.adapter import DefaultAccountAdapter
+from django.shortcuts import resolve_url
 
 from .services import person_create_for_user
 
 
 class AccountAdapter(DefaultAccountAdapter):
+    def get_login_redirect_url(self, request):
+        if getattr(request.user, "is_agent", False):
+            return resolve_url("backoffice:queue")
+        return super().get_login_redirect_url(request)
+
     def save_user(self, request, user, form, commit=True):
         user = super().save_user(request, user, form, commit=commit)
         data = form.cleaned_data

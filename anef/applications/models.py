@@ -38,8 +38,18 @@ class Application(models.Model):
     filed_at = models.DateTimeField(_("filed on"), null=True, blank=True)
     filed_in_time = models.BooleanField(_("renewal filed in time"), null=True, blank=True)
     permit_expires_on_at_filing = models.DateField(_("permit expiry date at filing"), null=True, blank=True)
+    # Filing date + the procedure's target time: what "overdue" and the expected decision date mean.
+    due_at = models.DateTimeField(_("decision expected by"), null=True, blank=True, db_index=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("created by")
+    )
+    assigned_to = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="assigned_applications",
+        verbose_name=_("assigned to"),
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -107,3 +117,73 @@ class ApplicationEvent(models.Model):
 
     def delete(self, *args, **kwargs):
         raise ValueError("Application events are append-only")
+
+
+class InformationRequest(models.Model):
+    """A request for documents or information: puts the file in awaiting_applicant until answered."""
+
+    application = models.ForeignKey(Application, on_delete=models.PROTECT, related_name="information_requests")
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    items = models.JSONField(_("what is missing"), default=list)
+    message = models.TextField(_("message"))
+    deadline = models.DateField(_("deadline"))
+    created_at = models.DateTimeField(auto_now_add=True)
+    answered_at = models.DateTimeField(null=True, blank=True)
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    answer = models.TextField(_("answer"), blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["application"], condition=models.Q(answered_at__isnull=True), name="one_open_request_per_file"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.application_id} request {self.created_at:%Y-%m-%d}"
+
+
+class CaseNote(models.Model):
+    """A private note between colleagues: never shown to the applicant."""
+
+    application = models.ForeignKey(Application, on_delete=models.PROTECT, related_name="notes")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    text = models.TextField(_("note"))
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at"]
+
+    def __str__(self) -> str:
+        return f"note on {self.application_id}"
+
+
+class StaffRead(models.Model):
+    """Every read of a file or a document by staff (SPEC §10). Append-only; kept apart from the
+    application's history so that reading never locks or reorders the file."""
+
+    class Kind(models.TextChoices):
+        CASE = "case", _("Case page")
+        DOCUMENT = "document", _("Document")
+
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    application = models.ForeignKey(Application, on_delete=models.PROTECT, related_name="staff_reads")
+    document = models.ForeignKey(
+        "documents.UploadedDocument", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.actor_id} read {self.application_id}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise ValueError("Staff reads are append-only")
+        super().save(*args, **kwargs)

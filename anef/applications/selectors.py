@@ -114,3 +114,41 @@ def missing_items(application: Application) -> list[dict]:
                 }
             )
     return missing
+
+
+def applications_for_agent(*, agent: User) -> QuerySet[Application]:
+    """Filed applications a staff member may see: their prefecture's, or all for an administrator."""
+    from anef.accounts.constants import STAFF_ROLES, Role
+
+    if not agent.is_authenticated or agent.role not in STAFF_ROLES:
+        return Application.objects.none()
+    queryset = Application.objects.exclude(state="draft")
+    if agent.role != Role.ADMINISTRATOR:
+        queryset = queryset.filter(prefecture_id=agent.prefecture_id)
+    return queryset
+
+
+def application_for_staff(*, user: User, reference: str) -> Application:
+    try:
+        return (
+            applications_for_agent(agent=user)
+            .select_related("person", "procedure", "prefecture", "assigned_to")
+            .get(reference=reference)
+        )
+    except Application.DoesNotExist as exc:
+        raise Http404 from exc
+
+
+def applicant_timeline(*, application: Application) -> QuerySet[ApplicationEvent]:
+    """The history as the applicant sees it: without the prefecture's internal organisation."""
+    from .workflow import INTERNAL_EVENTS
+
+    return application_timeline(application=application).exclude(kind__in=INTERNAL_EVENTS)
+
+
+def open_information_request(application: Application):
+    return application.information_requests.filter(answered_at__isnull=True).first()
+
+
+def last_decision_event(application: Application) -> ApplicationEvent | None:
+    return application.events.filter(kind__in=["refuse", "close_no_action", "accept"]).order_by("-sequence").first()

@@ -1,6 +1,7 @@
 """Writes on applications. Each service is one transaction that locks the application row, checks
 the workflow table (`workflow.py`) and appends an event to the history."""
 
+from datetime import timedelta
 from typing import Any
 
 from django.db import IntegrityError, transaction
@@ -10,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from anef.accounts.constants import Role
 from anef.accounts.models import Person, User
+from anef.procedures.constants import Category
 from anef.procedures.models import Procedure
 
 from .errors import (
@@ -21,7 +23,7 @@ from .errors import (
 )
 from .models import Application, ApplicationEvent, Channel
 from .selectors import is_filed_in_time, missing_items
-from .workflow import EDITABLE_STATES, PENDING_DECISION_STATES, TRANSITIONS, Actor, EventKind, State
+from .workflow import EDITABLE_STATES, OPEN_STATES, PENDING_DECISION_STATES, TRANSITIONS, Actor, EventKind, State
 
 
 def actor_kind(*, user: User | None, application: Application) -> Actor | None:
@@ -183,15 +185,19 @@ def application_submit(*, application_id: int, actor: User) -> Application:
             missing = missing_items(application)
             if missing:
                 raise IncompleteApplication(missing)
+            is_move = application.procedure.category == Category.CHANGE_OF_ADDRESS
+            postcode = application.answers.get("new_postcode", "") if is_move else application.person.postcode
             try:
-                prefecture = prefecture_for_postcode(application.person.postcode)
+                prefecture = prefecture_for_postcode(postcode)
             except UnknownPostcode as exc:
-                raise IncompleteApplication([{"step": "profile", "message": str(exc)}]) from exc
+                message = _("The postcode %(postcode)s is not a French postcode.") % {"postcode": postcode}
+                raise IncompleteApplication([{"step": "form" if is_move else "profile", "message": message}]) from exc
             now = timezone.now()
             extra: dict[str, Any] = {"prefecture": prefecture}
             first_filing = application.filed_at is None
             if first_filing:
                 extra["filed_at"] = now
+                extra["due_at"] = now + timedelta(days=application.procedure.target_days)
                 person = application.person
                 if application.procedure.renewal and person.permit_expires_on:
                     extra["permit_expires_on_at_filing"] = person.permit_expires_on
@@ -209,8 +215,59 @@ def application_submit(*, application_id: int, actor: User) -> Application:
                 },
                 extra_fields=extra,
             )
+            if is_move:
+                _move_person(application, prefecture, actor)
     except IntegrityError as exc:
         raise DuplicateApplication() from exc
+    return application
+
+
+def _move_person(application: Application, prefecture, actor: User) -> None:
+    """A declared change of address updates the profile and moves every open file, with its history,
+    to the prefecture now competent (SPEC §1: information is passed on to the prefecture in charge)."""
+    from .review import _transfer
+
+    answers = application.answers
+    person = Person.objects.select_for_update().get(pk=application.person_id)
+    person.address_line = answers.get("new_address_line", person.address_line)
+    person.postcode = answers.get("new_postcode", person.postcode)
+    person.city = answers.get("new_city", person.city)
+    person.save(update_fields=["address_line", "postcode", "city", "updated_at"])
+    others = (
+        Application.objects.select_for_update()
+        .filter(person_id=person.pk, state__in=OPEN_STATES)
+        .exclude(state=State.DRAFT)
+        .exclude(pk=application.pk)
+        .exclude(prefecture=prefecture)
+        .select_related("prefecture")
+    )
+    for other in others:
+        _transfer(
+            other,
+            prefecture,
+            actor,
+            str(_("Change of address declared in application %(ref)s.") % {"ref": application.reference}),
+        )
+
+
+def application_answer_request(*, application_id: int, actor: User, answer: str) -> Application:
+    """The applicant answers a request for documents or information: the file returns to review."""
+    from .models import InformationRequest
+
+    with transaction.atomic():
+        application = _lock(application_id)
+        request = InformationRequest.objects.filter(application=application, answered_at__isnull=True).first()
+        transition(
+            application=application,
+            event=EventKind.ANSWER_REQUEST,
+            actor=actor,
+            reason=answer.strip(),
+            payload={"request": request.pk if request else None},
+        )
+        if request is not None:
+            InformationRequest.objects.filter(pk=request.pk).update(
+                answered_at=timezone.now(), answered_by=actor, answer=answer.strip()
+            )
     return application
 
 

@@ -60,6 +60,13 @@ class EventKind(models.TextChoices):
     DOCUMENT_ADD = "document_add", _("Document added")
     DOCUMENT_REPLACE = "document_replace", _("Document replaced")
     TRANSFER = "transfer", _("Transferred to another prefecture")
+    DOCUMENT_VERDICT = "document_verdict", _("Document checked")
+    ASSIGN = "assign", _("Assigned to an agent")
+    NOTE_ADD = "note_add", _("Internal note added")
+
+
+# Events that concern the prefecture's organisation only: not shown on the applicant's timeline.
+INTERNAL_EVENTS = frozenset({EventKind.ASSIGN, EventKind.NOTE_ADD})
 
 
 class Actor(models.TextChoices):

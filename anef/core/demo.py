@@ -5,9 +5,20 @@ applicant already exists.
 """
 
 import io
+import time
 from datetime import date, timedelta
 
 from allauth.account.models import EmailAddress
+from allauth.mfa import app_settings as mfa_settings
+from allauth.mfa.models import Authenticator
+from allauth.mfa.recovery_codes.internal.auth import RecoveryCodes
+from allauth.mfa.totp.internal.auth import (
+    TOTP,
+    format_hotp_value,
+    generate_totp_secret,
+    hotp_value,
+)
+from allauth.mfa.utils import decrypt
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.utils import timezone
@@ -184,7 +195,21 @@ def _user(local: str, first: str, last: str, role: str, prefecture: Prefecture |
         f"{local}@{DOMAIN}", DEMO_PASSWORD, first_name=first, last_name=last, role=role, prefecture=prefecture
     )
     EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
+    if user.is_agent:
+        # Demo staff are enrolled already; `manage.py demo_totp EMAIL` prints their current code.
+        TOTP.activate(user, generate_totp_secret())
+        RecoveryCodes.activate(user)
     return user
+
+
+def demo_totp_code(email: str) -> str:
+    """The current second-factor code of a demo staff account (demo accounts only)."""
+    if not email.endswith(f"@{DOMAIN}"):
+        raise ValueError("Only demo accounts")
+    authenticator = Authenticator.objects.get(user__email=email, type=Authenticator.Type.TOTP)
+    secret = decrypt(authenticator.data["secret"])
+    counter = int(time.time()) // mfa_settings.TOTP_PERIOD
+    return format_hotp_value(hotp_value(secret, counter))
 
 
 def _advance(application: Application, target: str, agent: User, applicant: User) -> None:

@@ -4,6 +4,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from anef.applications.constants import DocumentVerdict
+
 
 def upload_path(instance: "UploadedDocument", filename: str) -> str:
     # The stored name never derives from what the user sent: a random name in a dated folder.
@@ -28,6 +30,14 @@ class UploadedDocument(models.Model):
     uploaded_at = models.DateTimeField()
     superseded_at = models.DateTimeField(null=True, blank=True)
     reason = models.CharField(_("reason for the change"), max_length=500, blank=True)
+    verdict = models.CharField(
+        _("verdict"), max_length=10, choices=DocumentVerdict.choices, default=DocumentVerdict.PENDING
+    )
+    verdict_reason = models.CharField(_("why it is rejected"), max_length=500, blank=True)
+    verdict_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    verdict_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         verbose_name = _("uploaded document")

@@ -259,3 +259,12 @@ class WithdrawForm(forms.Form):
         label=_("I understand that this application will be closed for good."),
         error_messages={"required": _("Tick the box to confirm.")},
     )
+
+
+class AnswerForm(forms.Form):
+    answer = forms.CharField(
+        label=_("Your answer to the prefecture"),
+        help_text=_("Say what you sent or explain what you cannot provide."),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=4000,
+    )

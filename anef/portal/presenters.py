@@ -1,8 +1,9 @@
 """Shape data for templates (no rule here: what may be done is decided by services)."""
 
-from datetime import date, timedelta
+from datetime import date
 
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from anef.applications.models import Application
@@ -54,6 +55,6 @@ def application_steps(application: Application, current: str) -> dict:
 
 
 def estimated_decision_date(application: Application) -> date | None:
-    if application.filed_at is None or application.is_terminal:
+    if application.due_at is None or application.is_terminal:
         return None
-    return (application.filed_at + timedelta(days=application.procedure.target_days)).date()
+    return timezone.localdate(application.due_at)

@@ -15,5 +15,6 @@ urlpatterns = [
     path("dossiers/<str:reference>/verification/", views.application_review, name="review"),
     path("dossiers/<str:reference>/corriger/", views.application_reopen, name="reopen"),
     path("dossiers/<str:reference>/retirer/", views.application_withdraw, name="withdraw"),
+    path("dossiers/<str:reference>/repondre/", views.application_answer, name="answer"),
     path("pieces/<uuid:document_id>/", views.document_download, name="document"),
 ]

@@ -16,18 +16,20 @@ from anef.applications.errors import ApplicationError, IncompleteApplication
 from anef.applications.selectors import (
     applicable_documents,
     applicable_fields,
+    applicant_timeline,
     application_for_user,
-    application_timeline,
     applications_for_applicant,
     current_documents,
+    last_decision_event,
     missing_items,
+    open_information_request,
 )
 from anef.applications.workflow import OPEN_STATES, TRANSITIONS, EventKind, State
 from anef.documents.selectors import document_for_user
 from anef.documents.services import UPLOAD_STATES, document_upload
 from anef.procedures.models import Procedure
 
-from .forms import AnswersForm, EligibilityForm, ProfileForm, UploadForm, WithdrawForm
+from .forms import AnswerForm, AnswersForm, EligibilityForm, ProfileForm, UploadForm, WithdrawForm
 from .presenters import answer_rows, application_steps, estimated_decision_date
 
 
@@ -100,7 +102,10 @@ def application_detail(request, reference):
         {
             "application": application,
             "procedure": application.procedure,
-            "events": application_timeline(application=application),
+            "events": applicant_timeline(application=application),
+            "open_request": open_information_request(application),
+            "answer_form": AnswerForm(),
+            "decision": last_decision_event(application),
             "answers": answer_rows(application),
             "documents": [(d, documents.get(d["code"])) for d in applicable_documents(application)],
             "can_withdraw": application.state in TRANSITIONS[EventKind.WITHDRAW].sources,
@@ -190,6 +195,9 @@ def application_documents(request, reference):
             return HttpResponseRedirect(reverse("portal:documents", args=[reference]) + f"#doc-{code}")
         failed_code, failed_form = code, form
     uploaded = current_documents(application)
+    initial = {}
+    if application.state == State.AWAITING_APPLICANT:
+        initial["reason"] = _("In answer to the prefecture's request")
     rows = []
     for requirement in requirements:
         form = failed_form if requirement["code"] == failed_code else UploadForm(needs_reason=needs_reason, prefix=None)
@@ -301,3 +309,23 @@ def document_download(request, document_id):
     response["X-Content-Type-Options"] = "nosniff"
     response["Content-Security-Policy"] = "default-src 'none'; img-src 'self'; plugin-types application/pdf"
     return response
+
+
+@login_required
+@require_POST
+def application_answer(request, reference):
+    """Send back an answer to the prefecture's request: the file returns to review."""
+    application = application_for_user(user=request.user, reference=reference)
+    form = AnswerForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Write a short answer for the agent, even just “documents sent”."))
+        return redirect("portal:application", reference=reference)
+    try:
+        services.application_answer_request(
+            application_id=application.pk, actor=request.user, answer=form.cleaned_data["answer"]
+        )
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("Your answer is sent. The agent continues the review."))
+    return redirect("portal:application", reference=reference)

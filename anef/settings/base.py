@@ -33,6 +33,7 @@ INSTALLED_APPS = [
     "dsfr",
     "allauth",
     "allauth.account",
+    "allauth.mfa",
     "rest_framework",
     "drf_spectacular",
     "django_filters",
@@ -44,6 +45,7 @@ INSTALLED_APPS = [
     "anef.documents",
     "anef.public",
     "anef.portal",
+    "anef.backoffice",
     "anef.api",
 ]
 
@@ -138,6 +140,10 @@ ACCOUNT_RATE_LIMITS = {
     "reset_password": "20/m/ip,5/m/key",
     "confirm_email": "1/3m/key",
 }
+
+# Staff sign in with a second factor (TOTP, with recovery codes); enrolment is forced on first use.
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+MFA_TOTP_ISSUER = "ANEF"
 
 LANGUAGE_CODE = "fr"
 LANGUAGES = [("fr", _("French")), ("en", _("English"))]

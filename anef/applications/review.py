@@ -1,0 +1,215 @@
+"""Writes by prefecture staff: take and assign files, examine, ask, decide, transfer.
+
+Every function is one transaction that locks the application row and appends to its history;
+decisions go through `services.transition`, so the workflow table decides what is allowed.
+"""
+
+from datetime import date, timedelta
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from anef.accounts.constants import Role
+from anef.accounts.models import User
+from anef.territory.models import Prefecture
+
+from .constants import APPEAL_DAYS, ClosureReason, DocumentVerdict, RefusalGround
+from .errors import ApplicationError, TransitionNotAllowed
+from .models import Application, CaseNote, InformationRequest
+from .services import _lock, actor_kind, record_event, transition
+from .workflow import OPEN_STATES, Actor, EventKind, State
+
+MIN_REQUEST_DAYS = 15
+DECIDERS = frozenset({Role.CASE_AGENT, Role.SUPERVISOR, Role.ADMINISTRATOR})
+
+
+def _require_agent(application: Application, actor: User) -> None:
+    if actor_kind(user=actor, application=application) != Actor.AGENT:
+        raise TransitionNotAllowed()
+
+
+def application_take(*, application_id: int, actor: User) -> Application:
+    """An agent takes a file: it becomes theirs."""
+    return application_assign(application_id=application_id, assignee=actor, actor=actor)
+
+
+def application_assign(*, application_id: int, assignee: User | None, actor: User) -> Application:
+    """Assign a file to an agent of its prefecture (anyone takes for themselves; a supervisor for others)."""
+    with transaction.atomic():
+        application = _lock(application_id)
+        _require_agent(application, actor)
+        if application.state not in OPEN_STATES or application.state == State.DRAFT:
+            raise TransitionNotAllowed()
+        if assignee is not None and assignee != actor and actor.role not in (Role.SUPERVISOR, Role.ADMINISTRATOR):
+            raise ApplicationError(_("Only a supervisor can assign a file to someone else."))
+        if assignee is not None and (
+            assignee.role not in DECIDERS or assignee.prefecture_id != application.prefecture_id
+        ):
+            raise ApplicationError(_("This agent does not work for the prefecture in charge of the file."))
+        application.assigned_to = assignee
+        application.save(update_fields=["assigned_to", "updated_at"])
+        record_event(
+            application=application,
+            kind=EventKind.ASSIGN,
+            actor=actor,
+            payload={"assignee": assignee.pk if assignee else None, "name": str(assignee) if assignee else ""},
+        )
+    return application
+
+
+def application_start_review(*, application_id: int, actor: User) -> Application:
+    with transaction.atomic():
+        application = _lock(application_id)
+        extra = {} if application.assigned_to_id else {"assigned_to": actor}
+        transition(application=application, event=EventKind.START_REVIEW, actor=actor, extra_fields=extra)
+    return application
+
+
+def application_request_information(
+    *, application_id: int, actor: User, items: list[str], message: str, deadline: date
+) -> InformationRequest:
+    items = [item.strip() for item in items if item.strip()]
+    if not items:
+        raise ApplicationError(_("List at least one missing document or piece of information."))
+    earliest = timezone.localdate() + timedelta(days=MIN_REQUEST_DAYS)
+    if deadline < earliest:
+        raise ApplicationError(
+            _("The deadline must leave at least %(days)s days: %(date)s or later.")
+            % {"days": MIN_REQUEST_DAYS, "date": earliest.strftime("%d/%m/%Y")}
+        )
+    with transaction.atomic():
+        application = _lock(application_id)
+        transition(
+            application=application,
+            event=EventKind.REQUEST_INFORMATION,
+            actor=actor,
+            reason=message,
+            payload={"items": items, "deadline": deadline.isoformat()},
+        )
+        return InformationRequest.objects.create(
+            application=application, requested_by=actor, items=items, message=message, deadline=deadline
+        )
+
+
+def application_accept(*, application_id: int, actor: User, comment: str = "") -> Application:
+    with transaction.atomic():
+        application = _lock(application_id)
+        transition(application=application, event=EventKind.ACCEPT, actor=actor, reason=comment)
+    return application
+
+
+def application_refuse(*, application_id: int, actor: User, ground: str, text: str) -> Application:
+    """Refuse with mandatory grounds; the history keeps the appeal route and its deadline."""
+    if ground not in RefusalGround.values:
+        raise ApplicationError(_("Choose the ground of the refusal."))
+    if not text.strip():
+        raise ApplicationError(_("State the grounds of the refusal: the applicant must be able to understand them."))
+    appeal_deadline = timezone.localdate() + timedelta(days=APPEAL_DAYS)
+    with transaction.atomic():
+        application = _lock(application_id)
+        transition(
+            application=application,
+            event=EventKind.REFUSE,
+            actor=actor,
+            reason=text,
+            payload={"ground": ground, "appeal_deadline": appeal_deadline.isoformat()},
+        )
+    return application
+
+
+def application_close(*, application_id: int, actor: User, reason_code: str, text: str) -> Application:
+    if reason_code not in ClosureReason.values:
+        raise ApplicationError(_("Choose the reason for closing the file."))
+    if not text.strip():
+        raise ApplicationError(_("Explain why the file is closed: the applicant will read it."))
+    with transaction.atomic():
+        application = _lock(application_id)
+        transition(
+            application=application,
+            event=EventKind.CLOSE_NO_ACTION,
+            actor=actor,
+            reason=text,
+            payload={"code": reason_code},
+        )
+    return application
+
+
+def _transfer(application: Application, to: Prefecture, actor: User | None, reason: str) -> None:
+    """Move a locked open file to another prefecture with its whole history."""
+    if application.prefecture_id == to.pk:
+        raise ApplicationError(_("The file is already at this prefecture."))
+    origin = application.prefecture
+    application.prefecture = to
+    application.assigned_to = None
+    application.save(update_fields=["prefecture", "assigned_to", "updated_at"])
+    record_event(
+        application=application,
+        kind=EventKind.TRANSFER,
+        actor=actor,
+        reason=reason,
+        payload={
+            "from": origin.code if origin else None,
+            "from_name": origin.name_fr if origin else "",
+            "to": to.code,
+            "to_name": to.name_fr,
+        },
+    )
+
+
+def application_transfer(*, application_id: int, to: Prefecture, actor: User, reason: str) -> Application:
+    if not reason.strip():
+        raise ApplicationError(_("Give the reason for the transfer."))
+    with transaction.atomic():
+        application = _lock(application_id)
+        _require_agent(application, actor)
+        if application.state not in OPEN_STATES or application.state == State.DRAFT:
+            raise TransitionNotAllowed()
+        _transfer(application, to, actor, reason.strip())
+    return application
+
+
+def note_add(*, application_id: int, actor: User, text: str) -> CaseNote:
+    if not text.strip():
+        raise ApplicationError(_("The note is empty."))
+    with transaction.atomic():
+        application = _lock(application_id)
+        if actor_kind(user=actor, application=application) not in (Actor.AGENT, Actor.COUNTER):
+            raise TransitionNotAllowed()
+        note = CaseNote.objects.create(application=application, author=actor, text=text.strip())
+        record_event(application=application, kind=EventKind.NOTE_ADD, actor=actor, payload={"note": note.pk})
+    return note
+
+
+def document_verdict_set(*, document_id, actor: User, verdict: str, reason: str = ""):
+    from anef.documents.models import UploadedDocument
+
+    if verdict not in (DocumentVerdict.ACCEPTED, DocumentVerdict.REJECTED):
+        raise ApplicationError(_("Choose accepted or rejected."))
+    if verdict == DocumentVerdict.REJECTED and not reason.strip():
+        raise ApplicationError(_("Say why the document is rejected: the applicant will read it."))
+    with transaction.atomic():
+        document = UploadedDocument.objects.select_related("application").get(pk=document_id)
+        application = _lock(document.application_id)
+        _require_agent(application, actor)
+        if application.state not in (State.SUBMITTED, State.IN_REVIEW, State.AWAITING_APPLICANT):
+            raise TransitionNotAllowed()
+        if document.superseded_at is not None:
+            raise ApplicationError(_("This document was replaced by a newer one."))
+        UploadedDocument.objects.filter(pk=document.pk).update(
+            verdict=verdict, verdict_reason=reason.strip(), verdict_by=actor, verdict_at=timezone.now()
+        )
+        record_event(
+            application=application,
+            kind=EventKind.DOCUMENT_VERDICT,
+            actor=actor,
+            reason=reason.strip(),
+            payload={
+                "document": str(document.pk),
+                "name": document.original_name,
+                "requirement": document.requirement_code,
+                "verdict": verdict,
+            },
+        )
+        document.refresh_from_db()
+    return document

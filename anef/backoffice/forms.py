@@ -1,0 +1,99 @@
+from datetime import timedelta
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from anef.accounts.constants import Role
+from anef.accounts.models import User
+from anef.applications.constants import ClosureReason, DocumentVerdict, RefusalGround
+from anef.applications.review import MIN_REQUEST_DAYS
+from anef.portal.forms import DateInput
+from anef.territory.models import Prefecture
+
+
+class RequestInformationForm(forms.Form):
+    items = forms.CharField(
+        label=_("What is missing"),
+        help_text=_("One document or piece of information per line. The applicant sees this list."),
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+    message = forms.CharField(
+        label=_("Message to the applicant"), widget=forms.Textarea(attrs={"rows": 4}), max_length=4000
+    )
+    deadline = forms.DateField(label=_("Deadline"), widget=DateInput())
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        earliest = timezone.localdate() + timedelta(days=MIN_REQUEST_DAYS)
+        self.fields["deadline"].initial = timezone.localdate() + timedelta(days=30)
+        self.fields["deadline"].help_text = _("At least %(days)s days from today: %(date)s or later.") % {
+            "days": MIN_REQUEST_DAYS,
+            "date": earliest.strftime("%d/%m/%Y"),
+        }
+        self.fields["deadline"].widget.attrs["min"] = earliest.isoformat()
+
+    def item_list(self) -> list[str]:
+        return [line.strip() for line in self.cleaned_data["items"].splitlines() if line.strip()]
+
+
+class AcceptForm(forms.Form):
+    comment = forms.CharField(
+        label=_("Comment for the history"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class RefuseForm(forms.Form):
+    ground = forms.ChoiceField(label=_("Ground"), choices=[("", _("Choose"))] + RefusalGround.choices)
+    text = forms.CharField(
+        label=_("Grounds, as the applicant will read them"),
+        help_text=_("Facts and legal basis. The appeal route and its deadline are added to the decision."),
+        widget=forms.Textarea(attrs={"rows": 5}),
+        max_length=8000,
+    )
+
+
+class CloseForm(forms.Form):
+    reason_code = forms.ChoiceField(label=_("Reason"), choices=[("", _("Choose"))] + ClosureReason.choices)
+    text = forms.CharField(
+        label=_("Explanation for the applicant"), widget=forms.Textarea(attrs={"rows": 3}), max_length=4000
+    )
+
+
+class TransferForm(forms.Form):
+    prefecture = forms.ModelChoiceField(label=_("Prefecture"), queryset=Prefecture.objects.all())
+    reason = forms.CharField(label=_("Reason"), max_length=1000, widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args, current=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if current is not None:
+            self.fields["prefecture"].queryset = Prefecture.objects.exclude(pk=current.pk)
+
+
+class NoteForm(forms.Form):
+    text = forms.CharField(
+        label=_("Internal note"),
+        help_text=_("Seen by the prefecture's staff only."),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=4000,
+    )
+
+
+class VerdictForm(forms.Form):
+    verdict = forms.ChoiceField(
+        label=_("Verdict"),
+        choices=[(DocumentVerdict.ACCEPTED, _("Accept")), (DocumentVerdict.REJECTED, _("Reject"))],
+        widget=forms.RadioSelect,
+    )
+    reason = forms.CharField(label=_("Why it is rejected (the applicant reads it)"), required=False, max_length=500)
+
+
+class AssignForm(forms.Form):
+    assignee = forms.ModelChoiceField(label=_("Assign to"), queryset=User.objects.none(), required=False)
+
+    def __init__(self, *args, prefecture=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["assignee"].queryset = User.objects.filter(
+            prefecture=prefecture, role__in=[Role.CASE_AGENT, Role.SUPERVISOR], is_active=True
+        ).order_by("last_name")
+        self.fields["assignee"].empty_label = _("Nobody")

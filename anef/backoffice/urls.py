@@ -1,0 +1,15 @@
+from django.urls import path
+
+from . import views
+
+app_name = "backoffice"
+
+urlpatterns = [
+    path("", views.queue, name="queue"),
+    path("supervision/", views.supervision, name="supervision"),
+    path("journal/", views.reads, name="reads"),
+    path("dossiers/<str:reference>/", views.case, name="case"),
+    path("dossiers/<str:reference>/pieces/<uuid:document_id>/", views.document, name="document"),
+    path("dossiers/<str:reference>/pieces/<uuid:document_id>/verdict/", views.verdict, name="verdict"),
+    path("dossiers/<str:reference>/<slug:action>/", views.act, name="act"),
+]

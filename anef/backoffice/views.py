@@ -1,0 +1,329 @@
+"""The prefecture's back office. Views call services and selectors; the workflow table decides."""
+
+from datetime import timedelta
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.db.models import Count, Max, Min, Q
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from anef.accounts.constants import Role
+from anef.accounts.models import User
+from anef.applications import review
+from anef.applications.errors import ApplicationError
+from anef.applications.models import StaffRead
+from anef.applications.selectors import (
+    applicable_documents,
+    application_for_staff,
+    application_timeline,
+    applications_for_agent,
+    current_documents,
+    open_information_request,
+)
+from anef.applications.services import actor_kind
+from anef.applications.workflow import PENDING_DECISION_STATES, State, allowed_events
+from anef.documents.models import UploadedDocument
+from anef.portal.presenters import answer_rows
+
+from .access import staff_required, supervisor_required
+from .filters import QueueFilter
+from .forms import (
+    AcceptForm,
+    AssignForm,
+    CloseForm,
+    NoteForm,
+    RefuseForm,
+    RequestInformationForm,
+    TransferForm,
+    VerdictForm,
+)
+
+PAGE_SIZE = 25
+IDLE_DAYS = 15
+
+
+@staff_required
+def queue(request):
+    base = applications_for_agent(agent=request.user).select_related("person", "procedure", "assigned_to")
+    filterset = QueueFilter(request.GET or None, queryset=base, agent=request.user)
+    page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "backoffice/queue.html",
+        {"filter": filterset, "page": page, "query": query.urlencode(), "now": timezone.now()},
+    )
+
+
+def _case_context(request, application, forms=None):
+    actor = actor_kind(user=request.user, application=application)
+    events = allowed_events(application.state, actor) if actor else []
+    documents = current_documents(application)
+    rows = []
+    for requirement in applicable_documents(application):
+        document = documents.get(requirement["code"])
+        rows.append({"requirement": requirement, "document": document})
+    history = list(application_timeline(application=application))
+    forms = forms or {}
+    context = {
+        "application": application,
+        "person": application.person,
+        "procedure": application.procedure,
+        "answers": answer_rows(application),
+        "documents": rows,
+        "superseded": [d for d in application.uploaded_documents.all() if d.superseded_at is not None],
+        "events": history,
+        "notes": application.notes.select_related("author"),
+        "open_request": open_information_request(application),
+        "can": {event.value: True for event in events},
+        "is_agent": actor == "agent",
+        "can_verdict": actor == "agent" and application.state in PENDING_DECISION_STATES,
+        "forms": {
+            "request_information": forms.get("request_information") or RequestInformationForm(),
+            "accept": forms.get("accept") or AcceptForm(),
+            "refuse": forms.get("refuse") or RefuseForm(),
+            "close": forms.get("close") or CloseForm(),
+            "transfer": forms.get("transfer") or TransferForm(current=application.prefecture),
+            "note": forms.get("note") or NoteForm(),
+            "assign": AssignForm(prefecture=application.prefecture, initial={"assignee": application.assigned_to_id}),
+            "verdict": VerdictForm(),
+        },
+        "is_supervisor": request.user.role in (Role.SUPERVISOR, Role.ADMINISTRATOR),
+    }
+    return context
+
+
+@staff_required
+def case(request, reference):
+    application = application_for_staff(user=request.user, reference=reference)
+    StaffRead.objects.create(actor=request.user, application=application, kind=StaffRead.Kind.CASE)
+    return render(request, "backoffice/case.html", _case_context(request, application))
+
+
+@staff_required
+def document(request, reference, document_id):
+    application = application_for_staff(user=request.user, reference=reference)
+    try:
+        doc = application.uploaded_documents.get(pk=document_id)
+    except (UploadedDocument.DoesNotExist, ValueError) as exc:
+        raise Http404 from exc
+    StaffRead.objects.create(actor=request.user, application=application, document=doc, kind=StaffRead.Kind.DOCUMENT)
+    response = FileResponse(
+        doc.file.open("rb"),
+        content_type=doc.content_type,
+        as_attachment=request.GET.get("download") == "1",
+        filename=doc.original_name,
+    )
+    response["Cache-Control"] = "private, no-store"
+    response["X-Frame-Options"] = "SAMEORIGIN"
+    response["Content-Security-Policy"] = "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'"
+    return response
+
+
+ACTIONS = {
+    # action name: (form class, service call)
+    "request_information": (
+        RequestInformationForm,
+        lambda app, user, form: review.application_request_information(
+            application_id=app.pk,
+            actor=user,
+            items=form.item_list(),
+            message=form.cleaned_data["message"],
+            deadline=form.cleaned_data["deadline"],
+        ),
+        _("The request is sent. The file waits for the applicant."),
+    ),
+    "accept": (
+        AcceptForm,
+        lambda app, user, form: review.application_accept(
+            application_id=app.pk, actor=user, comment=form.cleaned_data["comment"]
+        ),
+        _("The application is accepted."),
+    ),
+    "refuse": (
+        RefuseForm,
+        lambda app, user, form: review.application_refuse(
+            application_id=app.pk, actor=user, ground=form.cleaned_data["ground"], text=form.cleaned_data["text"]
+        ),
+        _("The application is refused. The applicant can read the grounds and how to appeal."),
+    ),
+    "close": (
+        CloseForm,
+        lambda app, user, form: review.application_close(
+            application_id=app.pk,
+            actor=user,
+            reason_code=form.cleaned_data["reason_code"],
+            text=form.cleaned_data["text"],
+        ),
+        _("The file is closed."),
+    ),
+    "transfer": (
+        TransferForm,
+        lambda app, user, form: review.application_transfer(
+            application_id=app.pk, to=form.cleaned_data["prefecture"], actor=user, reason=form.cleaned_data["reason"]
+        ),
+        _("The file is transferred with its history."),
+    ),
+    "note": (
+        NoteForm,
+        lambda app, user, form: review.note_add(application_id=app.pk, actor=user, text=form.cleaned_data["text"]),
+        _("The note is saved."),
+    ),
+}
+
+
+@staff_required
+@require_POST
+def act(request, reference, action):
+    application = application_for_staff(user=request.user, reference=reference)
+    if action == "take":
+        return _simple(
+            request,
+            application,
+            lambda: review.application_take(application_id=application.pk, actor=request.user),
+            _("The file is yours."),
+        )
+    if action == "start_review":
+        return _simple(
+            request,
+            application,
+            lambda: review.application_start_review(application_id=application.pk, actor=request.user),
+            _("Review started."),
+        )
+    if action == "assign":
+        form = AssignForm(request.POST, prefecture=application.prefecture)
+        if not form.is_valid():
+            raise Http404
+        return _simple(
+            request,
+            application,
+            lambda: review.application_assign(
+                application_id=application.pk, assignee=form.cleaned_data["assignee"], actor=request.user
+            ),
+            _("Assignment saved."),
+        )
+    if action not in ACTIONS:
+        raise Http404
+    form_class, call, success = ACTIONS[action]
+    form = (
+        form_class(request.POST, current=application.prefecture)
+        if form_class is TransferForm
+        else form_class(request.POST)
+    )
+    if form.is_valid():
+        try:
+            call(application, request.user, form)
+        except ApplicationError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, success)
+            return redirect("backoffice:case", reference=reference)
+    application.refresh_from_db()
+    context = _case_context(request, application, forms={action: form})
+    context["open_action"] = action
+    return render(request, "backoffice/case.html", context, status=400)
+
+
+def _simple(request, application, call, success):
+    try:
+        call()
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, success)
+    return redirect("backoffice:case", reference=application.reference)
+
+
+@staff_required
+@require_POST
+def verdict(request, reference, document_id):
+    application = application_for_staff(user=request.user, reference=reference)
+    doc = get_object_or_404(UploadedDocument, pk=document_id, application=application)
+    form = VerdictForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Choose accepted or rejected."))
+        return redirect("backoffice:case", reference=reference)
+    return _simple(
+        request,
+        application,
+        lambda: review.document_verdict_set(
+            document_id=doc.pk,
+            actor=request.user,
+            verdict=form.cleaned_data["verdict"],
+            reason=form.cleaned_data["reason"],
+        ),
+        _("The verdict on the document is saved."),
+    )
+
+
+@supervisor_required
+def supervision(request):
+    applications = applications_for_agent(agent=request.user)
+    now = timezone.now()
+    pending = applications.filter(state__in=PENDING_DECISION_STATES)
+    by_state = (
+        pending.values("state")
+        .annotate(
+            total=Count("pk"),
+            over_30=Count("pk", filter=Q(filed_at__lte=now - timedelta(days=30))),
+            over_90=Count("pk", filter=Q(filed_at__lte=now - timedelta(days=90))),
+            oldest=Min("filed_at"),
+        )
+        .order_by("state")
+    )
+    labels = dict(State.choices)
+    idle = (
+        pending.filter(state_changed_at__lte=now - timedelta(days=IDLE_DAYS))
+        .select_related("person", "procedure", "assigned_to")
+        .order_by("state_changed_at")[:50]
+    )
+    unassigned = (
+        pending.filter(assigned_to__isnull=True).select_related("person", "procedure").order_by("filed_at")[:50]
+    )
+    expiring = (
+        pending.filter(
+            procedure__renewal=True,
+            permit_expires_on_at_filing__lte=timezone.localdate() + timedelta(days=30),
+        )
+        .select_related("person", "procedure")
+        .order_by("permit_expires_on_at_filing")[:50]
+    )
+    load = (
+        User.objects.filter(prefecture_id=request.user.prefecture_id, role__in=[Role.CASE_AGENT, Role.SUPERVISOR])
+        .annotate(
+            open_files=Count(
+                "assigned_applications", filter=Q(assigned_applications__state__in=PENDING_DECISION_STATES)
+            ),
+            last_activity=Max("assigned_applications__updated_at"),
+        )
+        .order_by("-open_files")
+    )
+    return render(
+        request,
+        "backoffice/supervision.html",
+        {
+            "by_state": [{**row, "label": labels[row["state"]]} for row in by_state],
+            "idle": idle,
+            "idle_days": IDLE_DAYS,
+            "unassigned": unassigned,
+            "expiring": expiring,
+            "load": load,
+            "now": now,
+        },
+    )
+
+
+@supervisor_required
+def reads(request):
+    applications = applications_for_agent(agent=request.user)
+    log = StaffRead.objects.filter(application__in=applications).select_related("actor", "application", "document")
+    reference = request.GET.get("reference", "").strip()
+    if reference:
+        log = log.filter(application__reference__iexact=reference)
+    page = Paginator(log, 50).get_page(request.GET.get("page"))
+    return render(request, "backoffice/reads.html", {"page": page, "reference": reference})
