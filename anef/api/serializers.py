@@ -1,6 +1,8 @@
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from anef.applications.models import Application, ApplicationEvent
+from anef.applications.selectors import applicant_timeline
 from anef.procedures.models import Procedure
 
 
@@ -43,7 +45,11 @@ class ApplicationSerializer(serializers.ModelSerializer):
 
 
 class ApplicationDetailSerializer(ApplicationSerializer):
-    events = EventSerializer(many=True, read_only=True)
+    events = serializers.SerializerMethodField()
 
     class Meta(ApplicationSerializer.Meta):
         fields = [*ApplicationSerializer.Meta.fields, "answers", "events"]
+
+    @extend_schema_field(EventSerializer(many=True))
+    def get_events(self, application):
+        return EventSerializer(applicant_timeline(application=application), many=True).data

@@ -92,6 +92,6 @@ class QueueFilter(django_filters.FilterSet):
     @property
     def qs(self):
         queryset = super().qs
-        if not self.form.cleaned_data.get("sort"):
+        if not getattr(self.form, "cleaned_data", {}).get("sort"):
             queryset = queryset.order_by("filed_at", "pk")
         return queryset

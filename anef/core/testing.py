@@ -54,12 +54,34 @@ def make_applicant(
     )
 
 
-def make_staff(*, role: str = Role.CASE_AGENT, prefecture_code: str | None = "pref-69") -> User:
+def make_staff(*, role: str = Role.CASE_AGENT, prefecture_code: str | None = "pref-69", mfa: bool = True) -> User:
+    """A staff member, enrolled in the second factor unless mfa=False (the TOTP secret is on `.totp_secret`)."""
+    from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
+
     number = next(_counter)
     prefecture = Prefecture.objects.get(code=prefecture_code) if prefecture_code else None
-    user = User.objects.create_user(f"agent{number}@example.org", PASSWORD, role=role, prefecture=prefecture)
+    user = User.objects.create_user(
+        f"agent{number}@example.org",
+        PASSWORD,
+        role=role,
+        prefecture=prefecture,
+        first_name="Agent",
+        last_name=str(number),
+    )
     EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
+    if mfa:
+        user.totp_secret = generate_totp_secret()
+        TOTP.activate(user, user.totp_secret)
     return user
+
+
+def totp_now(secret: str) -> str:
+    import time
+
+    from allauth.mfa import app_settings
+    from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
+
+    return format_hotp_value(hotp_value(secret, int(time.time()) // app_settings.TOTP_PERIOD))
 
 
 def pdf_upload(name: str = "document.pdf", pages: int = 1) -> SimpleUploadedFile:
@@ -115,3 +137,23 @@ def submitted(person: Person, code: str = "student-renewal") -> Application:
     services.application_submit(application_id=application.pk, actor=person.user)
     application.refresh_from_db()
     return application
+
+
+def url_patterns_with_parameters(namespaces: set[str], public_parameters: frozenset = frozenset({"code", "format"})):
+    """Every named URL pattern of these namespaces that takes a parameter naming an object:
+    (namespace, name, parameters). Used by the ownership walks."""
+    from django.urls import URLPattern, URLResolver, get_resolver
+
+    def walk(resolver, namespace=""):
+        for entry in resolver.url_patterns:
+            if isinstance(entry, URLResolver):
+                yield from walk(entry, entry.namespace or namespace)
+            elif isinstance(entry, URLPattern):
+                yield namespace, entry
+
+    found = []
+    for namespace, pattern in walk(get_resolver()):
+        parameters = set(pattern.pattern.regex.groupindex)
+        if namespace in namespaces and pattern.name and parameters - public_parameters:
+            found.append((namespace, pattern.name, tuple(sorted(parameters))))
+    return found

@@ -200,7 +200,10 @@ def application_documents(request, reference):
         initial["reason"] = _("In answer to the prefecture's request")
     rows = []
     for requirement in requirements:
-        form = failed_form if requirement["code"] == failed_code else UploadForm(needs_reason=needs_reason, prefix=None)
+        if requirement["code"] == failed_code:
+            form = failed_form
+        else:
+            form = UploadForm(needs_reason=needs_reason, initial=initial)
         form.auto_id = f"id_{requirement['code']}_%s"
         rows.append({"requirement": requirement, "document": uploaded.get(requirement["code"]), "form": form})
     return render(

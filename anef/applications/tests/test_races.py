@@ -79,3 +79,28 @@ def test_withdrawal_racing_a_resubmission_ends_in_one_consistent_state():
     last = application.events.order_by("-sequence").first()
     assert application.state == last.to_state
     assert application.state in (State.WITHDRAWN, State.SUBMITTED)
+
+
+def test_two_agents_deciding_the_same_file_at_once_one_wins():
+    from anef.applications import review
+    from anef.core.testing import make_staff, submitted
+
+    application = submitted(make_applicant())
+    first, second = make_staff(), make_staff()
+    review.application_start_review(application_id=application.pk, actor=first)
+
+    outcomes = _race(
+        [
+            lambda: review.application_accept(application_id=application.pk, actor=first),
+            lambda: review.application_refuse(
+                application_id=application.pk, actor=second, ground="conditions_not_met", text="No."
+            ),
+        ]
+    )
+
+    assert outcomes.count("ok") == 1
+    assert set(outcomes) - {"ok"} <= {"TransitionNotAllowed", "ConcurrentChange"}
+    application.refresh_from_db()
+    decisions = application.events.filter(kind__in=[EventKind.ACCEPT, EventKind.REFUSE])
+    assert decisions.count() == 1
+    assert application.state == decisions.get().to_state

@@ -5,41 +5,16 @@ anyone remembering to add it here; a parameter this test does not know makes it 
 """
 
 import pytest
-from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.urls import reverse
 
-from anef.core.testing import make_applicant, pdf_upload, submitted
+from anef.core.testing import make_applicant, pdf_upload, submitted, url_patterns_with_parameters
 from anef.documents.services import document_upload
 
 pytestmark = pytest.mark.django_db
 
-# Parameters that name a public thing, not somebody's object.
-PUBLIC_PARAMETERS = {"code", "format"}
-# Allauth's own tokens are checked by allauth.
-SKIPPED_NAMESPACES = {"admin"}
-
-
-def _patterns(resolver=None, prefix="", namespace=""):
-    resolver = resolver or get_resolver()
-    for entry in resolver.url_patterns:
-        if isinstance(entry, URLResolver):
-            ns = entry.namespace or namespace
-            if ns in SKIPPED_NAMESPACES:
-                continue
-            yield from _patterns(entry, prefix + str(entry.pattern), ns)
-        elif isinstance(entry, URLPattern):
-            yield namespace, entry, prefix + str(entry.pattern)
-
 
 def _object_patterns():
-    found = []
-    for namespace, pattern, route in _patterns():
-        parameters = set(pattern.pattern.converters) | set(getattr(pattern.pattern, "_route", "") and [])
-        if not parameters:
-            parameters = set(pattern.pattern.regex.groupindex)
-        owned = parameters - PUBLIC_PARAMETERS
-        if owned and pattern.name and namespace in {"portal", "api"}:
-            found.append((namespace, pattern.name, tuple(sorted(parameters)), route))
-    return found
+    return url_patterns_with_parameters({"portal", "api"})
 
 
 @pytest.fixture
@@ -68,7 +43,7 @@ def _url(namespace, name, parameters, values):
 
 
 def test_the_walk_finds_the_object_views():
-    names = {(ns, name) for ns, name, _params, _route in _object_patterns()}
+    names = {(ns, name) for ns, name, _params in _object_patterns()}
     assert ("portal", "application") in names
     assert ("portal", "document") in names
     assert ("api", "application-detail") in names
@@ -78,7 +53,7 @@ def test_every_object_url_answers_404_to_another_applicant_and_works_for_the_own
     victim, values = victim_objects
     intruder = make_applicant()
     checked = 0
-    for namespace, name, parameters, _route in _object_patterns():
+    for namespace, name, parameters in _object_patterns():
         url = _url(namespace, name, parameters, values)
         client.force_login(intruder.user)
         answers = {method: getattr(client, method)(url).status_code for method in ("get", "post", "put", "delete")}
@@ -96,7 +71,7 @@ def test_every_object_url_answers_404_to_another_applicant_and_works_for_the_own
 
 def test_anonymous_visitors_are_sent_to_sign_in(client, victim_objects):
     _victim, values = victim_objects
-    for namespace, name, parameters, _route in _object_patterns():
+    for namespace, name, parameters in _object_patterns():
         response = client.get(_url(namespace, name, parameters, values))
         assert response.status_code in (302, 403, 404), name
         if response.status_code == 302:

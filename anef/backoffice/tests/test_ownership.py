@@ -1,0 +1,59 @@
+"""The ownership walk over every back-office URL and every role: only staff of the competent
+prefecture get past the 404, and applicants never do, not even for their own file."""
+
+import pytest
+from django.urls import reverse
+
+from anef.accounts.constants import Role
+from anef.core.testing import make_applicant, make_staff, submitted, url_patterns_with_parameters
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def file_and_values():
+    application = submitted(make_applicant(postcode="69003"))
+    document = application.uploaded_documents.first()
+    return application, {"reference": application.reference, "document_id": document.pk, "action": "take"}
+
+
+def _urls(values):
+    urls = []
+    for namespace, name, parameters in url_patterns_with_parameters({"backoffice"}):
+        missing = set(parameters) - set(values)
+        if missing:
+            pytest.fail(f"backoffice:{name} takes {missing}: teach the ownership walk about it")
+        urls.append(reverse(f"{namespace}:{name}", kwargs={p: values[p] for p in parameters}))
+    return urls
+
+
+@pytest.mark.parametrize(
+    "who",
+    ["owner", "other_applicant", "helper", "agent_elsewhere", "supervisor_elsewhere", "counter_elsewhere"],
+)
+def test_everyone_but_the_competent_prefecture_gets_404_everywhere(client, file_and_values, who):
+    application, values = file_and_values
+    users = {
+        "owner": lambda: application.person.user,
+        "other_applicant": lambda: make_applicant().user,
+        "helper": lambda: make_staff(role=Role.HELPER, prefecture_code=None),
+        "agent_elsewhere": lambda: make_staff(role=Role.CASE_AGENT, prefecture_code="pref-33"),
+        "supervisor_elsewhere": lambda: make_staff(role=Role.SUPERVISOR, prefecture_code="pref-33"),
+        "counter_elsewhere": lambda: make_staff(role=Role.COUNTER_AGENT, prefecture_code="pref-33"),
+    }
+    client.force_login(users[who]())
+    urls = _urls(values)
+    assert len(urls) >= 4
+    for url in urls:
+        for method in ("get", "post"):
+            status = getattr(client, method)(url).status_code
+            assert status in (404, 405), f"{who}: {method.upper()} {url} answered {status}"
+    application.refresh_from_db()
+    assert application.assigned_to is None
+
+
+def test_the_competent_agent_gets_through(client, file_and_values):
+    application, values = file_and_values
+    client.force_login(make_staff(role=Role.CASE_AGENT, prefecture_code="pref-69"))
+    for url in _urls(values):
+        assert client.get(url).status_code in (200, 302, 405), url
