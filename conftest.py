@@ -51,3 +51,26 @@ def pytest_terminal_summary(terminalreporter):
     from django.db import connection
 
     terminalreporter.write_line(f"Database for this run: {connection.vendor}; browser: {BROWSER or 'none (skipped)'}")
+
+
+@pytest.fixture
+def browser_context(live_server):
+    """A Chromium browser on the live server: yields a function that opens a new page (a new person)."""
+    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's sync API runs an event loop
+    from playwright.sync_api import sync_playwright
+
+    from anef.core.browser import launch
+
+    with sync_playwright() as playwright:
+        browser = launch(playwright)
+
+        def new_page(locale="fr-FR", width=1280):
+            context = browser.new_context(locale=locale, viewport={"width": width, "height": 900})
+            page = context.new_page()
+            page.set_default_timeout(15_000)
+            page.base = live_server.url
+            page.violations = []
+            return page
+
+        yield new_page
+        browser.close()

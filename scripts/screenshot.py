@@ -20,6 +20,7 @@ def main():
     parser.add_argument("--password", default="demo-anef-2026")
     parser.add_argument("--width", type=int, default=1280)
     parser.add_argument("--lang", default="fr")
+    parser.add_argument("--code", help="second-factor code, for staff accounts (manage.py demo_totp EMAIL)")
     args = parser.parse_args()
     out = Path("var/shots")
     out.mkdir(parents=True, exist_ok=True)
@@ -33,6 +34,10 @@ def main():
             page.fill("input[name=password]", args.password)
             page.click("main form button[type=submit]")
             page.wait_for_load_state()
+            if args.code:
+                page.fill("input[name=code]", args.code)
+                page.click("main form button[type=submit]")
+                page.wait_for_load_state()
         for path in args.paths:
             page.goto(args.base + path)
             name = re.sub(r"[^a-z0-9]+", "-", path.lower()).strip("-") or "home"

@@ -85,7 +85,7 @@ def application_request_information(
             event=EventKind.REQUEST_INFORMATION,
             actor=actor,
             reason=message,
-            payload={"items": items, "deadline": deadline.isoformat()},
+            payload={"requested": items, "deadline": deadline.isoformat()},
         )
         return InformationRequest.objects.create(
             application=application, requested_by=actor, items=items, message=message, deadline=deadline

@@ -1,6 +1,5 @@
 """The applicant's whole journey in a real browser, with an axe-core scan of each page."""
 
-import os
 import re
 from datetime import timedelta
 
@@ -8,27 +7,16 @@ import pytest
 from django.core import mail
 from django.utils import timezone
 
-from anef.core.browser import launch, serious_violations
+from anef.core.browser import serious_violations
 from anef.core.demo import demo_answers, demo_pdf
 from anef.procedures.models import Procedure
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's sync API runs an event loop
 
 
 @pytest.fixture
-def page(live_server):
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = launch(playwright)
-        context = browser.new_context(locale="fr-FR", viewport={"width": 1280, "height": 900})
-        page = context.new_page()
-        page.set_default_timeout(15_000)
-        page.base = live_server.url
-        page.violations = []
-        yield page
-        browser.close()
+def page(browser_context):
+    return browser_context()
 
 
 def visit_check(page):

@@ -1,0 +1,87 @@
+"""An agent's day in a real browser: second factor, take a file, ask, read the answer, accept."""
+
+import re
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from anef.core.browser import serious_violations
+from anef.core.demo import demo_pdf
+from anef.core.testing import PASSWORD, make_applicant, make_staff, submitted, totp_now
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def check(page):
+    page.violations.extend(serious_violations(page))
+
+
+def sign_in(page, email, totp_secret=None):
+    page.goto(page.base + "/compte/login/")
+    page.fill("input[name=login]", email)
+    page.fill("input[name=password]", PASSWORD)
+    page.locator("main form button[type=submit]").click()
+    if totp_secret:
+        check(page)
+        page.fill("input[name=code]", totp_now(totp_secret))
+        page.locator("main form button[type=submit]").first.click()
+
+
+def open_action(page, action):
+    page.locator(f"details:has(form[action$='/{action}/']) > summary").click()
+
+
+def test_an_agents_day(browser_context, tmp_path):
+    application = submitted(make_applicant(postcode="69003"))
+    agent = make_staff(prefecture_code="pref-69")
+    applicant = application.person
+
+    page = browser_context()
+    sign_in(page, agent.email, agent.totp_secret)
+    assert page.url.endswith("/agents/")
+    check(page)
+    page.get_by_role("link", name=application.reference).click()
+    check(page)
+    page.locator("form[action$='/take/'] button").click()
+    page.locator("form[action$='/start_review/'] button").click()
+    assert "IN_REVIEW" in page.locator("main .fr-badge").first.inner_text().upper().replace(" ", "_") or (
+        "INSTRUCTION" in page.locator("main .fr-badge").first.inner_text().upper()
+    )
+
+    open_action(page, "request_information")
+    page.fill("textarea[name=items]", "Passeport lisible")
+    page.fill("textarea[name=message]", "La copie du passeport est floue.")
+    page.fill("input[name=deadline]", (timezone.localdate() + timedelta(days=20)).isoformat())
+    check(page)
+    page.locator("form[action$='/request_information/'] button[type=submit]").click()
+    assert page.locator(".fr-alert--warning", has_text="Passeport lisible").count() == 1
+
+    # The applicant, in their own browser, sends a new scan and answers.
+    other = browser_context()
+    sign_in(other, applicant.user.email)
+    other.goto(other.base + f"/espace/dossiers/{application.reference}/")
+    check(other)
+    assert "Passeport lisible" in other.content()
+    other.locator("#request a[href$='/pieces/']").click()
+    pdf = tmp_path / "passport.pdf"
+    pdf.write_bytes(demo_pdf())
+    section = other.locator("#doc-passport")
+    section.locator("input[type=file]").set_input_files(str(pdf))
+    section.locator("button[type=submit]").click()
+    check(other)
+    other.goto(other.base + f"/espace/dossiers/{application.reference}/")
+    other.fill("textarea[name=answer]", "Nouvelle copie envoyée.")
+    other.locator("#request form button[type=submit]").click()
+    check(other)
+
+    # Back to the agent: the answer is there; accept.
+    page.reload()
+    assert "Nouvelle copie envoyée." in page.content()
+    open_action(page, "accept")
+    page.locator("form[action$='/accept/'] button[type=submit]").click()
+    badge = page.locator("main .fr-badge").first.inner_text()
+    assert re.search("accept", badge, re.I)
+    check(page)
+
+    assert page.violations + other.violations == []
