@@ -65,8 +65,9 @@ class Application(models.Model):
                 name="one_pending_application_per_family",
                 violation_error_message=_("An application of this kind is already waiting for a decision."),
             ),
+            # A draft discarded before any submission ends withdrawn without ever having been filed.
             models.CheckConstraint(
-                condition=models.Q(state="draft") | models.Q(filed_at__isnull=False),
+                condition=models.Q(state__in=["draft", "withdrawn"]) | models.Q(filed_at__isnull=False),
                 name="filed_unless_draft",
             ),
         ]
@@ -83,7 +84,7 @@ class Application(models.Model):
         return self.state in TERMINAL_STATES
 
     def clean(self):
-        if self.state != State.DRAFT and self.filed_at is None:
+        if self.state not in (State.DRAFT, State.WITHDRAWN) and self.filed_at is None:
             raise ValidationError(_("A filed application must have a filing date."))
 
 

@@ -6,6 +6,7 @@ applicant already exists.
 
 import io
 import time
+import zlib
 from datetime import date, timedelta
 
 from allauth.account.models import EmailAddress
@@ -26,7 +27,7 @@ from pypdf import PdfWriter
 
 from anef.accounts.constants import PermitType, Role
 from anef.accounts.models import Person, User
-from anef.applications import services
+from anef.applications import review, services
 from anef.applications.models import Application, ApplicationEvent
 from anef.applications.selectors import applicable_documents
 from anef.applications.workflow import EventKind
@@ -136,6 +137,27 @@ STORY = [
     ("wei", "employee-first", "card_ordered", 90),
 ]
 
+# More people, so that the queues, filters and supervision screens show a real prefecture's day.
+CROWD = [
+    # first, last, nationality, born, postcode, city, permit expires in, procedure, target, days ago
+    ("Youssef", "El Amrani", "MA", date(1995, 3, 2), "69003", "Lyon", 70, "student-renewal", "submitted", 2),
+    ("Mariana", "Silva", "PT", date(1988, 7, 19), "69100", "Villeurbanne", 65, "employee-renewal", "submitted", 5),
+    ("Thi Lan", "Nguyen", "VN", date(1999, 12, 1), "69007", "Lyon", 100, "student-renewal", "in_review", 18),
+    ("Ibrahima", "Sow", "SN", date(1985, 2, 14), "69008", "Lyon", 80, "family-renewal", "awaiting_applicant", 35),
+    ("Ana", "Popescu", "MD", date(1993, 9, 9), "69001", "Lyon", 110, "employee-renewal", "in_review", 48),
+    ("Kofi", "Mensah", "GH", date(1990, 4, 23), "69200", "Vénissieux", 300, "talent-passport", "submitted", 26),
+    ("Leila", "Haddad", "TN", date(1997, 6, 30), "69003", "Lyon", 95, "student-renewal", "submitted", 40),
+    ("Dmitri", "Ivanov", "GE", date(1982, 1, 11), "69009", "Lyon", 200, "naturalisation", "in_review", 120),
+    ("Aïcha", "Traoré", "ML", date(1991, 10, 5), "69120", "Vaulx-en-Velin", 75, "family-renewal", "submitted", 9),
+    ("Rahul", "Sharma", "IN", date(1994, 8, 17), "69002", "Lyon", 250, "card-duplicate", "in_review", 22),
+    ("Sofia", "Gómez", "CO", date(2000, 5, 27), "69007", "Lyon", 90, "student-renewal", "accepted", 30),
+    ("Moussa", "Keita", "CI", date(1987, 11, 3), "33800", "Bordeaux", 85, "employee-renewal", "submitted", 11),
+    ("Elena", "Petrova", "BG", date(1996, 2, 8), "33000", "Bordeaux", 100, "student-renewal", "in_review", 16),
+    ("Omar", "Benali", "DZ", date(1980, 12, 24), "33100", "Bordeaux", 300, "naturalisation", "submitted", 95),
+    ("Grace", "Okoro", "NG", date(1992, 3, 15), "33400", "Talence", 70, "family-renewal", "awaiting_applicant", 28),
+    ("Jin", "Park", "KR", date(1998, 7, 7), "33000", "Bordeaux", 105, "student-renewal", "refused", 55),
+]
+
 SITES = {
     "pref-69": [
         ("Préfecture du Rhône — accueil des étrangers", "106 rue Pierre Corneille", "69003", "Lyon"),
@@ -213,35 +235,51 @@ def demo_totp_code(email: str) -> str:
 
 
 def _advance(application: Application, target: str, agent: User, applicant: User) -> None:
-    """Walk the workflow from submitted to the target state, as agents and the applicant would."""
-    steps = {
-        "in_review": [EventKind.START_REVIEW],
-        "awaiting_applicant": [EventKind.START_REVIEW, EventKind.REQUEST_INFORMATION],
-        "accepted": [EventKind.START_REVIEW, EventKind.ACCEPT],
-        "card_ordered": [EventKind.START_REVIEW, EventKind.ACCEPT, EventKind.ORDER_CARD],
-        "card_ready": [EventKind.START_REVIEW, EventKind.ACCEPT, EventKind.ORDER_CARD, EventKind.MARK_CARD_READY],
-        "card_delivered": [
-            EventKind.START_REVIEW,
-            EventKind.ACCEPT,
-            EventKind.ORDER_CARD,
-            EventKind.MARK_CARD_READY,
-            EventKind.DELIVER_CARD,
-        ],
-        "refused": [EventKind.START_REVIEW, EventKind.REFUSE],
-        "closed_no_action": [EventKind.CLOSE_NO_ACTION],
-    }
-    reasons = {
-        EventKind.REQUEST_INFORMATION: "Merci de fournir une déclaration de perte signée et datée.",
-        EventKind.REFUSE: "Les conditions de ressources ne sont pas remplies (CESEDA L. 423-7).",
-        EventKind.CLOSE_NO_ACTION: "Demande en double : la carte perdue a été retrouvée.",
-    }
+    """Walk the workflow from submitted to the target state through the same services as the views."""
+    pk = application.pk
     if target == "withdrawn":
-        services.application_withdraw(application_id=application.pk, actor=applicant, reason="Mon projet a changé.")
+        services.application_withdraw(application_id=pk, actor=applicant, reason="Mon projet a changé.")
         return
-    for event in steps.get(target, []):
+    if target == "closed_no_action":
+        review.application_close(
+            application_id=pk,
+            actor=agent,
+            reason_code="duplicate",
+            text="Demande en double : la carte perdue a été retrouvée et une seule demande reste ouverte.",
+        )
+        return
+    if target == "submitted":
+        return
+    review.application_start_review(application_id=pk, actor=agent)
+    if target == "awaiting_applicant":
+        review.application_request_information(
+            application_id=pk,
+            actor=agent,
+            items=["Déclaration de perte signée et datée", "Photo d'identité récente"],
+            message="Bonjour, il manque deux pièces pour instruire votre demande. Merci de les déposer en ligne.",
+            deadline=timezone.localdate() + timedelta(days=21),
+        )
+        return
+    if target == "refused":
+        review.application_refuse(
+            application_id=pk,
+            actor=agent,
+            ground="insufficient_resources",
+            text="Vos ressources des six derniers mois sont inférieures au montant exigé (CESEDA L. 423-7).",
+        )
+        return
+    if target == "in_review":
+        review.note_add(application_id=pk, actor=agent, text="Vérifier l'attestation de l'employeur (SIRET).")
+        return
+    review.application_accept(application_id=pk, actor=agent, comment="Dossier complet et conforme.")
+    for event in {
+        "card_ordered": [EventKind.ORDER_CARD],
+        "card_ready": [EventKind.ORDER_CARD, EventKind.MARK_CARD_READY],
+        "card_delivered": [EventKind.ORDER_CARD, EventKind.MARK_CARD_READY, EventKind.DELIVER_CARD],
+    }.get(target, []):
         with transaction.atomic():
-            locked = Application.objects.select_for_update().select_related("person").get(pk=application.pk)
-            services.transition(application=locked, event=event, actor=agent, reason=reasons.get(event, ""))
+            locked = Application.objects.select_for_update().select_related("person").get(pk=pk)
+            services.transition(application=locked, event=event, actor=agent)
 
 
 @transaction.atomic
@@ -274,7 +312,29 @@ def seed_demo() -> bool:
             **spec,
         )
     procedures = {p.code: p for p in Procedure.objects.all()}
-    for key, code, target, days_ago in STORY:
+    story = list(STORY)
+    for first, last, nationality, born, postcode, city, expires_in, code, target, days_ago in CROWD:
+        key = f"{first} {last}"
+        user = User.objects.create_user(
+            f"{first}.{last}@example.invalid".lower().replace(" ", "-"), None, first_name=first, last_name=last
+        )
+        people[key] = Person.objects.create(
+            user=user,
+            first_name=first,
+            last_name=last,
+            date_of_birth=born,
+            nationality=nationality,
+            address_line="1 rue de la Demo",
+            postcode=postcode,
+            city=city,
+            email=user.email,
+            permit_type=PermitType.FAMILY if "family" in code else PermitType.STUDENT,
+            permit_number=f"{postcode[:2]}{zlib.crc32(key.encode()) % 10**8:08d}",
+            permit_expires_on=today + timedelta(days=expires_in),
+            permit_allows_work=True,
+        )
+        story.append((key, code, target, days_ago))
+    for key, code, target, days_ago in story:
         person = people[key]
         procedure = procedures.get(code)
         if procedure is None:

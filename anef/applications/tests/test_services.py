@@ -172,3 +172,14 @@ def test_changing_the_answers_of_a_filed_application_is_refused():
 
     with pytest.raises(TransitionNotAllowed):
         services.application_save_answers(application_id=application.pk, answers={}, actor=person.user)
+
+
+def test_a_draft_never_submitted_can_be_discarded():
+    person = make_applicant()
+    application = draft(person)
+
+    services.application_withdraw(application_id=application.pk, actor=person.user)
+
+    application.refresh_from_db()
+    assert application.state == State.WITHDRAWN
+    assert application.filed_at is None
