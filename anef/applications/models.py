@@ -40,6 +40,7 @@ class Application(models.Model):
     permit_expires_on_at_filing = models.DateField(_("permit expiry date at filing"), null=True, blank=True)
     # Filing date + the procedure's target time: what "overdue" and the expected decision date mean.
     due_at = models.DateTimeField(_("decision expected by"), null=True, blank=True, db_index=True)
+    draft_reminded_at = models.DateTimeField(null=True, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("created by")
     )
@@ -134,6 +135,8 @@ class InformationRequest(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     answer = models.TextField(_("answer"), blank=True)
+    reminded_at = models.DateTimeField(null=True, blank=True)
+    escalated_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at"]

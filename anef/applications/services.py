@@ -57,8 +57,10 @@ def record_event(
     payload: dict[str, Any] | None = None,
 ) -> ApplicationEvent:
     """Append one event. Call inside the transaction that holds the application's row lock."""
+    from anef.notifications.services import notify_event
+
     last = application.events.aggregate(last=Max("sequence"))["last"] or 0
-    return ApplicationEvent.objects.create(
+    event = ApplicationEvent.objects.create(
         application=application,
         sequence=last + 1,
         kind=kind,
@@ -69,6 +71,10 @@ def record_event(
         reason=reason,
         payload=payload or {},
     )
+    # The applicant is told in the same transaction: the notification and its task exist only if
+    # the change commits.
+    notify_event(event)
+    return event
 
 
 def transition(

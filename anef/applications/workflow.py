@@ -63,10 +63,12 @@ class EventKind(models.TextChoices):
     DOCUMENT_VERDICT = "document_verdict", _("Document checked")
     ASSIGN = "assign", _("Assigned to an agent")
     NOTE_ADD = "note_add", _("Internal note added")
+    REQUEST_OVERDUE = "request_overdue", _("Deadline of the request passed without an answer")
+    MESSAGE = "message", _("Message")
 
 
 # Events that concern the prefecture's organisation only: not shown on the applicant's timeline.
-INTERNAL_EVENTS = frozenset({EventKind.ASSIGN, EventKind.NOTE_ADD})
+INTERNAL_EVENTS = frozenset({EventKind.ASSIGN, EventKind.NOTE_ADD, EventKind.REQUEST_OVERDUE})
 
 
 class Actor(models.TextChoices):

@@ -8,6 +8,7 @@ urlpatterns = [
     path("", views.queue, name="queue"),
     path("supervision/", views.supervision, name="supervision"),
     path("journal/", views.reads, name="reads"),
+    path("envois/", views.failures, name="failures"),
     path("dossiers/<str:reference>/", views.case, name="case"),
     path("dossiers/<str:reference>/pieces/<uuid:document_id>/", views.document, name="document"),
     path("dossiers/<str:reference>/pieces/<uuid:document_id>/verdict/", views.verdict, name="verdict"),

@@ -327,3 +327,37 @@ def reads(request):
         log = log.filter(application__reference__iexact=reference)
     page = Paginator(log, 50).get_page(request.GET.get("page"))
     return render(request, "backoffice/reads.html", {"page": page, "reference": reference})
+
+
+@supervisor_required
+def failures(request):
+    """What background work could not do: failed notifications (of the viewer's prefecture) and,
+    for administrators, failed tasks with their error. Each can be retried."""
+    from django_q.models import Failure
+
+    from anef.core.tasks import failed_task_retry
+    from anef.notifications.constants import NotificationState
+    from anef.notifications.models import Notification
+    from anef.notifications.services import notification_retry
+
+    notifications = Notification.objects.filter(state__in=[NotificationState.FAILED, NotificationState.RETRYING])
+    if request.user.role != Role.ADMINISTRATOR:
+        notifications = notifications.filter(application__prefecture_id=request.user.prefecture_id)
+    if request.method == "POST":
+        if "notification" in request.POST:
+            target = get_object_or_404(notifications, pk=request.POST["notification"])
+            notification_retry(notification_id=target.pk, actor=request.user)
+            messages.success(request, _("The notification will be sent again."))
+        elif (
+            "task" in request.POST
+            and request.user.role == Role.ADMINISTRATOR
+            and failed_task_retry(task_id=request.POST["task"])
+        ):
+            messages.success(request, _("The task is back in the queue."))
+        return redirect("backoffice:failures")
+    tasks = Failure.objects.order_by("-stopped")[:100] if request.user.role == Role.ADMINISTRATOR else []
+    return render(
+        request,
+        "backoffice/failures.html",
+        {"notifications": notifications.select_related("person", "application")[:200], "tasks": tasks},
+    )

@@ -157,3 +157,22 @@ def url_patterns_with_parameters(namespaces: set[str], public_parameters: frozen
         if namespace in namespaces and pattern.name and parameters - public_parameters:
             found.append((namespace, pattern.name, tuple(sorted(parameters))))
     return found
+
+
+def run_queued_tasks(max_rounds: int = 10) -> list[str]:
+    """Run what the ORM broker holds, as a worker would (tasks may enqueue more). Returns task names."""
+    from django.utils.module_loading import import_string
+    from django_q.models import OrmQ
+
+    names = []
+    for _ in range(max_rounds):
+        rows = list(OrmQ.objects.order_by("pk"))
+        if not rows:
+            break
+        for row in rows:
+            task = row.task
+            func = import_string(task["func"]) if isinstance(task["func"], str) else task["func"]
+            func(*task.get("args", ()), **task.get("kwargs", {}))
+            names.append(task["func"])
+            row.delete()
+    return names

@@ -7,6 +7,7 @@ app_name = "portal"
 urlpatterns = [
     path("", views.dashboard, name="dashboard"),
     path("profil/", views.profile, name="profile"),
+    path("notifications/", views.notifications, name="notifications"),
     path("demarches/<slug:code>/commencer/", views.application_start, name="start"),
     path("dossiers/<str:reference>/", views.application_detail, name="application"),
     path("dossiers/<str:reference>/eligibilite/", views.application_eligibility, name="eligibility"),

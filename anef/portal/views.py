@@ -27,6 +27,8 @@ from anef.applications.selectors import (
 from anef.applications.workflow import OPEN_STATES, TRANSITIONS, EventKind, State
 from anef.documents.selectors import document_for_user
 from anef.documents.services import UPLOAD_STATES, document_upload
+from anef.notifications.models import Notification
+from anef.notifications.services import notifications_mark_read
 from anef.procedures.models import Procedure
 
 from .forms import AnswerForm, AnswersForm, EligibilityForm, ProfileForm, UploadForm, WithdrawForm
@@ -332,3 +334,11 @@ def application_answer(request, reference):
     else:
         messages.success(request, _("Your answer is sent. The agent continues the review."))
     return redirect("portal:application", reference=reference)
+
+
+@login_required
+def notifications(request):
+    person = _person(request)
+    items = list(Notification.objects.filter(person=person).select_related("application")[:200])
+    notifications_mark_read(person=person)
+    return render(request, "portal/notifications.html", {"notifications": items})

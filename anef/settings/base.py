@@ -37,12 +37,14 @@ INSTALLED_APPS = [
     "rest_framework",
     "drf_spectacular",
     "django_filters",
+    "django_q",
     "anef.core",
     "anef.accounts",
     "anef.territory",
     "anef.procedures",
     "anef.applications",
     "anef.documents",
+    "anef.notifications",
     "anef.public",
     "anef.portal",
     "anef.backoffice",
@@ -166,6 +168,26 @@ STORAGES = {
 EMAIL_BACKEND = os.environ.get("ANEF_EMAIL_BACKEND", "django.core.mail.backends.filebased.EmailBackend")
 EMAIL_FILE_PATH = VAR_DIR / "mail"
 DEFAULT_FROM_EMAIL = os.environ.get("ANEF_FROM_EMAIL", "ANEF <ne-pas-repondre@anef.example>")
+
+# Background work: django-q2 with its ORM broker, on the default database (SQLite in the demo,
+# PostgreSQL in production). Any number of clusters on any number of machines share it: a task is
+# taken by a conditional update, and one whose worker died is delivered again after `retry` seconds.
+Q_CLUSTER = {
+    "name": "anef",
+    "orm": "default",
+    "workers": int(os.environ.get("ANEF_Q_WORKERS", "2")),
+    "timeout": int(os.environ.get("ANEF_Q_TIMEOUT", "60")),
+    "retry": int(os.environ.get("ANEF_Q_RETRY", "90")),
+    "max_attempts": int(os.environ.get("ANEF_Q_MAX_ATTEMPTS", "5")),
+    "ack_failures": True,  # a task that raised is kept as a failure, shown to administrators, retried by hand
+    "save_limit": 2000,
+    "catch_up": False,
+    "poll": float(os.environ.get("ANEF_Q_POLL", "0.5")),
+    "label": "Tâches de fond",
+}
+ANEF_BASE_URL = os.environ.get("ANEF_BASE_URL", "http://127.0.0.1:8000")
+ANEF_SMS_BACKEND = os.environ.get("ANEF_SMS_BACKEND", "anef.notifications.sms.FileSmsBackend")
+ANEF_SMS_FILE_PATH = VAR_DIR / "sms"
 
 # Uploads: the content decides the type; limits are per file.
 ANEF_UPLOAD_MAX_BYTES = int(os.environ.get("ANEF_UPLOAD_MAX_BYTES", str(10 * 1024 * 1024)))

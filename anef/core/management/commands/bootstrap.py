@@ -13,5 +13,8 @@ class Command(BaseCommand):
         call_command("createcachetable", verbosity=0)
         call_command("load_territory")
         call_command("load_catalogue")
+        from anef.core.schedules import install_schedules
+
+        self.stdout.write(f"Schedules installed: {install_schedules()} sweeps.")
         if demo:
             call_command("seed_demo")

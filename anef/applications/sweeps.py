@@ -1,0 +1,87 @@
+"""Periodic sweeps over applications. Set-based and safe to run twice: each reminder has an
+idempotency key, each escalation a conditional update."""
+
+from datetime import timedelta
+
+from django.db import transaction
+from django.utils import timezone
+
+from anef.notifications.services import notify_reminder
+
+from .models import Application, InformationRequest
+from .services import _lock, record_event
+from .workflow import EventKind, State
+
+REQUEST_REMINDER_DAYS = 5
+DRAFT_REMINDER_DAYS = 7
+
+
+def remind_request_deadlines() -> int:
+    """Remind applicants whose answer is due within a few days (once per request)."""
+    today = timezone.localdate()
+    due = InformationRequest.objects.filter(
+        answered_at__isnull=True,
+        application__state=State.AWAITING_APPLICANT,
+        deadline__gte=today,
+        deadline__lte=today + timedelta(days=REQUEST_REMINDER_DAYS),
+        reminded_at__isnull=True,
+    ).select_related("application__person", "application__procedure")
+    count = 0
+    for request in due:
+        with transaction.atomic():
+            if not InformationRequest.objects.filter(pk=request.pk, reminded_at__isnull=True).update(
+                reminded_at=timezone.now()
+            ):
+                continue  # another sweep got there first
+            notify_reminder(
+                kind="request_reminder",
+                application=request.application,
+                key=f"request-reminder:{request.pk}",
+                deadline=request.deadline.strftime("%d/%m/%Y"),
+                requested=request.items,
+            )
+            count += 1
+    return count
+
+
+def escalate_overdue_requests() -> int:
+    """After the deadline, the file goes back to the supervisor's attention (once per request)."""
+    today = timezone.localdate()
+    overdue = InformationRequest.objects.filter(
+        answered_at__isnull=True,
+        application__state=State.AWAITING_APPLICANT,
+        deadline__lt=today,
+        escalated_at__isnull=True,
+    ).values_list("pk", "application_id")
+    count = 0
+    for request_pk, application_pk in overdue:
+        with transaction.atomic():
+            application = _lock(application_pk)
+            if not InformationRequest.objects.filter(pk=request_pk, escalated_at__isnull=True).update(
+                escalated_at=timezone.now()
+            ):
+                continue
+            record_event(
+                application=application,
+                kind=EventKind.REQUEST_OVERDUE,
+                actor=None,
+                payload={"request": request_pk},
+            )
+            count += 1
+    return count
+
+
+def remind_stale_drafts() -> int:
+    """A draft left for a week gets one reminder: nothing submitted is ever lost, but nothing is filed either."""
+    limit = timezone.now() - timedelta(days=DRAFT_REMINDER_DAYS)
+    stale = Application.objects.filter(state=State.DRAFT, updated_at__lte=limit, draft_reminded_at__isnull=True)
+    count = 0
+    for application in stale.select_related("person", "procedure"):
+        with transaction.atomic():
+            if not Application.objects.filter(pk=application.pk, draft_reminded_at__isnull=True).update(
+                draft_reminded_at=timezone.now()
+            ):
+                continue
+            notify_reminder(kind="draft_reminder", application=application, key=f"draft-reminder:{application.pk}")
+            count += 1
+    return count

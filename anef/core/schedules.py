@@ -1,0 +1,29 @@
+"""Periodic jobs, declared here and installed by `manage.py bootstrap` (never by hand).
+
+`manage.py run_sweep NAME` runs any of them once, now.
+"""
+
+from django.db import transaction
+
+SWEEPS = {
+    # name: (function, every N minutes)
+    "remind_request_deadlines": ("anef.applications.sweeps.remind_request_deadlines", 60),
+    "escalate_overdue_requests": ("anef.applications.sweeps.escalate_overdue_requests", 60),
+    "remind_stale_drafts": ("anef.applications.sweeps.remind_stale_drafts", 360),
+    "retry_due_notifications": ("anef.notifications.tasks.retry_due_notifications", 1),
+    "housekeeping": ("anef.core.sweeps.housekeeping", 1440),
+}
+
+
+@transaction.atomic
+def install_schedules() -> int:
+    """Create or update one django-q2 schedule per sweep; remove schedules of sweeps that are gone."""
+    from django_q.models import Schedule
+
+    for name, (func, minutes) in SWEEPS.items():
+        Schedule.objects.update_or_create(
+            name=name,
+            defaults={"func": func, "schedule_type": Schedule.MINUTES, "minutes": minutes, "repeats": -1},
+        )
+    Schedule.objects.exclude(name__in=SWEEPS).filter(func__startswith="anef.").delete()
+    return len(SWEEPS)

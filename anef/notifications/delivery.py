@@ -1,0 +1,48 @@
+"""Deliver one notification on its channel. Raises on a failure the task will retry."""
+
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.core.mail import EmailMessage
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+
+from .constants import Channel
+from .models import Notification
+from .sms import sms_backend
+
+
+def deliver(notification: Notification) -> None:
+    if notification.channel == Channel.EMAIL:
+        message = EmailMessage(
+            subject=f"{settings.ACCOUNT_EMAIL_SUBJECT_PREFIX}{notification.subject}",
+            body=notification.body,
+            to=[notification.recipient],
+            # The key travels as the Message-ID: a retried send is recognisably the same message.
+            headers={"Message-ID": f"<{notification.idempotency_key.replace(':', '.')}@anef.notifications>"},
+        )
+        message.send(fail_silently=False)
+    elif notification.channel == Channel.SMS:
+        sms_backend().send(to=notification.recipient, text=notification.body, key=notification.idempotency_key)
+    else:
+        notification.letter.save(
+            f"{notification.idempotency_key.replace(':', '-')}.pdf", ContentFile(letter_pdf(notification)), save=False
+        )
+
+
+def letter_pdf(notification: Notification) -> bytes:
+    from weasyprint import HTML
+
+    person = notification.person
+    application = notification.application
+    with translation.override(notification.language):
+        html = render_to_string(
+            "notifications/letter.html",
+            {
+                "notification": notification,
+                "person": person,
+                "language": notification.language,
+                "prefecture": application.prefecture.name if application and application.prefecture else "",
+                "date": timezone.localdate().strftime("%d/%m/%Y"),
+            },
+        )
+    return HTML(string=html).write_pdf()

@@ -1,0 +1,43 @@
+"""What a notification says, in the person's language."""
+
+from django.conf import settings
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import translation
+
+
+def absolute(path: str) -> str:
+    return settings.ANEF_BASE_URL.rstrip("/") + path
+
+
+def render_for_event(*, event, person, application) -> dict:
+    with translation.override(person.preferred_language or settings.LANGUAGE_CODE):
+        context = {
+            "person": person,
+            "application": application,
+            "event": event,
+            "label": event.get_kind_display(),
+            "procedure": application.procedure.title,
+            "link": absolute(reverse("portal:application", args=[application.reference])),
+            "deadline": event.payload.get("deadline", ""),
+            "requested": event.payload.get("requested", []),
+        }
+        subject = render_to_string("notifications/event_subject.txt", context).strip()
+        body = render_to_string("notifications/event_body.txt", context).strip()
+        sms = render_to_string("notifications/event_sms.txt", context).strip()
+    return {"subject": subject, "body": body, "sms": sms}
+
+
+def render_reminder(*, kind: str, person, application, **extra) -> dict:
+    with translation.override(person.preferred_language or settings.LANGUAGE_CODE):
+        context = {
+            "person": person,
+            "application": application,
+            "procedure": application.procedure.title,
+            "link": absolute(reverse("portal:application", args=[application.reference])),
+            **extra,
+        }
+        subject = render_to_string(f"notifications/{kind}_subject.txt", context).strip()
+        body = render_to_string(f"notifications/{kind}_body.txt", context).strip()
+        sms = render_to_string(f"notifications/{kind}_sms.txt", context).strip()
+    return {"subject": subject, "body": body, "sms": sms}
