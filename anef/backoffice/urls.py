@@ -12,5 +12,7 @@ urlpatterns = [
     path("dossiers/<str:reference>/", views.case, name="case"),
     path("dossiers/<str:reference>/pieces/<uuid:document_id>/", views.document, name="document"),
     path("dossiers/<str:reference>/pieces/<uuid:document_id>/verdict/", views.verdict, name="verdict"),
+    path("dossiers/<str:reference>/messages/", views.case_messages, name="messages"),
+    path("dossiers/<str:reference>/messages/pieces/<uuid:attachment_id>/", views.message_attachment, name="attachment"),
     path("dossiers/<str:reference>/<slug:action>/", views.act, name="act"),
 ]

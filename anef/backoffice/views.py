@@ -3,13 +3,14 @@
 from datetime import timedelta
 
 from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, Max, Min, Q
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from anef.accounts.constants import Role
 from anef.accounts.models import User
@@ -27,6 +28,8 @@ from anef.applications.selectors import (
 from anef.applications.services import actor_kind
 from anef.applications.workflow import PENDING_DECISION_STATES, State, allowed_events
 from anef.documents.models import UploadedDocument
+from anef.messaging.models import Side
+from anef.messaging.selectors import threads_waiting_for_staff, unread_counts
 from anef.portal.presenters import answer_rows
 
 from .access import staff_required, supervisor_required
@@ -51,6 +54,9 @@ def queue(request):
     base = applications_for_agent(agent=request.user).select_related("person", "procedure", "assigned_to")
     filterset = QueueFilter(request.GET or None, queryset=base, agent=request.user)
     page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    unread = unread_counts(base.filter(pk__in=[a.pk for a in page]), reader_side=Side.PREFECTURE)
+    for application in page:
+        application.unread = unread.get(application.pk, 0)
     query = request.GET.copy()
     query.pop("page", None)
     return render(
@@ -94,6 +100,9 @@ def _case_context(request, application, forms=None):
             "verdict": VerdictForm(),
         },
         "is_supervisor": request.user.role in (Role.SUPERVISOR, Role.ADMINISTRATOR),
+        "unread": unread_counts(
+            applications_for_agent(agent=request.user).filter(pk=application.pk), reader_side=Side.PREFECTURE
+        ).get(application.pk, 0),
     }
     return context
 
@@ -303,10 +312,12 @@ def supervision(request):
         )
         .order_by("-open_files")
     )
+    waiting_threads = threads_waiting_for_staff(applications).select_related("person", "procedure")[:50]
     return render(
         request,
         "backoffice/supervision.html",
         {
+            "waiting_threads": waiting_threads,
             "by_state": [{**row, "label": labels[row["state"]]} for row in by_state],
             "idle": idle,
             "idle_days": IDLE_DAYS,
@@ -361,3 +372,69 @@ def failures(request):
         "backoffice/failures.html",
         {"notifications": notifications.select_related("person", "application")[:200], "tasks": tasks},
     )
+
+
+@staff_required
+@require_http_methods(["GET", "POST"])
+def case_messages(request, reference):
+    from anef.messaging.models import MessageTemplate, Side
+    from anef.messaging.selectors import thread
+    from anef.messaging.services import message_send, messages_mark_read
+    from anef.portal.forms import MessageForm
+
+    application = application_for_staff(user=request.user, reference=reference)
+    StaffRead.objects.create(actor=request.user, application=application, kind=StaffRead.Kind.CASE)
+    templates = MessageTemplate.objects.filter(Q(procedure=application.procedure) | Q(procedure__isnull=True))
+    initial = {}
+    chosen = request.GET.get("template")
+    if chosen:
+        template = templates.filter(pk=chosen).first()
+        if template is not None:
+            initial["body"] = template.body_for(application.person.preferred_language)
+    form = MessageForm(request.POST or None, request.FILES or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            message_send(
+                application_id=application.pk,
+                actor=request.user,
+                body=form.cleaned_data["body"],
+                uploaded=form.cleaned_data.get("attachment"),
+            )
+        except ValidationError as exc:
+            form.add_error("attachment", exc)
+        except ApplicationError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, _("The message is sent; the applicant is notified."))
+            return redirect("backoffice:messages", reference=reference)
+    messages_mark_read(application_id=application.pk, reader_side=Side.PREFECTURE)
+    return render(
+        request,
+        "backoffice/messages.html",
+        {
+            "application": application,
+            "thread": thread(application=application),
+            "form": form,
+            "templates": templates,
+            "staff_view": True,
+            "show_staff_names": True,
+        },
+        status=400 if form.errors else 200,
+    )
+
+
+@staff_required
+def message_attachment(request, reference, attachment_id):
+    from anef.messaging.selectors import attachment_in
+
+    application = application_for_staff(user=request.user, reference=reference)
+    attachment = attachment_in(
+        applications=applications_for_agent(agent=request.user).filter(pk=application.pk), attachment_id=attachment_id
+    )
+    StaffRead.objects.create(actor=request.user, application=application, kind=StaffRead.Kind.DOCUMENT)
+    response = FileResponse(
+        attachment.file.open("rb"), content_type=attachment.content_type, filename=attachment.original_name
+    )
+    response["Cache-Control"] = "private, no-store"
+    response["Content-Security-Policy"] = "default-src 'none'; img-src 'self'"
+    return response

@@ -363,7 +363,42 @@ def seed_demo() -> bool:
             agent = staff["instructeur.rhone"] if person.postcode.startswith("69") else staff["instructeur.gironde"]
             _advance(application, target, agent, actor)
         _backdate(application, days_ago)
+    _demo_conversations(people, staff)
     return True
+
+
+def _demo_conversations(people, staff) -> None:
+    from anef.messaging.models import MessageTemplate
+    from anef.messaging.services import message_send
+
+    MessageTemplate.objects.create(
+        title="Dossier en cours d'instruction",
+        body_fr="Bonjour, votre dossier est en cours d'instruction. Nous revenons vers vous dès que possible.",
+        body_en="Hello, your application is being examined. We will come back to you as soon as possible.",
+    )
+    MessageTemplate.objects.create(
+        procedure=Procedure.objects.filter(code="card-duplicate").first(),
+        title="Déclaration de perte",
+        body_fr="Bonjour, merci de joindre la déclaration de perte signée et datée.",
+        body_en="Hello, please attach the signed and dated declaration of loss.",
+    )
+    carlos = Application.objects.get(person=people["carlos"], procedure__code="card-duplicate")
+    message_send(
+        application_id=carlos.pk,
+        actor=people["carlos"].user,
+        body="Hello, I declared the loss at the police station. Is the receipt enough?",
+    )
+    amina = Application.objects.get(person=people["amina"], procedure__code="student-renewal")
+    message_send(
+        application_id=amina.pk,
+        actor=people["amina"].user,
+        body="Bonjour, mon inscription pour l'année prochaine sera confirmée en septembre. Est-ce un problème ?",
+    )
+    message_send(
+        application_id=amina.pk,
+        actor=staff["instructeur.rhone"],
+        body="Bonjour, une attestation de pré-inscription suffit. Vous pouvez l'ajouter à votre dossier.",
+    )
 
 
 def _backdate(application: Application, days_ago: int) -> None:

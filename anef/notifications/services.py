@@ -71,6 +71,8 @@ def notify_event(event) -> list[Notification]:
     """Notify the applicant of an event of their application's history, if it matters to them."""
     if event.kind not in NOTIFIED_EVENTS:
         return []
+    if event.kind == "message" and event.payload.get("side") != "prefecture":
+        return []  # the applicant is not told about their own message
     application = event.application
     person = application.person
     texts = render_for_event(event=event, person=person, application=application)

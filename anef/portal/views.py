@@ -13,6 +13,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from anef.accounts.services import PROFILE_FIELDS, person_update
 from anef.applications import services
 from anef.applications.errors import ApplicationError, IncompleteApplication
+from anef.applications.models import Application
 from anef.applications.selectors import (
     applicable_documents,
     applicable_fields,
@@ -27,11 +28,14 @@ from anef.applications.selectors import (
 from anef.applications.workflow import OPEN_STATES, TRANSITIONS, EventKind, State
 from anef.documents.selectors import document_for_user
 from anef.documents.services import UPLOAD_STATES, document_upload
+from anef.messaging.models import Side
+from anef.messaging.selectors import attachment_in, thread, unread_counts
+from anef.messaging.services import message_send, messages_mark_read
 from anef.notifications.models import Notification
 from anef.notifications.services import notifications_mark_read
 from anef.procedures.models import Procedure
 
-from .forms import AnswerForm, AnswersForm, EligibilityForm, ProfileForm, UploadForm, WithdrawForm
+from .forms import AnswerForm, AnswersForm, EligibilityForm, MessageForm, ProfileForm, UploadForm, WithdrawForm
 from .presenters import answer_rows, application_steps, estimated_decision_date
 
 
@@ -53,6 +57,9 @@ def _draft_or_redirect(request, application):
 def dashboard(request):
     person = _person(request)
     applications = list(applications_for_applicant(user=request.user).order_by("-updated_at"))
+    unread = unread_counts(applications_for_applicant(user=request.user), reader_side=Side.APPLICANT)
+    for application in applications:
+        application.unread = unread.get(application.pk, 0)
     open_apps = [a for a in applications if a.state in OPEN_STATES]
     closed_apps = [a for a in applications if a.state not in OPEN_STATES]
     return render(
@@ -108,6 +115,9 @@ def application_detail(request, reference):
             "open_request": open_information_request(application),
             "answer_form": AnswerForm(),
             "decision": last_decision_event(application),
+            "unread": unread_counts(Application.objects.filter(pk=application.pk), reader_side=Side.APPLICANT).get(
+                application.pk, 0
+            ),
             "answers": answer_rows(application),
             "documents": [(d, documents.get(d["code"])) for d in applicable_documents(application)],
             "can_withdraw": application.state in TRANSITIONS[EventKind.WITHDRAW].sources,
@@ -342,3 +352,48 @@ def notifications(request):
     items = list(Notification.objects.filter(person=person).select_related("application")[:200])
     notifications_mark_read(person=person)
     return render(request, "portal/notifications.html", {"notifications": items})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def application_messages(request, reference):
+    """The thread with the prefecture: read it (which sets read receipts), write, attach a file."""
+    application = application_for_user(user=request.user, reference=reference)
+    form = MessageForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            message_send(
+                application_id=application.pk,
+                actor=request.user,
+                body=form.cleaned_data["body"],
+                uploaded=form.cleaned_data.get("attachment"),
+            )
+        except ValidationError as exc:
+            form.add_error("attachment", exc)
+        except ApplicationError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, _("Your message is sent to the prefecture."))
+            return redirect("portal:messages", reference=reference)
+    messages_mark_read(application_id=application.pk, reader_side=Side.APPLICANT)
+    return render(
+        request,
+        "portal/messages.html",
+        {"application": application, "thread": thread(application=application), "form": form},
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+def message_attachment(request, attachment_id):
+    attachment = attachment_in(applications=applications_for_applicant(user=request.user), attachment_id=attachment_id)
+    return _serve(attachment)
+
+
+def _serve(stored):
+    response = FileResponse(
+        stored.file.open("rb"), content_type=stored.content_type, as_attachment=False, filename=stored.original_name
+    )
+    response["Cache-Control"] = "private, no-store"
+    response["Content-Security-Policy"] = "default-src 'none'; img-src 'self'"
+    return response

@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "anef.applications",
     "anef.documents",
     "anef.notifications",
+    "anef.messaging",
     "anef.public",
     "anef.portal",
     "anef.backoffice",

@@ -5,7 +5,8 @@ import pytest
 from django.urls import reverse
 
 from anef.accounts.constants import Role
-from anef.core.testing import make_applicant, make_staff, submitted, url_patterns_with_parameters
+from anef.core.testing import make_applicant, make_staff, pdf_upload, submitted, url_patterns_with_parameters
+from anef.messaging.services import message_send  # noqa: E402
 
 pytestmark = pytest.mark.django_db
 
@@ -14,7 +15,15 @@ pytestmark = pytest.mark.django_db
 def file_and_values():
     application = submitted(make_applicant(postcode="69003"))
     document = application.uploaded_documents.first()
-    return application, {"reference": application.reference, "document_id": document.pk, "action": "take"}
+    message = message_send(
+        application_id=application.pk, actor=application.person.user, body="Hello", uploaded=pdf_upload("note.pdf")
+    )
+    return application, {
+        "reference": application.reference,
+        "document_id": document.pk,
+        "action": "take",
+        "attachment_id": message.attachments.get().pk,
+    }
 
 
 def _urls(values):

@@ -9,6 +9,7 @@ from django.urls import reverse
 
 from anef.core.testing import make_applicant, pdf_upload, submitted, url_patterns_with_parameters
 from anef.documents.services import document_upload
+from anef.messaging.services import message_send  # noqa: E402
 
 pytestmark = pytest.mark.django_db
 
@@ -28,7 +29,12 @@ def victim_objects():
         actor=victim.user,
         reason="new passport",
     )
-    return victim, {"reference": application.reference, "document_id": document.pk}
+    message = message_send(application_id=application.pk, actor=victim.user, body="Hi", uploaded=pdf_upload("a.pdf"))
+    return victim, {
+        "reference": application.reference,
+        "document_id": document.pk,
+        "attachment_id": message.attachments.get().pk,
+    }
 
 
 def _url(namespace, name, parameters, values):
