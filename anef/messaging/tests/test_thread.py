@@ -106,7 +106,10 @@ def test_supervisors_see_threads_waiting_for_staff_oldest_first(client):
 def test_staff_can_start_from_a_message_template(client):
     application = submitted(make_applicant(language="en"))
     template = MessageTemplate.objects.create(
-        procedure=application.procedure, title="Missing scan", body_fr="Il manque un scan.", body_en="A scan is missing."
+        procedure=application.procedure,
+        title="Missing scan",
+        body_fr="Il manque un scan.",
+        body_en="A scan is missing.",
     )
     client.force_login(make_staff())
     page = client.get(reverse("backoffice:messages", args=[application.reference]), {"template": template.pk})
