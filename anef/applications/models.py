@@ -38,6 +38,8 @@ class Application(models.Model):
     filed_at = models.DateTimeField(_("filed on"), null=True, blank=True)
     filed_in_time = models.BooleanField(_("renewal filed in time"), null=True, blank=True)
     permit_expires_on_at_filing = models.DateField(_("permit expiry date at filing"), null=True, blank=True)
+    permit_type_at_filing = models.CharField(max_length=20, blank=True)
+    permit_allows_work_at_filing = models.BooleanField(null=True, blank=True)
     # Filing date + the procedure's target time: what "overdue" and the expected decision date mean.
     due_at = models.DateTimeField(_("decision expected by"), null=True, blank=True, db_index=True)
     draft_reminded_at = models.DateTimeField(null=True, blank=True)

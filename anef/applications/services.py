@@ -108,7 +108,7 @@ def transition(
         raise ConcurrentChange()
     for name, value in fields.items():
         setattr(application, name, value)
-    return record_event(
+    recorded = record_event(
         application=application,
         kind=event,
         actor=actor,
@@ -117,6 +117,13 @@ def transition(
         reason=reason,
         payload=payload,
     )
+    # What the transition means for the rights-bearing documents, in the same transaction.
+    from anef.certificates.services import apply_document_rules
+
+    apply_document_rules(
+        application=application, event=event, actor=actor, payload={**(payload or {}), "reason": reason}
+    )
+    return recorded
 
 
 def application_create(*, person: Person, procedure: Procedure, actor: User) -> Application:
@@ -205,6 +212,8 @@ def application_submit(*, application_id: int, actor: User) -> Application:
                 extra["filed_at"] = now
                 extra["due_at"] = now + timedelta(days=application.procedure.target_days)
                 person = application.person
+                extra["permit_type_at_filing"] = person.permit_type
+                extra["permit_allows_work_at_filing"] = person.permit_allows_work
                 if application.procedure.renewal and person.permit_expires_on:
                     extra["permit_expires_on_at_filing"] = person.permit_expires_on
                     extra["filed_in_time"] = is_filed_in_time(

@@ -65,6 +65,8 @@ class EventKind(models.TextChoices):
     NOTE_ADD = "note_add", _("Internal note added")
     REQUEST_OVERDUE = "request_overdue", _("Deadline of the request passed without an answer")
     MESSAGE = "message", _("Message")
+    DOCUMENT_ISSUE = "document_issue", _("Document issued")
+    DOCUMENT_REVOKE = "document_revoke", _("Document no longer valid")
 
 
 # Events that concern the prefecture's organisation only: not shown on the applicant's timeline.

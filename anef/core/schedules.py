@@ -11,6 +11,7 @@ SWEEPS = {
     "escalate_overdue_requests": ("anef.applications.sweeps.escalate_overdue_requests", 60),
     "remind_stale_drafts": ("anef.applications.sweeps.remind_stale_drafts", 360),
     "retry_due_notifications": ("anef.notifications.tasks.retry_due_notifications", 1),
+    "issue_due_apis": ("anef.certificates.sweeps.issue_due_apis", 360),
     "housekeeping": ("anef.core.sweeps.housekeeping", 1440),
 }
 

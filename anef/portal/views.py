@@ -26,6 +26,9 @@ from anef.applications.selectors import (
     open_information_request,
 )
 from anef.applications.workflow import OPEN_STATES, TRANSITIONS, EventKind, State
+from anef.certificates.models import IssuedDocument
+from anef.certificates.selectors import documents_for_person
+from anef.certificates.services import document_render_pdf
 from anef.documents.selectors import document_for_user
 from anef.documents.services import UPLOAD_STATES, document_upload
 from anef.messaging.models import Side
@@ -396,4 +399,20 @@ def _serve(stored):
     )
     response["Cache-Control"] = "private, no-store"
     response["Content-Security-Policy"] = "default-src 'none'; img-src 'self'"
+    return response
+
+
+@login_required
+def issued_documents(request):
+    person = _person(request)
+    return render(request, "portal/documents.html", {"documents": documents_for_person(person)})
+
+
+@login_required
+def issued_document_pdf(request, number):
+    person = _person(request)
+    document = get_object_or_404(IssuedDocument, number=number, person=person)
+    document = document_render_pdf(document_id=document.pk)
+    response = FileResponse(document.pdf.open("rb"), content_type="application/pdf", filename=f"{document.number}.pdf")
+    response["Cache-Control"] = "private, no-store"
     return response

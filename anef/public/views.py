@@ -1,5 +1,13 @@
+from django import forms
+from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, render
+from django.utils.translation import gettext_lazy as _
+from django_ratelimit.decorators import ratelimit
 
+from anef.certificates.constants import LEGAL_BASIS
+from anef.certificates.selectors import verify_number, verify_payload
+from anef.certificates.signing import published_keys
+from anef.portal.forms import DateInput
 from anef.procedures.constants import Category
 from anef.procedures.models import Procedure
 from anef.procedures.texts import describe_condition, localised
@@ -37,3 +45,48 @@ def procedure_detail(request, code):
         "public/procedure_detail.html",
         {"procedure": procedure, "documents": documents, "questions": questions},
     )
+
+
+class VerifyForm(forms.Form):
+    payload = forms.CharField(
+        label=_("Content of the QR code"),
+        help_text=_("Scan the QR code with any reader and paste the text here; it starts with ANEF1."),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3, "spellcheck": "false", "autocomplete": "off"}),
+    )
+    number = forms.CharField(label=_("Document number"), required=False, max_length=20)
+    birth_date = forms.DateField(label=_("Holder's date of birth"), required=False, widget=DateInput())
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("payload") and not (data.get("number") and data.get("birth_date")):
+            raise forms.ValidationError(
+                _("Paste the content of the QR code, or give the document number and the holder's date of birth.")
+            )
+        return data
+
+
+@ratelimit(key="ip", rate="30/m", block=False)
+def verify(request):
+    form = VerifyForm(request.POST or None)
+    verdict = None
+    if request.method == "POST" and getattr(request, "limited", False):
+        form.add_error(None, _("Too many checks from your connection. Wait a minute and try again."))
+    elif request.method == "POST" and form.is_valid():
+        if form.cleaned_data.get("payload"):
+            verdict = verify_payload(form.cleaned_data["payload"])
+        else:
+            verdict = verify_number(form.cleaned_data["number"], form.cleaned_data["birth_date"])
+    return render(
+        request,
+        "public/verify.html",
+        {"form": form, "verdict": verdict, "legal_basis": LEGAL_BASIS},
+        status=429 if getattr(request, "limited", False) and request.method == "POST" else 200,
+    )
+
+
+def public_keys(request):
+    response = JsonResponse(published_keys())
+    response["Cache-Control"] = "public, max-age=3600"
+    response["Access-Control-Allow-Origin"] = "*"
+    return response

@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "anef.documents",
     "anef.notifications",
     "anef.messaging",
+    "anef.certificates",
     "anef.public",
     "anef.portal",
     "anef.backoffice",
@@ -189,6 +190,11 @@ Q_CLUSTER = {
 ANEF_BASE_URL = os.environ.get("ANEF_BASE_URL", "http://127.0.0.1:8000")
 ANEF_SMS_BACKEND = os.environ.get("ANEF_SMS_BACKEND", "anef.notifications.sms.FileSmsBackend")
 ANEF_SMS_FILE_PATH = VAR_DIR / "sms"
+
+# Issued documents: Ed25519 keys outside the database (one PEM per key), and the API schedule.
+ANEF_SIGNING_KEYS_DIR = Path(os.environ.get("ANEF_SIGNING_KEYS_DIR", VAR_DIR / "keys"))
+ANEF_API_LEAD_DAYS = int(os.environ.get("ANEF_API_LEAD_DAYS", "15"))  # issue this many days before a lapse
+ANEF_API_VALIDITY_DAYS = int(os.environ.get("ANEF_API_VALIDITY_DAYS", "90"))  # three months at most
 
 # Uploads: the content decides the type; limits are per file.
 ANEF_UPLOAD_MAX_BYTES = int(os.environ.get("ANEF_UPLOAD_MAX_BYTES", str(10 * 1024 * 1024)))

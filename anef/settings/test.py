@@ -21,3 +21,4 @@ STORAGES = {
 }
 ACCOUNT_RATE_LIMITS = {**ACCOUNT_RATE_LIMITS, "confirm_email": "100/m/key"}  # noqa: F405
 ANEF_SMS_BACKEND = os.environ.get("ANEF_SMS_BACKEND", "anef.notifications.sms.MemorySmsBackend")
+ANEF_SIGNING_KEYS_DIR = VAR_DIR / "test-keys" / str(os.getpid())

@@ -132,6 +132,8 @@ class WorkflowMachine(RuleBasedStateMachine):
             "updated_at": application.updated_at,
             "state_changed_at": application.state_changed_at,
             "events": ApplicationEvent.objects.filter(application_id=self.pk).count(),
+            # Transitions: document issuance and revocation add events of their own (no state change).
+            "transitions": ApplicationEvent.objects.filter(application_id=self.pk).exclude(to_state="").count(),
             "requests": requests.count(),
             "open_requests": requests.filter(answered_at__isnull=True).count(),
         }
@@ -148,8 +150,8 @@ class WorkflowMachine(RuleBasedStateMachine):
         target = TRANSITIONS[event].target
         after = self.snapshot()
         assert after["state"] == target, f"{event} by {who} from {self.state}: {after['state']} != {target}"
-        assert after["events"] == before["events"] + 1
-        last = self.events()[-1]
+        assert after["transitions"] == before["transitions"] + 1
+        last = [e for e in self.events() if e.to_state][-1]
         assert (last.kind, last.from_state, last.to_state, last.actor_id) == (event, self.state, target, user.pk)
         self.state = target
         self.accepted.append(event)

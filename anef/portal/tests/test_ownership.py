@@ -34,6 +34,7 @@ def victim_objects():
         "reference": application.reference,
         "document_id": document.pk,
         "attachment_id": message.attachments.get().pk,
+        "number": application.issued_documents.get(type="attestation_depot").number,
     }
 
 

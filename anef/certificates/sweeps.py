@@ -1,0 +1,100 @@
+"""The daily sweep that keeps every in-time renewal covered until its decision (SPEC §5).
+
+For each pending renewal filed in time, the coverage ends on the last day of its latest valid API,
+or on the permit's expiry day if it has none yet. When that day is within ANEF_API_LEAD_DAYS, the
+next API is issued, starting the day after, for ANEF_API_VALIDITY_DAYS. The query is set-based; each
+issuance re-checks under the application's row lock, so running the sweep twice issues nothing twice.
+"""
+
+import logging
+from datetime import date, timedelta
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import DateField, Max, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+
+from anef.applications.models import Application
+from anef.applications.workflow import PENDING_DECISION_STATES
+
+from .constants import DocumentStatus, DocumentType
+from .models import IssuedDocument
+from .services import document_issue
+
+logger = logging.getLogger(__name__)
+
+
+class ApiIssuanceFailed(RuntimeError):
+    """Raised at the end of a sweep in which some issuance failed: the task is recorded as failed
+    and shown to administrators, the other applications were covered."""
+
+
+def _latest_api_end():
+    return Subquery(
+        IssuedDocument.objects.filter(application=OuterRef("pk"), type=DocumentType.API, status=DocumentStatus.VALID)
+        .values("application")
+        .annotate(end=Max("valid_until"))
+        .values("end")[:1],
+        output_field=DateField(),
+    )
+
+
+def renewals_needing_an_api(today: date):
+    horizon = today + timedelta(days=settings.ANEF_API_LEAD_DAYS)
+    return (
+        Application.objects.filter(
+            state__in=PENDING_DECISION_STATES,
+            procedure__renewal=True,
+            filed_in_time=True,
+            permit_expires_on_at_filing__isnull=False,
+        )
+        .annotate(covered_until=Coalesce(_latest_api_end(), "permit_expires_on_at_filing"))
+        .filter(Q(covered_until__lte=horizon))
+    )
+
+
+def issue_one_api(application_id: int, today: date) -> IssuedDocument | None:
+    with transaction.atomic():
+        application = (
+            Application.objects.select_for_update().select_related("person", "procedure").get(pk=application_id)
+        )
+        if application.state not in PENDING_DECISION_STATES:
+            return None
+        current_end = IssuedDocument.objects.filter(
+            application=application, type=DocumentType.API, status=DocumentStatus.VALID
+        ).aggregate(end=Max("valid_until"))["end"]
+        covered_until = current_end or application.permit_expires_on_at_filing
+        if covered_until > today + timedelta(days=settings.ANEF_API_LEAD_DAYS):
+            return None  # another sweep issued it meanwhile
+        start = covered_until + timedelta(days=1)
+        end = start + timedelta(days=settings.ANEF_API_VALIDITY_DAYS - 1)
+        return document_issue(
+            application=application,
+            type=DocumentType.API,
+            valid_from=start,
+            valid_until=end,
+            rights={"residence": True, "work": bool(application.permit_allows_work_at_filing)},
+            actor=None,
+            details={
+                "reference": application.reference,
+                "extends_permit": application.permit_type_at_filing,
+                "permit_expired_on": application.permit_expires_on_at_filing.isoformat(),
+                "filed_at": application.filed_at.isoformat() if application.filed_at else None,
+            },
+        )
+
+
+def issue_due_apis(today: date | None = None) -> int:
+    today = today or timezone.localdate()
+    issued, failed = 0, []
+    for application_id in renewals_needing_an_api(today).values_list("pk", flat=True):
+        try:
+            if issue_one_api(application_id, today) is not None:
+                issued += 1
+        except Exception:
+            logger.exception("API issuance failed for application %s", application_id)
+            failed.append(application_id)
+    if failed:
+        raise ApiIssuanceFailed(f"API issuance failed for applications {failed}; {issued} issued")
+    return issued
