@@ -391,7 +391,11 @@ def case_messages(request, reference):
         template = templates.filter(pk=chosen).first()
         if template is not None:
             initial["body"] = template.body_for(application.person.preferred_language)
-    form = MessageForm(request.POST or None, request.FILES or None, initial=initial)
+    form = MessageForm(
+        request.POST if request.method == "POST" else None,
+        request.FILES if request.method == "POST" else None,
+        initial=initial,
+    )
     if request.method == "POST" and form.is_valid():
         try:
             message_send(

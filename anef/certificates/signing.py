@@ -9,7 +9,6 @@ QR payload: `ANEF1.<base64url(json)>.<base64url(signature)>`, the JSON being com
 
 import base64
 import json
-import secrets
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -65,10 +64,10 @@ def all_keys() -> list[SigningKey]:
 
 
 def key_rotate() -> SigningKey:
-    """Create a new signing key; it signs from now on. Kids sort by creation: `k<yyyymmddHHMMSS><rand>`."""
+    """Create a new signing key; it signs from now on. Kids sort by creation: `k<yyyymmddHHMMSSffffff>`."""
     folder = keys_dir()
     folder.mkdir(parents=True, exist_ok=True)
-    kid = f"k{datetime.now(tz=UTC):%Y%m%d%H%M%S}{secrets.token_hex(2)}"
+    kid = f"k{datetime.now(tz=UTC):%Y%m%d%H%M%S%f}"
     private = Ed25519PrivateKey.generate()
     pem = private.private_bytes(
         serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()

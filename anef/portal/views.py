@@ -81,7 +81,7 @@ def dashboard(request):
 @require_http_methods(["GET", "POST"])
 def profile(request):
     person = _person(request)
-    form = ProfileForm(request.POST or None, instance=person)
+    form = ProfileForm(request.POST if request.method == "POST" else None, instance=person)
     # The form never saves by itself: the service is the only writer.
     if request.method == "POST" and form.is_valid():
         values = {name: form.cleaned_data[name] for name in PROFILE_FIELDS}
@@ -138,7 +138,9 @@ def application_eligibility(request, reference):
     if (response := _draft_or_redirect(request, application)) is not None:
         return response
     form = EligibilityForm(
-        request.POST or None, procedure=application.procedure, initial_answers=application.eligibility
+        request.POST if request.method == "POST" else None,
+        procedure=application.procedure,
+        initial_answers=application.eligibility,
     )
     if request.method == "POST" and form.is_valid():
         services.application_save_eligibility(application_id=application.pk, answers=form.answers(), actor=request.user)
@@ -163,7 +165,11 @@ def application_form(request, reference):
     application = application_for_user(user=request.user, reference=reference)
     if (response := _draft_or_redirect(request, application)) is not None:
         return response
-    form = AnswersForm(request.POST or None, procedure=application.procedure, initial_answers=application.answers)
+    form = AnswersForm(
+        request.POST if request.method == "POST" else None,
+        procedure=application.procedure,
+        initial_answers=application.answers,
+    )
     if request.method == "POST" and form.is_valid():
         services.application_save_answers(application_id=application.pk, answers=form.answers(), actor=request.user)
         if "save_and_leave" in request.POST:
@@ -295,7 +301,7 @@ def application_withdraw(request, reference):
     if application.state not in TRANSITIONS[EventKind.WITHDRAW].sources:
         messages.error(request, _("This application can no longer be withdrawn."))
         return redirect("portal:application", reference=reference)
-    form = WithdrawForm(request.POST or None)
+    form = WithdrawForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             services.application_withdraw(
@@ -362,7 +368,9 @@ def notifications(request):
 def application_messages(request, reference):
     """The thread with the prefecture: read it (which sets read receipts), write, attach a file."""
     application = application_for_user(user=request.user, reference=reference)
-    form = MessageForm(request.POST or None, request.FILES or None)
+    form = MessageForm(
+        request.POST if request.method == "POST" else None, request.FILES if request.method == "POST" else None
+    )
     if request.method == "POST" and form.is_valid():
         try:
             message_send(

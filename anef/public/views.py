@@ -68,7 +68,7 @@ class VerifyForm(forms.Form):
 
 @ratelimit(key="ip", rate="30/m", block=False)
 def verify(request):
-    form = VerifyForm(request.POST or None)
+    form = VerifyForm(request.POST if request.method == "POST" else None)
     verdict = None
     if request.method == "POST" and getattr(request, "limited", False):
         form.add_error(None, _("Too many checks from your connection. Wait a minute and try again."))

@@ -203,3 +203,12 @@ def test_the_language_follows_the_profile_unless_the_person_chose_one(client):
     assert '<html lang="en"' in client.get(reverse("portal:dashboard"), HTTP_ACCEPT_LANGUAGE="fr").content.decode()
     client.post(reverse("set_language"), {"language": "fr", "next": "/"})
     assert '<html lang="fr"' in client.get(reverse("portal:dashboard")).content.decode()
+
+
+def test_an_empty_eligibility_answer_is_reported_not_ignored(client, applicant):
+    application = draft(applicant)
+
+    response = client.post(reverse("portal:eligibility", args=[application.reference]), {})
+
+    assert response.status_code == 200
+    assert 'id="error-summary"' in response.content.decode()
