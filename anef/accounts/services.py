@@ -27,7 +27,7 @@ def person_update(*, person_id: int, actor: User, **values) -> Person:
     unknown = set(values) - set(PROFILE_FIELDS)
     if unknown:
         raise ValueError(f"not profile fields: {sorted(unknown)}")
-    person = Person.objects.select_for_update().get(pk=person_id)
+    person = Person.objects.select_for_update(of=("self",)).get(pk=person_id)
     changed = [name for name, value in values.items() if getattr(person, name) != value]
     for name in changed:
         setattr(person, name, values[name])

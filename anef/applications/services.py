@@ -43,7 +43,9 @@ def actor_kind(*, user: User | None, application: Application) -> Actor | None:
 
 
 def _lock(application_id: int) -> Application:
-    return Application.objects.select_for_update().select_related("person", "procedure").get(pk=application_id)
+    return (
+        Application.objects.select_for_update(of=("self",)).select_related("person", "procedure").get(pk=application_id)
+    )
 
 
 def record_event(
@@ -243,13 +245,13 @@ def _move_person(application: Application, prefecture, actor: User) -> None:
     from .review import _transfer
 
     answers = application.answers
-    person = Person.objects.select_for_update().get(pk=application.person_id)
+    person = Person.objects.select_for_update(of=("self",)).get(pk=application.person_id)
     person.address_line = answers.get("new_address_line", person.address_line)
     person.postcode = answers.get("new_postcode", person.postcode)
     person.city = answers.get("new_city", person.city)
     person.save(update_fields=["address_line", "postcode", "city", "updated_at"])
     others = (
-        Application.objects.select_for_update()
+        Application.objects.select_for_update(of=("self",))
         .filter(person_id=person.pk, state__in=OPEN_STATES)
         .exclude(state=State.DRAFT)
         .exclude(pk=application.pk)

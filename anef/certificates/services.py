@@ -165,7 +165,11 @@ def document_render_pdf(*, document_id: int) -> IssuedDocument:
 
     from .pdf import render_pdf
 
-    document = IssuedDocument.objects.select_for_update().select_related("application__prefecture").get(pk=document_id)
+    document = (
+        IssuedDocument.objects.select_for_update(of=("self",))
+        .select_related("application__prefecture")
+        .get(pk=document_id)
+    )
     if not document.pdf:
         document.pdf.save(f"{document.number}.pdf", ContentFile(render_pdf(document)), save=False)
         IssuedDocument.objects.filter(pk=document.pk).update(pdf=document.pdf.name)

@@ -57,7 +57,9 @@ def renewals_needing_an_api(today: date):
 def issue_one_api(application_id: int, today: date) -> IssuedDocument | None:
     with transaction.atomic():
         application = (
-            Application.objects.select_for_update().select_related("person", "procedure").get(pk=application_id)
+            Application.objects.select_for_update(of=("self",))
+            .select_related("person", "procedure")
+            .get(pk=application_id)
         )
         if application.state not in PENDING_DECISION_STATES:
             return None

@@ -278,7 +278,7 @@ def _advance(application: Application, target: str, agent: User, applicant: User
         "card_delivered": [EventKind.ORDER_CARD, EventKind.MARK_CARD_READY, EventKind.DELIVER_CARD],
     }.get(target, []):
         with transaction.atomic():
-            locked = Application.objects.select_for_update().select_related("person").get(pk=pk)
+            locked = Application.objects.select_for_update(of=("self",)).select_related("person").get(pk=pk)
             services.transition(application=locked, event=event, actor=agent)
 
 

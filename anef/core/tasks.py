@@ -19,7 +19,7 @@ def failed_task_retry(*, task_id: str) -> bool:
     from django_q.models import Failure
 
     with transaction.atomic():
-        failure = Failure.objects.select_for_update().filter(id=task_id).first()
+        failure = Failure.objects.select_for_update(of=("self",)).filter(id=task_id).first()
         if failure is None:
             return False
         async_task(failure.func, *(failure.args or ()), q_options={"task_name": failure.name}, **(failure.kwargs or {}))

@@ -28,7 +28,9 @@ def document_upload(
     inspected = inspect_upload(uploaded)
     with transaction.atomic():
         application = (
-            Application.objects.select_for_update().select_related("procedure", "person").get(pk=application_id)
+            Application.objects.select_for_update(of=("self",))
+            .select_related("procedure", "person")
+            .get(pk=application_id)
         )
         if application.state not in UPLOAD_STATES:
             raise TransitionNotAllowed()

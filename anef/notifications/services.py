@@ -88,7 +88,7 @@ def notify_reminder(*, kind: str, application, key: str, **extra) -> list[Notifi
 def notification_retry(*, notification_id: int, actor) -> Notification:
     """An administrator sends a failed notification again."""
     with transaction.atomic():
-        notification = Notification.objects.select_for_update().get(pk=notification_id)
+        notification = Notification.objects.select_for_update(of=("self",)).get(pk=notification_id)
         if notification.state != NotificationState.FAILED:
             return notification
         notification.state = NotificationState.QUEUED

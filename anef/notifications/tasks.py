@@ -20,7 +20,7 @@ def backoff(attempts: int) -> timedelta:
 def send_notification(notification_id: int) -> str:
     """Send one notification once. The row lock makes a duplicated task wait, then see it sent."""
     with transaction.atomic():
-        notification = Notification.objects.select_for_update().filter(pk=notification_id).first()
+        notification = Notification.objects.select_for_update(of=("self",)).filter(pk=notification_id).first()
         if notification is None or notification.state in (NotificationState.SENT, NotificationState.FAILED):
             return "nothing to do"
         notification.attempts += 1

@@ -9,6 +9,7 @@ urlpatterns = [
     path("profil/", views.profile, name="profile"),
     path("notifications/", views.notifications, name="notifications"),
     path("documents/", views.issued_documents, name="issued_documents"),
+    path("partage/", views.sharing, name="sharing"),
     path("documents/<str:number>/pdf/", views.issued_document_pdf, name="issued_document_pdf"),
     path("demarches/<slug:code>/commencer/", views.application_start, name="start"),
     path("dossiers/<str:reference>/", views.application_detail, name="application"),

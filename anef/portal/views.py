@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
@@ -37,6 +38,9 @@ from anef.messaging.services import message_send, messages_mark_read
 from anef.notifications.models import Notification
 from anef.notifications.services import notifications_mark_read
 from anef.procedures.models import Procedure
+from anef.sharing.models import Purpose, ShareCode
+from anef.sharing.rights import right_for
+from anef.sharing.services import share_code_create, share_code_revoke
 
 from .forms import AnswerForm, AnswersForm, EligibilityForm, MessageForm, ProfileForm, UploadForm, WithdrawForm
 from .presenters import answer_rows, application_steps, estimated_decision_date
@@ -424,3 +428,44 @@ def issued_document_pdf(request, number):
     response = FileResponse(document.pdf.open("rb"), content_type="application/pdf", filename=f"{document.number}.pdf")
     response["Cache-Control"] = "private, no-store"
     return response
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def sharing(request):
+    """The holder's share codes: create one for a purpose (after seeing what the verifier will see),
+    revoke one, and see every check."""
+    person = _person(request)
+    if request.method == "POST":
+        if "revoke" in request.POST:
+            code = get_object_or_404(ShareCode, pk=request.POST["revoke"], person=person)
+            share_code_revoke(share_code=code)
+            messages.success(request, _("The code is revoked: it no longer works."))
+        else:
+            try:
+                code = share_code_create(person=person, purpose=request.POST.get("purpose", ""))
+            except ApplicationError as exc:
+                messages.error(request, exc.message)
+            else:
+                messages.success(
+                    request, _("Your code is %(code)s. Give it with your date of birth.") % {"code": code.display}
+                )
+        return redirect("portal:sharing")
+    previews = []
+    for value, label in Purpose.choices:
+        status = right_for(person, value)
+        previews.append(
+            {
+                "value": value,
+                "label": label,
+                "result": {
+                    "name": person.full_name,
+                    "holds": status.holds,
+                    "until": status.until.isoformat() if status.until else None,
+                    "renewal_pending": status.renewal_pending,
+                    "check_again_on": status.check_again_on.isoformat() if status.check_again_on else None,
+                },
+            }
+        )
+    codes = ShareCode.objects.filter(person=person).prefetch_related("checks")
+    return render(request, "portal/sharing.html", {"codes": codes, "previews": previews, "now": timezone.now()})

@@ -9,5 +9,7 @@ urlpatterns = [
     path("demarches/", views.catalogue, name="catalogue"),
     path("demarches/<slug:code>/", views.procedure_detail, name="procedure"),
     path("verifier/", views.verify, name="verify"),
+    path("verifier-un-droit/", views.check_right, name="check_right"),
+    path("verifier-un-droit/preuve/<str:token>/", views.check_right_proof, name="check_right_proof"),
     path(".well-known/anef-keys.json", views.public_keys, name="keys"),
 ]

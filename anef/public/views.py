@@ -1,5 +1,6 @@
 from django import forms
-from django.http import JsonResponse
+from django.core import signing
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext_lazy as _
 from django_ratelimit.decorators import ratelimit
@@ -11,6 +12,9 @@ from anef.portal.forms import DateInput
 from anef.procedures.constants import Category
 from anef.procedures.models import Procedure
 from anef.procedures.texts import describe_condition, localised
+from anef.sharing.models import ShareCheck
+from anef.sharing.proof import check_proof_pdf
+from anef.sharing.services import share_code_check
 
 
 def home(request):
@@ -89,4 +93,54 @@ def public_keys(request):
     response = JsonResponse(published_keys())
     response["Cache-Control"] = "public, max-age=3600"
     response["Access-Control-Allow-Origin"] = "*"
+    return response
+
+
+class RightCheckForm(forms.Form):
+    code = forms.CharField(
+        label=_("Share code"), max_length=20, help_text=_("Given by the person, for example ACDE-FGHJ-KM.")
+    )
+    birth_date = forms.DateField(label=_("The person's date of birth"), widget=DateInput())
+    verifier = forms.CharField(
+        label=_("Your organisation"),
+        required=False,
+        max_length=200,
+        help_text=_("Optional. The person sees who checked their right."),
+    )
+
+
+@ratelimit(key="ip", rate="10/m", block=False)
+def check_right(request):
+    """Employers, landlords, benefit offices: code + date of birth, then only what the purpose needs."""
+    form = RightCheckForm(request.POST if request.method == "POST" else None)
+    check, no_match = None, False
+    limited = request.method == "POST" and getattr(request, "limited", False)
+    if limited:
+        form.add_error(None, _("Too many checks from your connection. Wait a minute and try again."))
+    elif request.method == "POST" and form.is_valid():
+        check = share_code_check(
+            code=form.cleaned_data["code"],
+            birth_date=form.cleaned_data["birth_date"],
+            verifier=form.cleaned_data["verifier"],
+        )
+        no_match = check is None
+    proof = signing.dumps(str(check.pk), salt="share-proof") if check else None
+    return render(
+        request,
+        "public/check_right.html",
+        {"form": form, "check": check, "no_match": no_match, "proof": proof},
+        status=429 if limited else 200,
+    )
+
+
+def check_right_proof(request, token):
+    """A dated PDF proof of a check, for the verifier's records (the link is signed and expires)."""
+    try:
+        check_id = signing.loads(token, salt="share-proof", max_age=3600)
+    except signing.BadSignature as exc:
+        raise Http404 from exc
+    check = get_object_or_404(ShareCheck.objects.select_related("share_code"), pk=check_id)
+    response = HttpResponse(check_proof_pdf(check), content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="verification-{check.checked_at:%Y%m%d-%H%M}.pdf"'
+    response["Cache-Control"] = "private, no-store"
     return response

@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "anef.notifications",
     "anef.messaging",
     "anef.certificates",
+    "anef.sharing",
     "anef.public",
     "anef.portal",
     "anef.backoffice",

@@ -30,7 +30,9 @@ pytestmark = pytest.mark.django_db
 def _card_step(event):
     def run(application_id, user):
         with transaction.atomic():
-            application = Application.objects.select_for_update().select_related("person").get(pk=application_id)
+            application = (
+                Application.objects.select_for_update(of=("self",)).select_related("person").get(pk=application_id)
+            )
             services.transition(application=application, event=event, actor=user)
 
     return run
