@@ -3,10 +3,9 @@
 from datetime import timedelta
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, Max, Min, Q
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -27,6 +26,7 @@ from anef.applications.selectors import (
 )
 from anef.applications.services import actor_kind
 from anef.applications.workflow import PENDING_DECISION_STATES, State, allowed_events
+from anef.core.http import private_file_response
 from anef.documents.models import UploadedDocument
 from anef.messaging.models import Side
 from anef.messaging.selectors import threads_waiting_for_staff, unread_counts
@@ -122,16 +122,12 @@ def document(request, reference, document_id):
     except (UploadedDocument.DoesNotExist, ValueError) as exc:
         raise Http404 from exc
     StaffRead.objects.create(actor=request.user, application=application, document=doc, kind=StaffRead.Kind.DOCUMENT)
-    response = FileResponse(
-        doc.file.open("rb"),
+    return private_file_response(
+        doc.file,
         content_type=doc.content_type,
-        as_attachment=request.GET.get("download") == "1",
         filename=doc.original_name,
+        as_attachment=request.GET.get("download") == "1",
     )
-    response["Cache-Control"] = "private, no-store"
-    response["X-Frame-Options"] = "SAMEORIGIN"
-    response["Content-Security-Policy"] = "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'"
-    return response
 
 
 ACTIONS = {
@@ -377,10 +373,10 @@ def failures(request):
 @staff_required
 @require_http_methods(["GET", "POST"])
 def case_messages(request, reference):
+    from anef.messaging.forms import MessageForm
     from anef.messaging.models import MessageTemplate, Side
     from anef.messaging.selectors import thread
-    from anef.messaging.services import message_send, messages_mark_read
-    from anef.portal.forms import MessageForm
+    from anef.messaging.services import messages_mark_read
 
     application = application_for_staff(user=request.user, reference=reference)
     StaffRead.objects.create(actor=request.user, application=application, kind=StaffRead.Kind.CASE)
@@ -396,21 +392,9 @@ def case_messages(request, reference):
         request.FILES if request.method == "POST" else None,
         initial=initial,
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            message_send(
-                application_id=application.pk,
-                actor=request.user,
-                body=form.cleaned_data["body"],
-                uploaded=form.cleaned_data.get("attachment"),
-            )
-        except ValidationError as exc:
-            form.add_error("attachment", exc)
-        except ApplicationError as exc:
-            form.add_error(None, exc.message)
-        else:
-            messages.success(request, _("The message is sent; the applicant is notified."))
-            return redirect("backoffice:messages", reference=reference)
+    if request.method == "POST" and form.send(application=application, actor=request.user):
+        messages.success(request, _("The message is sent; the applicant is notified."))
+        return redirect("backoffice:messages", reference=reference)
     messages_mark_read(application_id=application.pk, reader_side=Side.PREFECTURE)
     return render(
         request,
@@ -436,9 +420,6 @@ def message_attachment(request, reference, attachment_id):
         applications=applications_for_agent(agent=request.user).filter(pk=application.pk), attachment_id=attachment_id
     )
     StaffRead.objects.create(actor=request.user, application=application, kind=StaffRead.Kind.DOCUMENT)
-    response = FileResponse(
-        attachment.file.open("rb"), content_type=attachment.content_type, filename=attachment.original_name
+    return private_file_response(
+        attachment.file, content_type=attachment.content_type, filename=attachment.original_name
     )
-    response["Cache-Control"] = "private, no-store"
-    response["Content-Security-Policy"] = "default-src 'none'; img-src 'self'"
-    return response

@@ -3,7 +3,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, Http404, HttpResponseRedirect
+from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -30,11 +30,13 @@ from anef.applications.workflow import OPEN_STATES, TRANSITIONS, EventKind, Stat
 from anef.certificates.models import IssuedDocument
 from anef.certificates.selectors import documents_for_person
 from anef.certificates.services import document_render_pdf
+from anef.core.http import private_file_response
 from anef.documents.selectors import document_for_user
 from anef.documents.services import UPLOAD_STATES, document_upload
+from anef.messaging.forms import MessageForm
 from anef.messaging.models import Side
 from anef.messaging.selectors import attachment_in, thread, unread_counts
-from anef.messaging.services import message_send, messages_mark_read
+from anef.messaging.services import messages_mark_read
 from anef.notifications.models import Notification
 from anef.notifications.services import notifications_mark_read
 from anef.procedures.models import Procedure
@@ -42,7 +44,7 @@ from anef.sharing.models import Purpose, ShareCode
 from anef.sharing.rights import right_for
 from anef.sharing.services import share_code_create, share_code_revoke
 
-from .forms import AnswerForm, AnswersForm, EligibilityForm, MessageForm, ProfileForm, UploadForm, WithdrawForm
+from .forms import AnswerForm, AnswersForm, EligibilityForm, ProfileForm, UploadForm, WithdrawForm
 from .presenters import answer_rows, application_steps, estimated_decision_date
 
 
@@ -327,16 +329,12 @@ def application_withdraw(request, reference):
 @login_required
 def document_download(request, document_id):
     document = document_for_user(user=request.user, document_id=document_id)
-    response = FileResponse(
-        document.file.open("rb"),
+    return private_file_response(
+        document.file,
         content_type=document.content_type,
-        as_attachment=request.GET.get("download") == "1",
         filename=document.original_name,
+        as_attachment=request.GET.get("download") == "1",
     )
-    response["Cache-Control"] = "private, no-store"
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Content-Security-Policy"] = "default-src 'none'; img-src 'self'; plugin-types application/pdf"
-    return response
 
 
 @login_required
@@ -375,21 +373,9 @@ def application_messages(request, reference):
     form = MessageForm(
         request.POST if request.method == "POST" else None, request.FILES if request.method == "POST" else None
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            message_send(
-                application_id=application.pk,
-                actor=request.user,
-                body=form.cleaned_data["body"],
-                uploaded=form.cleaned_data.get("attachment"),
-            )
-        except ValidationError as exc:
-            form.add_error("attachment", exc)
-        except ApplicationError as exc:
-            form.add_error(None, exc.message)
-        else:
-            messages.success(request, _("Your message is sent to the prefecture."))
-            return redirect("portal:messages", reference=reference)
+    if request.method == "POST" and form.send(application=application, actor=request.user):
+        messages.success(request, _("Your message is sent to the prefecture."))
+        return redirect("portal:messages", reference=reference)
     messages_mark_read(application_id=application.pk, reader_side=Side.APPLICANT)
     return render(
         request,
@@ -402,16 +388,9 @@ def application_messages(request, reference):
 @login_required
 def message_attachment(request, attachment_id):
     attachment = attachment_in(applications=applications_for_applicant(user=request.user), attachment_id=attachment_id)
-    return _serve(attachment)
-
-
-def _serve(stored):
-    response = FileResponse(
-        stored.file.open("rb"), content_type=stored.content_type, as_attachment=False, filename=stored.original_name
+    return private_file_response(
+        attachment.file, content_type=attachment.content_type, filename=attachment.original_name
     )
-    response["Cache-Control"] = "private, no-store"
-    response["Content-Security-Policy"] = "default-src 'none'; img-src 'self'"
-    return response
 
 
 @login_required
@@ -425,9 +404,7 @@ def issued_document_pdf(request, number):
     person = _person(request)
     document = get_object_or_404(IssuedDocument, number=number, person=person)
     document = document_render_pdf(document_id=document.pk)
-    response = FileResponse(document.pdf.open("rb"), content_type="application/pdf", filename=f"{document.number}.pdf")
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return private_file_response(document.pdf, content_type="application/pdf", filename=f"{document.number}.pdf")
 
 
 @login_required

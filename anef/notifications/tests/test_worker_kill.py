@@ -17,6 +17,7 @@ from anef.notifications.constants import NotificationState
 from anef.notifications.models import Notification
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.postgres_only]
+CLUSTER_APP = "anef-test-cluster"
 
 
 def _cluster(tmp_path: Path) -> subprocess.Popen:
@@ -24,7 +25,10 @@ def _cluster(tmp_path: Path) -> subprocess.Popen:
     env = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "anef.settings.test",
-        "DATABASE_URL": f"postgresql://{db['USER']}@{db['HOST'] or 'localhost'}:{db['PORT'] or 5432}/{db['NAME']}",
+        "DATABASE_URL": (
+            f"postgresql://{db['USER']}@{db['HOST'] or 'localhost'}:{db['PORT'] or 5432}/{db['NAME']}"
+            f"?application_name={CLUSTER_APP}"
+        ),
         "ANEF_SMS_BACKEND": "anef.notifications.tests.backends.SlowFileSmsBackend",
         "ANEF_TEST_SMS_DIR": str(tmp_path),
         "ANEF_TEST_SMS_SLEEP": "3",
@@ -47,8 +51,8 @@ def _drop_leftover_connections():
     """Killed processes leave server sessions behind for a moment; end them so the test database can go."""
     with connection.cursor() as cursor:
         cursor.execute(
-            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() "
-            "AND pid <> pg_backend_pid()"
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = %s",
+            [CLUSTER_APP],
         )
 
 

@@ -95,7 +95,7 @@ def test_wrong_guesses_lock_the_code_for_a_while():
 
 
 def test_the_public_page_logs_every_check_shows_it_to_the_holder_and_gives_a_proof(client):
-    person = make_applicant()
+    person = make_applicant(language="en")
     code = share_code_create(person=person, purpose="work")
 
     page = client.post(

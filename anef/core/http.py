@@ -1,0 +1,14 @@
+from django.http import FileResponse
+
+
+def private_file_response(field_file, *, content_type: str, filename: str, as_attachment: bool = False) -> FileResponse:
+    """Serve a stored file that only its owner or competent staff may read (the caller checked):
+    never cached, never sniffed, nothing active inside it runs."""
+    response = FileResponse(
+        field_file.open("rb"), content_type=content_type, as_attachment=as_attachment, filename=filename
+    )
+    response["Cache-Control"] = "private, no-store"
+    response["X-Content-Type-Options"] = "nosniff"
+    response["X-Frame-Options"] = "SAMEORIGIN"
+    response["Content-Security-Policy"] = "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'"
+    return response
