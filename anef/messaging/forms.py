@@ -11,7 +11,7 @@ class MessageForm(forms.Form):
     body = forms.CharField(label=_("Your message"), widget=forms.Textarea(attrs={"rows": 5}), max_length=8000)
     attachment = forms.FileField(
         label=_("Attach a file"),
-        help_text=_("Optional. PDF, JPEG or PNG, 10 MB at most."),
+        help_text=_("PDF, JPEG or PNG, 10 MB at most."),
         required=False,
         widget=forms.ClearableFileInput(attrs={"accept": "application/pdf,image/jpeg,image/png"}),
     )
