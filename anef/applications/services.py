@@ -131,6 +131,8 @@ def transition(
 def application_create(*, person: Person, procedure: Procedure, actor: User) -> Application:
     if not procedure.active:
         raise ApplicationError(_("This procedure is closed to new applications."))
+    if actor.pk != person.user_id and actor.role != Role.COUNTER_AGENT:
+        raise TransitionNotAllowed()
     with transaction.atomic():
         application = Application.objects.create(
             person=person,

@@ -2,7 +2,7 @@
 the change that causes them (the caller holds the application's row lock); every issuance and
 revocation is an event of the application's history."""
 
-from datetime import date
+from datetime import date, timedelta
 
 from django.db import transaction
 from django.utils import timezone
@@ -15,6 +15,8 @@ from anef.core.tasks import enqueue
 from .constants import DocumentStatus, DocumentType
 from .models import IssuedDocument, new_number
 from .signing import current_key, sign
+
+RECEPISSE_DAYS = 180  # a récépissé is valid up to six months, renewable
 
 REVOKED_BY = {
     # the event that ends the documents of these types
@@ -64,14 +66,25 @@ def document_issue(
     )
     if type != DocumentType.API:
         # A new API follows the previous one (continuity); other types replace their predecessor.
-        IssuedDocument.objects.filter(application=application, type=type, status=DocumentStatus.VALID).exclude(
-            pk=document.pk
-        ).update(
+        replaced = list(
+            IssuedDocument.objects.filter(application=application, type=type, status=DocumentStatus.VALID).exclude(
+                pk=document.pk
+            )
+        )
+        IssuedDocument.objects.filter(pk__in=[d.pk for d in replaced]).update(
             status=DocumentStatus.SUPERSEDED,
             superseded_by=document,
             status_changed_at=timezone.now(),
             status_reason="superseded",
         )
+        for old in replaced:
+            record_event(
+                application=application,
+                kind=EventKind.DOCUMENT_REVOKE,
+                actor=actor,
+                reason="superseded",
+                payload={"document": old.number, "type": old.type, "superseded_by": number},
+            )
     record_event(
         application=application,
         kind=EventKind.DOCUMENT_ISSUE,
@@ -111,6 +124,24 @@ def apply_document_rules(*, application: Application, event: str, actor, payload
     """What a transition means for the documents (SPEC §5): called by the workflow service."""
     yields = set(application.procedure.yields)
     today = timezone.localdate()
+    recepisse_type = application.procedure.definition.get("recepisse_type")
+    if (
+        event == EventKind.SUBMIT
+        and payload.get("first_filing")
+        and application.channel == "counter"
+        and recepisse_type
+        and DocumentType.RECEPISSE in yields
+    ):
+        # The type of récépissé comes from the procedure's data, never from free text (SPEC §5).
+        document_issue(
+            application=application,
+            type=DocumentType.RECEPISSE,
+            valid_from=timezone.localdate(application.filed_at),
+            valid_until=timezone.localdate(application.filed_at) + timedelta(days=RECEPISSE_DAYS),
+            rights={"residence": True, "work": bool(application.permit_allows_work_at_filing)},
+            actor=actor,
+            details={"recepisse_type": recepisse_type, "reference": application.reference},
+        )
     if event == EventKind.SUBMIT and payload.get("first_filing") and DocumentType.ATTESTATION_DEPOT in yields:
         document_issue(
             application=application,

@@ -20,6 +20,8 @@ def deliver(notification: Notification) -> None:
             # The key travels as the Message-ID: a retried send is recognisably the same message.
             headers={"Message-ID": f"<{notification.idempotency_key.replace(':', '.')}@anef.notifications>"},
         )
+        for name, content in attachments(notification):
+            message.attach(name, content, "application/pdf")
         message.send(fail_silently=False)
     elif notification.channel == Channel.SMS:
         sms_backend().send(to=notification.recipient, text=notification.body, key=notification.idempotency_key)
@@ -46,3 +48,20 @@ def letter_pdf(notification: Notification) -> bytes:
             },
         )
     return HTML(string=html).write_pdf()
+
+
+def attachments(notification: Notification) -> list[tuple[str, bytes]]:
+    """The issued document announced by this notification, as a PDF (rendered once, then stored)."""
+    if notification.kind != "document_issue" or notification.application_id is None:
+        return []
+    from anef.applications.models import ApplicationEvent
+    from anef.certificates.models import IssuedDocument
+    from anef.certificates.services import document_render_pdf
+
+    event_pk = int(notification.idempotency_key.split(":")[1])
+    number = ApplicationEvent.objects.get(pk=event_pk).payload.get("document")
+    document = IssuedDocument.objects.filter(number=number).first()
+    if document is None:
+        return []
+    document = document_render_pdf(document_id=document.pk)
+    return [(f"{document.number}.pdf", document.pdf.open("rb").read())]

@@ -22,8 +22,12 @@ NOTIFIED_EVENTS = frozenset(
         "mark_card_ready",
         "withdraw",
         "message",
+        "document_issue",
     }
 )
+# Issued documents the applicant is told about (with the PDF attached to the email); the filing
+# certificate and the decision letter come with the submission and decision notifications.
+NOTIFIED_DOCUMENTS = frozenset({"api", "attestation_decision_favorable", "recepisse"})
 
 
 def _channels(person) -> list[tuple[str, str]]:
@@ -73,6 +77,8 @@ def notify_event(event) -> list[Notification]:
         return []
     if event.kind == "message" and event.payload.get("side") != "prefecture":
         return []  # the applicant is not told about their own message
+    if event.kind == "document_issue" and event.payload.get("type") not in NOTIFIED_DOCUMENTS:
+        return []
     application = event.application
     person = application.person
     texts = render_for_event(event=event, person=person, application=application)

@@ -115,3 +115,22 @@ def test_a_failing_issuance_is_an_alert_not_a_silent_gap(monkeypatch):
         issue_due_apis(today=application.permit_expires_on_at_filing - timedelta(days=5))
     assert second.issued_documents.filter(type="api").exists()
     assert Application.objects.get(pk=application.pk).issued_documents.filter(type="api").count() == 0
+
+
+def test_the_holder_is_notified_of_a_new_api_with_the_pdf_attached():
+    from django.core import mail
+
+    from anef.core.testing import run_queued_tasks
+
+    application = _renewal(61, True)
+    run_queued_tasks()
+    mail.outbox.clear()
+
+    issue_due_apis(today=application.permit_expires_on_at_filing - timedelta(days=5))
+    run_queued_tasks()
+
+    [email] = [m for m in mail.outbox if m.attachments]
+    name, content, mimetype = email.attachments[0]
+    assert mimetype == "application/pdf" and content[:4] == b"%PDF"
+    api = application.issued_documents.get(type="api")
+    assert name == f"{api.number}.pdf"
