@@ -125,6 +125,9 @@ def transition(
     apply_document_rules(
         application=application, event=event, actor=actor, payload={**(payload or {}), "reason": reason}
     )
+    from anef.appointments.services import apply_appointment_rules
+
+    apply_appointment_rules(application=application, event=event, actor=actor)
     return recorded
 
 

@@ -67,6 +67,11 @@ class EventKind(models.TextChoices):
     MESSAGE = "message", _("Message")
     DOCUMENT_ISSUE = "document_issue", _("Document issued")
     DOCUMENT_REVOKE = "document_revoke", _("Document no longer valid")
+    APPOINTMENT_INVITE = "appointment_invite", _("Invitation to book an appointment")
+    APPOINTMENT_BOOK = "appointment_book", _("Appointment booked")
+    APPOINTMENT_RESCHEDULE = "appointment_reschedule", _("Appointment changed")
+    APPOINTMENT_CANCEL = "appointment_cancel", _("Appointment cancelled")
+    APPOINTMENT_PRESENCE = "appointment_presence", _("Appointment recorded at the counter")
 
 
 # Events that concern the prefecture's organisation only: not shown on the applicant's timeline.

@@ -176,3 +176,37 @@ def run_queued_tasks(max_rounds: int = 10) -> list[str]:
             names.append(task["func"])
             row.delete()
     return names
+
+
+def make_site_with_slots(*, prefecture_code: str = "pref-69", kinds=("biometrics", "card_handover"), days: int = 14):
+    """A site open 9:00-12:00 on weekdays with two counters, and its seats for the coming days."""
+    from datetime import time
+
+    from anef.appointments.models import Counter, OpeningHours
+    from anef.appointments.services import slots_generate
+    from anef.territory.models import Site
+
+    number = next(_counter)
+    site = Site.objects.create(
+        prefecture=Prefecture.objects.get(code=prefecture_code),
+        name=f"Site {number}",
+        address_line="1 place de la Préfecture",
+        postcode="69003",
+        city="Lyon",
+    )
+    for name in ("Guichet 1", "Guichet 2"):
+        Counter.objects.create(site=site, name=name, kinds=list(kinds))
+    for weekday in range(5):
+        OpeningHours.objects.create(site=site, weekday=weekday, opens=time(9), closes=time(12))
+    start = timezone.localdate()
+    for kind in kinds:
+        slots_generate(site=site, kind=kind, start=start, end=start + timedelta(days=days))
+    return site
+
+
+def invited(application, agent=None):
+    """Start the review (biometrics procedures invite the file); return the open invitation."""
+    from anef.applications import review
+
+    review.application_start_review(application_id=application.pk, actor=agent or make_staff())
+    return application.invitations.get(status="open")

@@ -21,7 +21,14 @@ def render_for_event(*, event, person, application) -> dict:
             "link": absolute(reverse("portal:application", args=[application.reference])),
             "deadline": event.payload.get("deadline", ""),
             "requested": event.payload.get("requested", []),
+            "appointment": event.payload if event.kind.startswith("appointment_") else None,
         }
+        if event.kind == "appointment_invite":
+            from anef.appointments.models import Invitation
+
+            invitation = Invitation.objects.filter(pk=event.payload.get("invitation")).first()
+            if invitation is not None:
+                context["link"] = absolute(reverse("portal:booking", args=[invitation.token]))
         subject = render_to_string("notifications/event_subject.txt", context).strip()
         body = render_to_string("notifications/event_body.txt", context).strip()
         sms = render_to_string("notifications/event_sms.txt", context).strip()

@@ -23,6 +23,10 @@ NOTIFIED_EVENTS = frozenset(
         "withdraw",
         "message",
         "document_issue",
+        "appointment_invite",
+        "appointment_book",
+        "appointment_reschedule",
+        "appointment_cancel",
     }
 )
 # Issued documents the applicant is told about (with the PDF attached to the email); the filing

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
+from django_ratelimit.decorators import ratelimit
 
 from anef.accounts.services import PROFILE_FIELDS, person_update
 from anef.applications import services
@@ -27,6 +28,8 @@ from anef.applications.selectors import (
     open_information_request,
 )
 from anef.applications.workflow import OPEN_STATES, TRANSITIONS, EventKind, State
+from anef.appointments.models import Booking, Invitation, Slot
+from anef.appointments.services import booking_book, booking_cancel, booking_reschedule, free_slots
 from anef.certificates.models import IssuedDocument
 from anef.certificates.selectors import documents_for_person
 from anef.certificates.services import document_render_pdf
@@ -124,6 +127,8 @@ def application_detail(request, reference):
             "open_request": open_information_request(application),
             "answer_form": AnswerForm(),
             "decision": last_decision_event(application),
+            "invitations": application.invitations.filter(status="open"),
+            "bookings": application.bookings.filter(status="booked").select_related("slot__site"),
             "unread": unread_counts(Application.objects.filter(pk=application.pk), reader_side=Side.APPLICANT).get(
                 application.pk, 0
             ),
@@ -446,3 +451,69 @@ def sharing(request):
         )
     codes = ShareCode.objects.filter(person=person).prefetch_related("checks")
     return render(request, "portal/sharing.html", {"codes": codes, "previews": previews, "now": timezone.now()})
+
+
+@login_required
+@ratelimit(key="user", rate="30/m", method="POST", block=False)
+@require_http_methods(["GET", "POST"])
+def booking(request, token):
+    """Book with an invitation: the link is bound to one file and answers 404 to anyone else."""
+    invitation = get_object_or_404(
+        Invitation.objects.select_related("application__procedure"),
+        token=token,
+        application__in=applications_for_applicant(user=request.user),
+    )
+    application = invitation.application
+    error = None
+    if request.method == "POST":
+        if getattr(request, "limited", False):
+            error = _("Too many attempts. Wait a minute.")
+        else:
+            try:
+                booking_book(token=token, slot_id=int(request.POST.get("slot", "0")), actor=request.user)
+            except (ApplicationError, Slot.DoesNotExist, ValueError) as exc:
+                error = getattr(exc, "message", _("Choose one of the slots below."))
+            else:
+                messages.success(request, _("Your appointment is booked. The confirmation says what to bring."))
+                return redirect("portal:application", reference=application.reference)
+    slots = list(free_slots(application=application, kind=invitation.kind)) if invitation.status == "open" else []
+    return render(
+        request,
+        "portal/booking.html",
+        {"invitation": invitation, "application": application, "slots": slots, "error": error},
+        status=409 if error else 200,
+    )
+
+
+@login_required
+@ratelimit(key="user", rate="30/m", method="POST", block=False)
+@require_http_methods(["GET", "POST"])
+def booking_manage(request, booking_id):
+    booking = get_object_or_404(
+        Booking.objects.select_related("slot__site", "application"),
+        pk=booking_id,
+        application__in=applications_for_applicant(user=request.user),
+        status="booked",
+    )
+    error = None
+    if request.method == "POST" and not getattr(request, "limited", False):
+        try:
+            if "cancel" in request.POST:
+                booking_cancel(booking_id=booking.pk, actor=request.user)
+                messages.success(request, _("Your appointment is cancelled. You can book another one."))
+            else:
+                booking_reschedule(
+                    booking_id=booking.pk, slot_id=int(request.POST.get("slot", "0")), actor=request.user
+                )
+                messages.success(request, _("Your appointment is changed."))
+        except (ApplicationError, Slot.DoesNotExist, ValueError) as exc:
+            error = getattr(exc, "message", _("Choose one of the slots below."))
+        else:
+            return redirect("portal:application", reference=booking.application.reference)
+    slots = list(free_slots(application=booking.application, kind=booking.kind))
+    return render(
+        request,
+        "portal/booking_manage.html",
+        {"booking": booking, "application": booking.application, "slots": slots, "error": error},
+        status=409 if error else 200,
+    )

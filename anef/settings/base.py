@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "anef.messaging",
     "anef.certificates",
     "anef.sharing",
+    "anef.appointments",
     "anef.public",
     "anef.portal",
     "anef.backoffice",
@@ -195,6 +196,7 @@ ANEF_SMS_FILE_PATH = VAR_DIR / "sms"
 # Issued documents: Ed25519 keys outside the database (one PEM per key), and the API schedule.
 ANEF_SIGNING_KEYS_DIR = Path(os.environ.get("ANEF_SIGNING_KEYS_DIR", VAR_DIR / "keys"))
 ANEF_API_LEAD_DAYS = int(os.environ.get("ANEF_API_LEAD_DAYS", "15"))  # issue this many days before a lapse
+ANEF_APPOINTMENT_ASSIGN_AFTER_DAYS = int(os.environ.get("ANEF_APPOINTMENT_ASSIGN_AFTER_DAYS", "7"))
 ANEF_API_VALIDITY_DAYS = int(os.environ.get("ANEF_API_VALIDITY_DAYS", "90"))  # three months at most
 
 # Uploads: the content decides the type; limits are per file.

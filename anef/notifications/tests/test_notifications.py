@@ -154,4 +154,4 @@ def test_review_events_notify_the_applicant_but_internal_ones_do_not():
     review.application_start_review(application_id=application.pk, actor=agent)
 
     kinds = set(Notification.objects.filter(application=application).values_list("kind", flat=True))
-    assert kinds == {"submit", "start_review"}
+    assert kinds == {"submit", "start_review", "appointment_invite"}

@@ -7,7 +7,15 @@ anyone remembering to add it here; a parameter this test does not know makes it 
 import pytest
 from django.urls import reverse
 
-from anef.core.testing import make_applicant, pdf_upload, submitted, url_patterns_with_parameters
+from anef.appointments.services import booking_book, booking_cancel, free_slots
+from anef.core.testing import (
+    invited,
+    make_applicant,
+    make_site_with_slots,
+    pdf_upload,
+    submitted,
+    url_patterns_with_parameters,
+)
 from anef.documents.services import document_upload
 from anef.messaging.services import message_send  # noqa: E402
 
@@ -30,11 +38,24 @@ def victim_objects():
         reason="new passport",
     )
     message = message_send(application_id=application.pk, actor=victim.user, body="Hi", uploaded=pdf_upload("a.pdf"))
+    make_site_with_slots()
+    first = invited(application)
+    booking = booking_book(
+        token=first.token, slot_id=free_slots(application=application, kind="biometrics")[0].pk, actor=victim.user
+    )
+    booking_cancel(booking_id=booking.pk, actor=victim.user)  # leaves a new open invitation
+    invitation = application.invitations.get(status="open")
+    booking = booking_book(
+        token=invitation.token, slot_id=free_slots(application=application, kind="biometrics")[0].pk, actor=victim.user
+    )
+    invitation = application.invitations.create(kind="interview", assign_after=booking.created_at)
     return victim, {
         "reference": application.reference,
         "document_id": document.pk,
         "attachment_id": message.attachments.get().pk,
         "number": application.issued_documents.get(type="attestation_depot").number,
+        "token": invitation.token,
+        "booking_id": booking.pk,
     }
 
 

@@ -1,0 +1,28 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Kind(models.TextChoices):
+    BIOMETRICS = "biometrics", _("Fingerprints and photo")
+    CARD_HANDOVER = "card_handover", _("Collection of the card")
+    INTERVIEW = "interview", _("Interview")
+
+
+DURATION_MINUTES = {Kind.BIOMETRICS: 20, Kind.CARD_HANDOVER: 10, Kind.INTERVIEW: 30}
+
+
+class BookingStatus(models.TextChoices):
+    BOOKED = "booked", _("Booked")
+    CANCELLED = "cancelled", _("Cancelled")
+    ATTENDED = "attended", _("Present")
+    ABSENT = "absent", _("Absent")
+    EXCUSED = "excused", _("Excused")
+
+
+# Holidays of the `holidays` package: subdivision of France for a département, where it differs.
+HOLIDAY_SUBDIVISIONS = {
+    "57": "57", "67": "6AE", "68": "6AE", "971": "971", "972": "972", "973": "973", "974": "974",
+    "976": "976", "975": "PM", "977": "BL", "978": "MF",
+}  # fmt: skip
+
+RESCHEDULE_MIN_DAYS = 2

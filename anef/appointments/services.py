@@ -1,0 +1,241 @@
+"""Capacity, invitations and bookings (SPEC §7). A seat is protected by the database
+(`one_booking_per_seat`), not by a check made before writing."""
+
+from datetime import date, datetime, time, timedelta
+
+import holidays as holiday_calendars
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.db.models import Exists, OuterRef
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from anef.accounts.models import User
+from anef.applications.errors import ApplicationError, TransitionNotAllowed
+from anef.applications.models import Application
+from anef.applications.services import _lock, actor_kind, record_event, transition
+from anef.applications.workflow import Actor, EventKind, State
+
+from .constants import DURATION_MINUTES, HOLIDAY_SUBDIVISIONS, RESCHEDULE_MIN_DAYS, BookingStatus, Kind
+from .models import Booking, Closure, Counter, Invitation, OpeningHours, Slot
+
+
+class SlotTaken(ApplicationError):
+    default_message = _("Someone booked this slot a moment ago. Choose another one below.")
+
+
+def _holidays_for(site, years):
+    departement = site.prefecture.departements.order_by("code").first()
+    subdivision = HOLIDAY_SUBDIVISIONS.get(departement.code if departement else "", None)
+    return holiday_calendars.France(years=years, subdiv=subdivision)
+
+
+def slots_generate(*, site, kind: str, start: date, end: date) -> int:
+    """Create the seats of every counter of the site that serves this kind, on open days, within
+    opening hours; public holidays (of the site's département) and closures are skipped. Idempotent."""
+    duration = timedelta(minutes=DURATION_MINUTES[kind])
+    counters = [c for c in Counter.objects.filter(site=site, active=True) if kind in c.kinds]
+    hours = list(OpeningHours.objects.filter(site=site))
+    closed = set(Closure.objects.filter(site=site, date__range=(start, end)).values_list("date", flat=True))
+    public_holidays = _holidays_for(site, range(start.year, end.year + 1))
+    zone = timezone.get_default_timezone()
+    slots = []
+    day = start
+    while day <= end:
+        if day not in closed and day not in public_holidays:
+            for period in (h for h in hours if h.weekday == day.weekday()):
+                moment = datetime.combine(day, period.opens, tzinfo=zone)
+                closing = datetime.combine(day, period.closes, tzinfo=zone)
+                while moment + duration <= closing:
+                    for counter in counters:
+                        slots.append(
+                            Slot(site=site, counter=counter, kind=kind, starts_at=moment, ends_at=moment + duration)
+                        )
+                    moment += duration
+        day += timedelta(days=1)
+    created = Slot.objects.bulk_create(slots, ignore_conflicts=True, batch_size=1000)
+    return len(created)
+
+
+def counter_block(*, counter: Counter, day: date) -> tuple[int, int]:
+    """Block a counter for a day: free seats are blocked; booked ones are kept (returned as a count
+    so the supervisor can reschedule them with the people)."""
+    zone = timezone.get_default_timezone()
+    window = (datetime.combine(day, time.min, tzinfo=zone), datetime.combine(day, time.max, tzinfo=zone))
+    active = Booking.objects.filter(slot=OuterRef("pk")).exclude(status=BookingStatus.CANCELLED)
+    slots = Slot.objects.filter(counter=counter, starts_at__range=window)
+    blocked = slots.exclude(Exists(active)).update(blocked=True)
+    kept = slots.filter(Exists(active)).count()
+    return blocked, kept
+
+
+def invitation_create(*, application: Application, kind: str, actor) -> Invitation | None:
+    """Invite the file to book (call inside the transaction that holds the application's lock)."""
+    existing = Invitation.objects.filter(application=application, kind=kind, status=Invitation.Status.OPEN).first()
+    if existing is not None:
+        return existing
+    if Booking.objects.filter(application=application, kind=kind, status=BookingStatus.BOOKED).exists():
+        return None
+    invitation = Invitation.objects.create(
+        application=application,
+        kind=kind,
+        assign_after=timezone.now() + timedelta(days=settings.ANEF_APPOINTMENT_ASSIGN_AFTER_DAYS),
+    )
+    record_event(
+        application=application,
+        kind=EventKind.APPOINTMENT_INVITE,
+        actor=actor,
+        payload={"appointment": kind, "invitation": invitation.pk},
+    )
+    return invitation
+
+
+def free_slots(*, application: Application, kind: str, limit: int = 12):
+    """The earliest free seats at the sites of the prefecture in charge, from tomorrow."""
+    taken = Booking.objects.filter(slot=OuterRef("pk")).exclude(status=BookingStatus.CANCELLED)
+    tomorrow = timezone.localtime().replace(hour=0, minute=0, second=0, microsecond=0) + timedelta(days=1)
+    return (
+        Slot.objects.filter(
+            site__prefecture_id=application.prefecture_id, kind=kind, blocked=False, starts_at__gte=tomorrow
+        )
+        .exclude(Exists(taken))
+        .select_related("site", "counter")
+        .order_by("starts_at", "pk")[:limit]
+    )
+
+
+def _check_slot(slot: Slot, application: Application, kind: str) -> None:
+    if slot.kind != kind or slot.site.prefecture_id != application.prefecture_id or slot.blocked:
+        raise ApplicationError(_("This slot cannot be booked for this appointment."))
+    if slot.starts_at <= timezone.now():
+        raise ApplicationError(_("This slot is in the past."))
+
+
+def _owner_or_404(application: Application, actor: User) -> None:
+    if actor_kind(user=actor, application=application) != Actor.APPLICANT:
+        raise TransitionNotAllowed()
+
+
+def booking_book(*, token: str, slot_id: int, actor: User, assigned: bool = False) -> Booking:
+    try:
+        with transaction.atomic():
+            invitation = Invitation.objects.select_for_update(of=("self",)).get(token=token)
+            application = _lock(invitation.application_id)
+            if not assigned:
+                _owner_or_404(application, actor)
+            if invitation.status != Invitation.Status.OPEN:
+                raise ApplicationError(_("This invitation was already used. See your appointment in your space."))
+            slot = Slot.objects.select_related("site").get(pk=slot_id)
+            _check_slot(slot, application, invitation.kind)
+            booking = Booking.objects.create(
+                application=application, slot=slot, kind=invitation.kind, assigned=assigned
+            )
+            Invitation.objects.filter(pk=invitation.pk).update(status=Invitation.Status.USED, used_at=timezone.now())
+            record_event(
+                application=application,
+                kind=EventKind.APPOINTMENT_BOOK,
+                actor=None if assigned else actor,
+                payload=_booking_payload(booking, assigned=assigned),
+            )
+    except IntegrityError as exc:
+        raise SlotTaken() from exc
+    return booking
+
+
+def _booking_payload(booking: Booking, **extra) -> dict:
+    slot = booking.slot
+    return {
+        "booking": booking.pk,
+        "appointment": booking.kind,
+        "starts_at": timezone.localtime(slot.starts_at).strftime("%d/%m/%Y %H:%M"),
+        "site": slot.site.name,
+        "address": f"{slot.site.address_line}, {slot.site.postcode} {slot.site.city}",
+        **extra,
+    }
+
+
+def _lock_booking(booking_id: int, actor: User, *, staff: bool = False) -> tuple[Booking, Application]:
+    booking = Booking.objects.select_for_update(of=("self",)).select_related("slot__site").get(pk=booking_id)
+    application = _lock(booking.application_id)
+    kind = actor_kind(user=actor, application=application)
+    allowed = (Actor.AGENT, Actor.COUNTER) if staff else (Actor.APPLICANT,)
+    if kind not in allowed:
+        raise TransitionNotAllowed()
+    return booking, application
+
+
+def booking_reschedule(*, booking_id: int, slot_id: int, actor: User) -> Booking:
+    try:
+        with transaction.atomic():
+            booking, application = _lock_booking(booking_id, actor)
+            if booking.status != BookingStatus.BOOKED:
+                raise TransitionNotAllowed()
+            if booking.slot.starts_at < timezone.now() + timedelta(days=RESCHEDULE_MIN_DAYS):
+                raise ApplicationError(
+                    _("An appointment can be changed up to two days before. Call or go to the prefecture.")
+                )
+            slot = Slot.objects.select_related("site").get(pk=slot_id)
+            _check_slot(slot, application, booking.kind)
+            Booking.objects.filter(pk=booking.pk).update(status=BookingStatus.CANCELLED)
+            new = Booking.objects.create(application=application, slot=slot, kind=booking.kind)
+            record_event(
+                application=application,
+                kind=EventKind.APPOINTMENT_RESCHEDULE,
+                actor=actor,
+                payload=_booking_payload(new, previous=booking.pk),
+            )
+    except IntegrityError as exc:
+        raise SlotTaken() from exc
+    return new
+
+
+def booking_cancel(*, booking_id: int, actor: User) -> Invitation | None:
+    """Cancel; the file still needs its appointment, so a new invitation follows at once."""
+    with transaction.atomic():
+        booking, application = _lock_booking(booking_id, actor)
+        if booking.status != BookingStatus.BOOKED:
+            raise TransitionNotAllowed()
+        Booking.objects.filter(pk=booking.pk).update(status=BookingStatus.CANCELLED)
+        record_event(
+            application=application,
+            kind=EventKind.APPOINTMENT_CANCEL,
+            actor=actor,
+            payload=_booking_payload(booking),
+        )
+        return invitation_create(application=application, kind=booking.kind, actor=actor)
+
+
+def booking_mark(*, booking_id: int, presence: str, actor: User) -> Booking:
+    """At the counter: present, absent or excused. A card handed over closes the file."""
+    if presence not in (BookingStatus.ATTENDED, BookingStatus.ABSENT, BookingStatus.EXCUSED):
+        raise ApplicationError(_("Choose present, absent or excused."))
+    with transaction.atomic():
+        booking, application = _lock_booking(booking_id, actor, staff=True)
+        if booking.status != BookingStatus.BOOKED:
+            raise ApplicationError(_("This appointment is already recorded."))
+        Booking.objects.filter(pk=booking.pk).update(status=presence)
+        record_event(
+            application=application,
+            kind=EventKind.APPOINTMENT_PRESENCE,
+            actor=actor,
+            payload=_booking_payload(booking, presence=presence),
+        )
+        if presence == BookingStatus.ATTENDED and booking.kind == Kind.CARD_HANDOVER:
+            transition(application=application, event=EventKind.DELIVER_CARD, actor=actor)
+        elif presence != BookingStatus.ATTENDED:
+            invitation_create(application=application, kind=booking.kind, actor=actor)
+        booking.refresh_from_db()
+    return booking
+
+
+def apply_appointment_rules(*, application: Application, event: str, actor) -> None:
+    """The workflow steps that need an appointment (SPEC §7): biometrics when the review of a
+    procedure that takes them starts, the handover once the card is ready."""
+    if event == EventKind.START_REVIEW and application.procedure.biometrics:
+        invitation_create(application=application, kind=Kind.BIOMETRICS, actor=None)
+    if event == EventKind.MARK_CARD_READY:
+        invitation_create(application=application, kind=Kind.CARD_HANDOVER, actor=None)
+    if application.state in (State.WITHDRAWN, State.REFUSED, State.CLOSED_NO_ACTION, State.CARD_DELIVERED):
+        Invitation.objects.filter(application=application, status=Invitation.Status.OPEN).update(
+            status=Invitation.Status.CANCELLED
+        )
