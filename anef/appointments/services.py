@@ -53,8 +53,9 @@ def slots_generate(*, site, kind: str, start: date, end: date) -> int:
                         )
                     moment += duration
         day += timedelta(days=1)
-    created = Slot.objects.bulk_create(slots, ignore_conflicts=True, batch_size=1000)
-    return len(created)
+    before = Slot.objects.filter(site=site, kind=kind).count()
+    Slot.objects.bulk_create(slots, ignore_conflicts=True, batch_size=1000)
+    return Slot.objects.filter(site=site, kind=kind).count() - before
 
 
 def counter_block(*, counter: Counter, day: date) -> tuple[int, int]:

@@ -423,3 +423,95 @@ def message_attachment(request, reference, attachment_id):
     return private_file_response(
         attachment.file, content_type=attachment.content_type, filename=attachment.original_name
     )
+
+
+@staff_required
+def counter_day(request):
+    """The day at the counter: appointments of the prefecture's sites, to mark present, absent or excused."""
+    from datetime import date as date_type
+
+    from anef.appointments.models import Booking
+    from anef.appointments.services import booking_mark
+
+    if request.method == "POST":
+        booking = get_object_or_404(
+            Booking.objects.filter(application__in=applications_for_agent(agent=request.user)),
+            pk=request.POST.get("booking"),
+        )
+        try:
+            booking_mark(booking_id=booking.pk, presence=request.POST.get("presence", ""), actor=request.user)
+        except ApplicationError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, _("Recorded."))
+        return redirect(f"{request.path}?day={request.POST.get('day', '')}")
+    try:
+        day = date_type.fromisoformat(request.GET.get("day", ""))
+    except ValueError:
+        day = timezone.localdate()
+    bookings = (
+        Booking.objects.filter(application__in=applications_for_agent(agent=request.user), slot__starts_at__date=day)
+        .exclude(status="cancelled")
+        .select_related("slot__site", "slot__counter", "application__person", "application__procedure")
+        .order_by("slot__starts_at")
+    )
+    return render(
+        request,
+        "backoffice/counter_day.html",
+        {"bookings": bookings, "day": day, "previous": day - timedelta(days=1), "next": day + timedelta(days=1)},
+    )
+
+
+@supervisor_required
+@require_http_methods(["GET", "POST"])
+def capacity(request):
+    """Supervisors publish seats for a period and see how they are used."""
+    from anef.appointments.constants import Kind
+    from anef.appointments.models import Slot
+    from anef.appointments.services import slots_generate
+    from anef.territory.models import Site
+
+    sites = (
+        Site.objects.all()
+        if request.user.role == Role.ADMINISTRATOR
+        else Site.objects.filter(prefecture_id=request.user.prefecture_id)
+    )
+    if request.method == "POST":
+        from datetime import date as date_type
+
+        try:
+            site = sites.get(pk=request.POST.get("site"))
+            kind = Kind(request.POST.get("kind"))
+            start = date_type.fromisoformat(request.POST.get("start", ""))
+            end = date_type.fromisoformat(request.POST.get("end", ""))
+            if end < start or (end - start).days > 92:
+                raise ValueError
+        except (Site.DoesNotExist, ValueError):
+            messages.error(request, _("Choose a site, a kind and a period of at most three months."))
+        else:
+            created = slots_generate(site=site, kind=kind, start=start, end=end)
+            messages.success(request, _("%(count)s slots published.") % {"count": created})
+        return redirect("backoffice:capacity")
+    now = timezone.now()
+    horizon = now + timedelta(days=30)
+    usage = (
+        Slot.objects.filter(site__in=sites, starts_at__range=(now, horizon))
+        .values("site__name", "kind")
+        .annotate(
+            total=Count("pk"),
+            blocked=Count("pk", filter=Q(blocked=True)),
+            booked=Count("bookings", filter=~Q(bookings__status="cancelled")),
+        )
+        .order_by("site__name", "kind")
+    )
+    labels = dict(Kind.choices)
+    return render(
+        request,
+        "backoffice/capacity.html",
+        {
+            "sites": sites,
+            "kinds": Kind.choices,
+            "usage": [{**row, "label": labels[row["kind"]]} for row in usage],
+            "today": timezone.localdate(),
+        },
+    )
