@@ -72,6 +72,9 @@ class EventKind(models.TextChoices):
     APPOINTMENT_RESCHEDULE = "appointment_reschedule", _("Appointment changed")
     APPOINTMENT_CANCEL = "appointment_cancel", _("Appointment cancelled")
     APPOINTMENT_PRESENCE = "appointment_presence", _("Appointment recorded at the counter")
+    APPOINTMENT_OFFER = "appointment_offer", _("An earlier appointment is offered")
+    APPOINTMENT_ASSIGN = "appointment_assign", _("Appointment assigned")
+    HANDOVER_UNRECORDED = "handover_unrecorded", _("Card handover not recorded: to reconcile")
 
 
 # Events that concern the prefecture's organisation only: not shown on the applicant's timeline.

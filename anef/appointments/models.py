@@ -106,6 +106,7 @@ class Booking(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     changed_at = models.DateTimeField(auto_now=True)
     reminded_at = models.DateTimeField(null=True, blank=True)
+    flagged_at = models.DateTimeField(null=True, blank=True)  # handover never recorded: to reconcile
 
     class Meta:
         ordering = ["slot__starts_at"]
@@ -121,3 +122,20 @@ class Booking(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} booking of {self.application_id}"
+
+
+class WaitlistEntry(models.Model):
+    """A person with a booking who would take an earlier slot: freed slots are offered in order."""
+
+    booking = models.OneToOneField(Booking, on_delete=models.CASCADE, related_name="waitlist")
+    created_at = models.DateTimeField(auto_now_add=True)
+    active = models.BooleanField(default=True)
+    offers_made = models.PositiveSmallIntegerField(default=0)
+    offered_slot = models.ForeignKey(Slot, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    offer_token = models.CharField(max_length=64, blank=True, db_index=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"waiting list for booking {self.booking_id}"

@@ -17,7 +17,7 @@ from anef.applications.services import _lock, actor_kind, record_event, transiti
 from anef.applications.workflow import Actor, EventKind, State
 
 from .constants import DURATION_MINUTES, HOLIDAY_SUBDIVISIONS, RESCHEDULE_MIN_DAYS, BookingStatus, Kind
-from .models import Booking, Closure, Counter, Invitation, OpeningHours, Slot
+from .models import Booking, Closure, Counter, Invitation, OpeningHours, Slot, WaitlistEntry, new_token
 
 
 class SlotTaken(ApplicationError):
@@ -134,7 +134,7 @@ def booking_book(*, token: str, slot_id: int, actor: User, assigned: bool = Fals
             Invitation.objects.filter(pk=invitation.pk).update(status=Invitation.Status.USED, used_at=timezone.now())
             record_event(
                 application=application,
-                kind=EventKind.APPOINTMENT_BOOK,
+                kind=EventKind.APPOINTMENT_ASSIGN if assigned else EventKind.APPOINTMENT_BOOK,
                 actor=None if assigned else actor,
                 payload=_booking_payload(booking, assigned=assigned),
             )
@@ -185,6 +185,8 @@ def booking_reschedule(*, booking_id: int, slot_id: int, actor: User) -> Booking
                 actor=actor,
                 payload=_booking_payload(new, previous=booking.pk),
             )
+            WaitlistEntry.objects.filter(booking=booking).update(booking=new)
+            waitlist_offer(slot=booking.slot)
     except IntegrityError as exc:
         raise SlotTaken() from exc
     return new
@@ -203,6 +205,8 @@ def booking_cancel(*, booking_id: int, actor: User) -> Invitation | None:
             actor=actor,
             payload=_booking_payload(booking),
         )
+        WaitlistEntry.objects.filter(booking=booking).update(active=False)
+        waitlist_offer(slot=booking.slot)
         return invitation_create(application=application, kind=booking.kind, actor=actor)
 
 
@@ -240,3 +244,75 @@ def apply_appointment_rules(*, application: Application, event: str, actor) -> N
         Invitation.objects.filter(application=application, status=Invitation.Status.OPEN).update(
             status=Invitation.Status.CANCELLED
         )
+
+
+MAX_OFFERS = 3
+
+
+def waitlist_join(*, booking_id: int, actor: User) -> WaitlistEntry:
+    with transaction.atomic():
+        booking, _application = _lock_booking(booking_id, actor)
+        if booking.status != BookingStatus.BOOKED:
+            raise TransitionNotAllowed()
+        entry, _created = WaitlistEntry.objects.get_or_create(booking=booking)
+        return entry
+
+
+def waitlist_offer(*, slot: Slot) -> WaitlistEntry | None:
+    """Offer a freed seat to the first person waiting for an earlier one (same kind, same
+    prefecture, a later booking), a limited number of times per person."""
+    entry = (
+        WaitlistEntry.objects.select_for_update(of=("self",), skip_locked=True)
+        .filter(
+            active=True,
+            offers_made__lt=MAX_OFFERS,
+            booking__status=BookingStatus.BOOKED,
+            booking__kind=slot.kind,
+            booking__slot__starts_at__gt=slot.starts_at,
+            booking__application__prefecture_id=slot.site.prefecture_id,
+        )
+        .select_related("booking__application")
+        .order_by("created_at", "pk")
+        .first()
+    )
+    if entry is None:
+        return None
+    token = new_token()
+    WaitlistEntry.objects.filter(pk=entry.pk).update(
+        offered_slot=slot, offer_token=token, offers_made=entry.offers_made + 1
+    )
+    application = _lock(entry.booking.application_id)
+    record_event(
+        application=application,
+        kind=EventKind.APPOINTMENT_OFFER,
+        actor=None,
+        payload={**_booking_payload(Booking(slot=slot, kind=slot.kind, pk=entry.booking_id)), "offer": token},
+    )
+    return entry
+
+
+def waitlist_accept(*, token: str, actor: User) -> Booking:
+    """Take the offered earlier slot, if it is still free."""
+    try:
+        with transaction.atomic():
+            entry = (
+                WaitlistEntry.objects.select_for_update(of=("self",))
+                .select_related("booking")
+                .get(offer_token=token, active=True)
+            )
+            booking, application = _lock_booking(entry.booking_id, actor)
+            slot = Slot.objects.select_related("site").get(pk=entry.offered_slot_id)
+            _check_slot(slot, application, booking.kind)
+            Booking.objects.filter(pk=booking.pk).update(status=BookingStatus.CANCELLED)
+            new = Booking.objects.create(application=application, slot=slot, kind=booking.kind)
+            WaitlistEntry.objects.filter(pk=entry.pk).update(active=False, offer_token="")
+            record_event(
+                application=application,
+                kind=EventKind.APPOINTMENT_RESCHEDULE,
+                actor=actor,
+                payload=_booking_payload(new, previous=booking.pk, from_waiting_list=True),
+            )
+            waitlist_offer(slot=booking.slot)  # the seat given back goes to the next person
+    except IntegrityError as exc:
+        raise SlotTaken() from exc
+    return new

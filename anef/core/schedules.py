@@ -12,6 +12,10 @@ SWEEPS = {
     "remind_stale_drafts": ("anef.applications.sweeps.remind_stale_drafts", 360),
     "retry_due_notifications": ("anef.notifications.tasks.retry_due_notifications", 1),
     "issue_due_apis": ("anef.certificates.sweeps.issue_due_apis", 360),
+    "remind_appointments": ("anef.appointments.sweeps.remind_appointments", 30),
+    "assign_unanswered_invitations": ("anef.appointments.sweeps.assign_unanswered_invitations", 60),
+    "reinvite_uncollected_cards": ("anef.appointments.sweeps.reinvite_uncollected_cards", 1440),
+    "flag_unrecorded_handovers": ("anef.appointments.sweeps.flag_unrecorded_handovers", 360),
     "housekeeping": ("anef.core.sweeps.housekeeping", 1440),
 }
 

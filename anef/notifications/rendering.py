@@ -23,6 +23,8 @@ def render_for_event(*, event, person, application) -> dict:
             "requested": event.payload.get("requested", []),
             "appointment": event.payload if event.kind.startswith("appointment_") else None,
         }
+        if event.kind == "appointment_offer":
+            context["link"] = absolute(reverse("portal:offer", args=[event.payload["offer"]]))
         if event.kind == "appointment_invite":
             from anef.appointments.models import Invitation
 

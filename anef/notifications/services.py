@@ -27,6 +27,9 @@ NOTIFIED_EVENTS = frozenset(
         "appointment_book",
         "appointment_reschedule",
         "appointment_cancel",
+        "appointment_offer",
+        "appointment_assign",
+        "handover_unrecorded",
     }
 )
 # Issued documents the applicant is told about (with the PDF attached to the email); the filing

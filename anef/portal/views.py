@@ -28,8 +28,15 @@ from anef.applications.selectors import (
     open_information_request,
 )
 from anef.applications.workflow import OPEN_STATES, TRANSITIONS, EventKind, State
-from anef.appointments.models import Booking, Invitation, Slot
-from anef.appointments.services import booking_book, booking_cancel, booking_reschedule, free_slots
+from anef.appointments.models import Booking, Invitation, Slot, WaitlistEntry
+from anef.appointments.services import (
+    booking_book,
+    booking_cancel,
+    booking_reschedule,
+    free_slots,
+    waitlist_accept,
+    waitlist_join,
+)
 from anef.certificates.models import IssuedDocument
 from anef.certificates.selectors import documents_for_person
 from anef.certificates.services import document_render_pdf
@@ -515,5 +522,42 @@ def booking_manage(request, booking_id):
         request,
         "portal/booking_manage.html",
         {"booking": booking, "application": booking.application, "slots": slots, "error": error},
+        status=409 if error else 200,
+    )
+
+
+@login_required
+@require_POST
+def waitlist(request, booking_id):
+    booking = get_object_or_404(
+        Booking, pk=booking_id, application__in=applications_for_applicant(user=request.user), status="booked"
+    )
+    waitlist_join(booking_id=booking.pk, actor=request.user)
+    messages.success(request, _("You are on the waiting list: if an earlier slot frees up, we offer it to you."))
+    return redirect("portal:application", reference=booking.application.reference)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def offer(request, offer_token):
+    entry = get_object_or_404(
+        WaitlistEntry.objects.select_related("offered_slot__site", "booking__slot", "booking__application"),
+        offer_token=offer_token,
+        active=True,
+        booking__application__in=applications_for_applicant(user=request.user),
+    )
+    error = None
+    if request.method == "POST":
+        try:
+            waitlist_accept(token=offer_token, actor=request.user)
+        except ApplicationError as exc:
+            error = exc.message
+        else:
+            messages.success(request, _("Your appointment is moved to the earlier slot."))
+            return redirect("portal:application", reference=entry.booking.application.reference)
+    return render(
+        request,
+        "portal/offer.html",
+        {"entry": entry, "application": entry.booking.application, "error": error},
         status=409 if error else 200,
     )

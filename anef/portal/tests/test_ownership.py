@@ -7,7 +7,7 @@ anyone remembering to add it here; a parameter this test does not know makes it 
 import pytest
 from django.urls import reverse
 
-from anef.appointments.services import booking_book, booking_cancel, free_slots
+from anef.appointments.services import booking_book, booking_cancel, free_slots, waitlist_join
 from anef.core.testing import (
     invited,
     make_applicant,
@@ -49,6 +49,10 @@ def victim_objects():
         token=invitation.token, slot_id=free_slots(application=application, kind="biometrics")[0].pk, actor=victim.user
     )
     invitation = application.invitations.create(kind="interview", assign_after=booking.created_at)
+    entry = waitlist_join(booking_id=booking.pk, actor=victim.user)
+    entry.offered_slot = free_slots(application=application, kind="biometrics")[0]
+    entry.offer_token = "offer-token-of-the-victim"
+    entry.save()
     return victim, {
         "reference": application.reference,
         "document_id": document.pk,
@@ -56,6 +60,7 @@ def victim_objects():
         "number": application.issued_documents.get(type="attestation_depot").number,
         "token": invitation.token,
         "booking_id": booking.pk,
+        "offer_token": entry.offer_token,
     }
 
 
