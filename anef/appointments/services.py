@@ -91,10 +91,12 @@ def invitation_create(*, application: Application, kind: str, actor) -> Invitati
     return invitation
 
 
-def free_slots(*, application: Application, kind: str, limit: int = 12):
+def free_slots(*, application: Application, kind: str, limit: int = 12, not_before=None):
     """The earliest free seats at the sites of the prefecture in charge, from tomorrow."""
     taken = Booking.objects.filter(slot=OuterRef("pk")).exclude(status=BookingStatus.CANCELLED)
     tomorrow = timezone.localtime().replace(hour=0, minute=0, second=0, microsecond=0) + timedelta(days=1)
+    if not_before is not None:
+        tomorrow = max(tomorrow, not_before)
     return (
         Slot.objects.filter(
             site__prefecture_id=application.prefecture_id, kind=kind, blocked=False, starts_at__gte=tomorrow

@@ -50,12 +50,9 @@ def assign_unanswered_invitations() -> int:
     count = 0
     for invitation in Invitation.objects.filter(status=Invitation.Status.OPEN, assign_after__lte=timezone.now()):
         week_ahead = timezone.now() + timedelta(days=7)
-        candidates = [
-            s
-            for s in free_slots(application=invitation.application, kind=invitation.kind, limit=50)
-            if s.starts_at >= week_ahead
-        ]
-        for slot in candidates[:5]:
+        for slot in free_slots(
+            application=invitation.application, kind=invitation.kind, limit=5, not_before=week_ahead
+        ):
             try:
                 booking_book(token=invitation.token, slot_id=slot.pk, actor=None, assigned=True)
             except SlotTaken:

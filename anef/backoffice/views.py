@@ -1,6 +1,6 @@
 """The prefecture's back office. Views call services and selectors; the workflow table decides."""
 
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 
 from django.contrib import messages
 from django.core.paginator import Paginator
@@ -309,11 +309,19 @@ def supervision(request):
         .order_by("-open_files")
     )
     waiting_threads = threads_waiting_for_staff(applications).select_related("person", "procedure")[:50]
+    from anef.appointments.models import Booking
+
+    unrecorded = (
+        Booking.objects.filter(application__in=applications, flagged_at__isnull=False, status="booked")
+        .select_related("slot__site", "application__person")
+        .order_by("slot__starts_at")[:50]
+    )
     return render(
         request,
         "backoffice/supervision.html",
         {
             "waiting_threads": waiting_threads,
+            "unrecorded": unrecorded,
             "by_state": [{**row, "label": labels[row["state"]]} for row in by_state],
             "idle": idle,
             "idle_days": IDLE_DAYS,
@@ -449,8 +457,14 @@ def counter_day(request):
         day = date_type.fromisoformat(request.GET.get("day", ""))
     except ValueError:
         day = timezone.localdate()
+    zone = timezone.get_current_timezone()
+    start = timezone.make_aware(datetime.combine(day, time.min), zone)
     bookings = (
-        Booking.objects.filter(application__in=applications_for_agent(agent=request.user), slot__starts_at__date=day)
+        Booking.objects.filter(
+            application__in=applications_for_agent(agent=request.user),
+            slot__starts_at__gte=start,
+            slot__starts_at__lt=start + timedelta(days=1),
+        )
         .exclude(status="cancelled")
         .select_related("slot__site", "slot__counter", "application__person", "application__procedure")
         .order_by("slot__starts_at")

@@ -289,11 +289,12 @@ def seed_demo() -> bool:
     prefectures = {p.code: p for p in Prefecture.objects.filter(code__in=["pref-69", "pref-33"])}
     for code, sites in SITES.items():
         for name, address, postcode, city in sites:
-            Site.objects.get_or_create(
+            site, _created = Site.objects.get_or_create(
                 prefecture=prefectures[code],
                 name=name,
                 defaults={"address_line": address, "postcode": postcode, "city": city},
             )
+            _demo_capacity(site)
     staff = {local: _user(local, first, last, role, prefectures.get(code)) for local, first, last, role, code in STAFF}
     people = {}
     today = timezone.localdate()
@@ -364,7 +365,52 @@ def seed_demo() -> bool:
             _advance(application, target, agent, actor)
         _backdate(application, days_ago)
     _demo_conversations(people, staff)
+    _demo_bookings()
     return True
+
+
+def _demo_capacity(site) -> None:
+    """Counters open Monday to Friday, 9:00-12:00 and 13:30-16:30, with four weeks of seats."""
+    from datetime import time
+
+    from anef.appointments.models import Counter, OpeningHours
+    from anef.appointments.services import slots_generate
+
+    for number in (1, 2):
+        Counter.objects.get_or_create(
+            site=site, name=f"Guichet {number}", defaults={"kinds": ["biometrics", "card_handover"]}
+        )
+    for weekday in range(5):
+        OpeningHours.objects.get_or_create(site=site, weekday=weekday, opens=time(9), closes=time(12))
+        OpeningHours.objects.get_or_create(site=site, weekday=weekday, opens=time(13, 30), closes=time(16, 30))
+    today = timezone.localdate()
+    for kind in ("biometrics", "card_handover"):
+        slots_generate(site=site, kind=kind, start=today, end=today + timedelta(days=28))
+
+
+def _demo_bookings() -> None:
+    """Some invited files book (today's remaining slots first, so the counter's day shows people)."""
+    from anef.appointments.models import Invitation, Slot
+    from anef.appointments.services import SlotTaken, booking_book
+
+    open_invitations = list(
+        Invitation.objects.filter(status="open").select_related("application__person__user").order_by("pk")
+    )
+    keep_open = {i.pk for i in open_invitations if i.application.person.first_name == "Carlos"}
+    for invitation in open_invitations:
+        if invitation.pk in keep_open:
+            continue  # Carlos shows what an invitation looks like
+        slots = Slot.objects.filter(
+            site__prefecture_id=invitation.application.prefecture_id,
+            kind=invitation.kind,
+            starts_at__gte=timezone.now() + timedelta(minutes=30),
+        ).order_by("starts_at")
+        for slot in slots[:20]:
+            try:
+                booking_book(token=invitation.token, slot_id=slot.pk, actor=invitation.application.person.user)
+                break
+            except SlotTaken:
+                continue
 
 
 def _demo_conversations(people, staff) -> None:

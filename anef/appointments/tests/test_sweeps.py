@@ -1,0 +1,107 @@
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from anef.applications import review, services
+from anef.applications.models import Application
+from anef.applications.workflow import EventKind
+from anef.appointments import sweeps
+from anef.appointments.models import Booking, Invitation, Slot
+from anef.appointments.services import booking_book, booking_cancel, free_slots, waitlist_accept, waitlist_join
+from anef.core.testing import invited, make_applicant, make_site_with_slots, make_staff, submitted
+from anef.notifications.models import Notification
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def site():
+    return make_site_with_slots(days=28)
+
+
+def _book(application, index=0):
+    invitation = invited(application)
+    slot = list(free_slots(application=application, kind="biometrics", limit=200))[index]
+    return booking_book(token=invitation.token, slot_id=slot.pk, actor=application.person.user)
+
+
+def test_a_reminder_48_hours_before_is_sent_once_with_what_to_bring():
+    application = submitted(make_applicant(language="en"))
+    booking = _book(application)
+    Slot.objects.filter(pk=booking.slot_id).update(starts_at=timezone.now() + timedelta(hours=30))
+
+    assert sweeps.remind_appointments() == 1
+    assert sweeps.remind_appointments() == 0
+    reminder = Notification.objects.get(application=application, kind="appointment_reminder", channel="email")
+    assert "passport" in reminder.body.lower()
+
+
+def test_an_unanswered_invitation_gets_a_slot_assigned_a_week_ahead_and_the_person_is_told():
+    application = submitted(make_applicant())
+    invitation = invited(application)
+    Invitation.objects.filter(pk=invitation.pk).update(assign_after=timezone.now() - timedelta(minutes=1))
+
+    assert sweeps.assign_unanswered_invitations() == 1
+    assert sweeps.assign_unanswered_invitations() == 0
+    booking = Booking.objects.get(application=application)
+    assert booking.assigned and booking.slot.starts_at >= timezone.now() + timedelta(days=6)
+    assert Notification.objects.filter(application=application, kind="appointment_assign").exists()
+
+
+def test_a_freed_slot_is_offered_to_the_waiting_list_in_order():
+    early = submitted(make_applicant())
+    first_waiting = submitted(make_applicant())
+    second_waiting = submitted(make_applicant())
+    early_booking = _book(early, 0)
+    late_1 = _book(first_waiting, 30)
+    late_2 = _book(second_waiting, 31)
+    waitlist_join(booking_id=late_1.pk, actor=first_waiting.person.user)
+    waitlist_join(booking_id=late_2.pk, actor=second_waiting.person.user)
+
+    booking_cancel(booking_id=early_booking.pk, actor=early.person.user)
+
+    offer = first_waiting.events.get(kind=EventKind.APPOINTMENT_OFFER)
+    assert not second_waiting.events.filter(kind=EventKind.APPOINTMENT_OFFER).exists()
+    moved = waitlist_accept(token=offer.payload["offer"], actor=first_waiting.person.user)
+    assert moved.slot_id == early_booking.slot_id
+    # The seat given back goes to the next person waiting.
+    assert second_waiting.events.filter(kind=EventKind.APPOINTMENT_OFFER).exists()
+
+
+def test_an_uncollected_card_brings_a_new_invitation_and_notice_once_a_week():
+    application = submitted(make_applicant(), "student-renewal")
+    agent = make_staff()
+    review.application_start_review(application_id=application.pk, actor=agent)
+    review.application_accept(application_id=application.pk, actor=agent)
+    for event in (EventKind.ORDER_CARD, EventKind.MARK_CARD_READY):
+        locked = Application.objects.select_related("person", "procedure").get(pk=application.pk)
+        services.transition(application=locked, event=event, actor=agent)
+    Application.objects.filter(pk=application.pk).update(state_changed_at=timezone.now() - timedelta(days=30))
+
+    assert sweeps.reinvite_uncollected_cards() == 1
+    assert sweeps.reinvite_uncollected_cards() == 0
+    assert Invitation.objects.filter(application=application, kind="card_handover", status="open").count() == 1
+
+
+def test_an_unrecorded_handover_is_flagged_once_and_blocks_no_new_application():
+    application = submitted(make_applicant(), "student-renewal")
+    agent = make_staff()
+    review.application_start_review(application_id=application.pk, actor=agent)
+    review.application_accept(application_id=application.pk, actor=agent)
+    for event in (EventKind.ORDER_CARD, EventKind.MARK_CARD_READY):
+        locked = Application.objects.select_related("person", "procedure").get(pk=application.pk)
+        services.transition(application=locked, event=event, actor=agent)
+    invitation = application.invitations.get(kind="card_handover", status="open")
+    slot = free_slots(application=application, kind="card_handover")[0]
+    booking = booking_book(token=invitation.token, slot_id=slot.pk, actor=application.person.user)
+    Slot.objects.filter(pk=booking.slot_id).update(
+        starts_at=timezone.now() - timedelta(days=5), ends_at=timezone.now() - timedelta(days=5)
+    )
+
+    assert sweeps.flag_unrecorded_handovers() == 1
+    assert sweeps.flag_unrecorded_handovers() == 0
+    assert application.events.filter(kind=EventKind.HANDOVER_UNRECORDED).count() == 1
+    assert Notification.objects.filter(application=application, kind="handover_unrecorded").exists()
+    renewal = submitted(application.person, "student-first")  # the next application is not blocked
+    assert renewal.state == "submitted"
