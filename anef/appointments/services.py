@@ -242,6 +242,11 @@ def apply_appointment_rules(*, application: Application, event: str, actor) -> N
         invitation_create(application=application, kind=Kind.BIOMETRICS, actor=None)
     if event == EventKind.MARK_CARD_READY:
         invitation_create(application=application, kind=Kind.CARD_HANDOVER, actor=None)
+    if event == EventKind.ACCEPT:
+        # The decision is taken: an invitation for biometrics still open has no object any more.
+        Invitation.objects.filter(application=application, kind=Kind.BIOMETRICS, status=Invitation.Status.OPEN).update(
+            status=Invitation.Status.CANCELLED
+        )
     if application.state in (State.WITHDRAWN, State.REFUSED, State.CLOSED_NO_ACTION, State.CARD_DELIVERED):
         Invitation.objects.filter(application=application, status=Invitation.Status.OPEN).update(
             status=Invitation.Status.CANCELLED

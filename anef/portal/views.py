@@ -460,6 +460,17 @@ def sharing(request):
     return render(request, "portal/sharing.html", {"codes": codes, "previews": previews, "now": timezone.now()})
 
 
+def _not_before(request):
+    """Slots from the day the person asks for (?from=YYYY-MM-DD), else the earliest."""
+    from datetime import date, datetime, time
+
+    try:
+        day = date.fromisoformat(request.GET.get("from", ""))
+    except ValueError:
+        return None
+    return timezone.make_aware(datetime.combine(day, time.min))
+
+
 @login_required
 @ratelimit(key="user", rate="30/m", method="POST", block=False)
 @require_http_methods(["GET", "POST"])
@@ -483,7 +494,12 @@ def booking(request, token):
             else:
                 messages.success(request, _("Your appointment is booked. The confirmation says what to bring."))
                 return redirect("portal:application", reference=application.reference)
-    slots = list(free_slots(application=application, kind=invitation.kind)) if invitation.status == "open" else []
+    not_before = _not_before(request)
+    slots = (
+        list(free_slots(application=application, kind=invitation.kind, not_before=not_before))
+        if invitation.status == "open"
+        else []
+    )
     return render(
         request,
         "portal/booking.html",
@@ -517,7 +533,7 @@ def booking_manage(request, booking_id):
             error = getattr(exc, "message", _("Choose one of the slots below."))
         else:
             return redirect("portal:application", reference=booking.application.reference)
-    slots = list(free_slots(application=booking.application, kind=booking.kind))
+    slots = list(free_slots(application=booking.application, kind=booking.kind, not_before=_not_before(request)))
     return render(
         request,
         "portal/booking_manage.html",

@@ -1,0 +1,79 @@
+"""Invited applicant books and reschedules; the counter agent records the handover; the file closes."""
+
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from anef.applications import review, services
+from anef.applications.models import Application
+from anef.applications.workflow import EventKind
+from anef.core.browser import serious_violations
+from anef.core.testing import PASSWORD, make_applicant, make_site_with_slots, make_staff, submitted, totp_now
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def sign_in(page, email, secret=None):
+    page.goto(page.base + "/compte/login/")
+    page.fill("input[name=login]", email)
+    page.fill("input[name=password]", PASSWORD)
+    page.locator("main form button[type=submit]").click()
+    if secret:
+        page.fill("input[name=code]", totp_now(secret))
+        page.locator("main form button[type=submit]").first.click()
+
+
+def choose_slot_days_ahead(page, days):
+    """Ask for slots from a later day, then click the first one (DSFR radios are drawn by labels)."""
+    limit = timezone.localdate() + timedelta(days=days)
+    page.fill("input[name=from]", limit.isoformat())
+    page.locator("button[form=slot-search]").click()
+    for radio in page.locator("input[name=slot]").all():
+        label = page.locator(f"label[for={radio.get_attribute('id')}]")
+        text = label.inner_text()
+        day, month, year = text.split()[1].split("/")
+        if (int(year), int(month), int(day)) >= (limit.year, limit.month, limit.day):
+            label.click()
+            return text
+    raise AssertionError("no slot far enough")
+
+
+def test_book_reschedule_and_hand_over(browser_context):
+    make_site_with_slots(days=21)
+    application = submitted(make_applicant(), "student-renewal")
+    agent = make_staff()
+    review.application_start_review(application_id=application.pk, actor=agent)
+    review.application_accept(application_id=application.pk, actor=agent)
+    for event in (EventKind.ORDER_CARD, EventKind.MARK_CARD_READY):
+        locked = Application.objects.select_related("person", "procedure").get(pk=application.pk)
+        services.transition(application=locked, event=event, actor=agent)
+
+    page = browser_context()
+    sign_in(page, application.person.user.email)
+    page.goto(page.base + f"/espace/dossiers/{application.reference}/")
+    violations = serious_violations(page)
+    handover = application.invitations.get(kind="card_handover", status="open")
+    page.locator(f"a[href$='/espace/rendez-vous/{handover.token}/']").click()
+    violations += serious_violations(page)
+    choose_slot_days_ahead(page, 4)
+    page.locator("main form button[type=submit]:not([form])").click()
+    page.locator("a[href*='/rendez-vous/reservation/']").first.click()
+    violations += serious_violations(page)
+    chosen = choose_slot_days_ahead(page, 6)
+    with page.expect_navigation():
+        page.locator("button[name=reschedule]").click()
+    booking = application.bookings.get(status="booked", kind="card_handover")
+    assert booking.slot.starts_at.date() >= timezone.localdate() + timedelta(days=5)
+    assert chosen.split()[1] in page.content()
+
+    counter = make_staff(role="counter_agent")
+    desk = browser_context()
+    sign_in(desk, counter.email, counter.totp_secret)
+    desk.goto(desk.base + f"/agents/rendez-vous/?day={timezone.localtime(booking.slot.starts_at).date().isoformat()}")
+    violations += serious_violations(desk)
+    with desk.expect_navigation():
+        desk.locator("button[name=presence][value=attended]").click()
+    application.refresh_from_db()
+    assert application.state == "card_delivered", desk.locator("main").inner_text()[:1500]
+    assert violations == []
