@@ -481,8 +481,8 @@ def counter_day(request):
 def capacity(request):
     """Supervisors publish seats for a period and see how they are used."""
     from anef.appointments.constants import Kind
-    from anef.appointments.models import Slot
-    from anef.appointments.services import slots_generate
+    from anef.appointments.models import Counter, Slot
+    from anef.appointments.services import counter_block, slots_generate
     from anef.territory.models import Site
 
     sites = (
@@ -490,6 +490,22 @@ def capacity(request):
         if request.user.role == Role.ADMINISTRATOR
         else Site.objects.filter(prefecture_id=request.user.prefecture_id)
     )
+    if request.method == "POST" and request.POST.get("action") == "block":
+        from datetime import date as date_type
+
+        try:
+            counter = Counter.objects.get(pk=request.POST.get("counter"), site__in=sites)
+            day = date_type.fromisoformat(request.POST.get("day", ""))
+        except (Counter.DoesNotExist, ValueError):
+            messages.error(request, _("Choose a counter and a day."))
+        else:
+            blocked, kept = counter_block(counter=counter, day=day)
+            messages.success(
+                request,
+                _("%(blocked)s free slots blocked; %(kept)s booked ones kept: contact those people to move them.")
+                % {"blocked": blocked, "kept": kept},
+            )
+        return redirect("backoffice:capacity")
     if request.method == "POST":
         from datetime import date as date_type
 
@@ -527,5 +543,6 @@ def capacity(request):
             "kinds": Kind.choices,
             "usage": [{**row, "label": labels[row["kind"]]} for row in usage],
             "today": timezone.localdate(),
+            "counters": Counter.objects.filter(site__in=sites).select_related("site"),
         },
     )

@@ -175,3 +175,37 @@ def test_the_applicant_books_through_the_page_and_the_counter_sees_it(client, si
     client.force_login(counter)
     day = timezone.localtime(slot.starts_at).date().isoformat()
     assert application.person.full_name in client.get(reverse("backoffice:counter_day"), {"day": day}).content.decode()
+
+
+def test_a_supervisor_publishes_slots_and_blocks_a_counter(client, site):
+    from anef.appointments.models import Counter
+
+    supervisor = make_staff(role=Role.SUPERVISOR)
+    client.force_login(supervisor)
+    start = timezone.localdate() + timedelta(days=40)
+    client.post(
+        reverse("backoffice:capacity"),
+        {
+            "site": site.pk,
+            "kind": "biometrics",
+            "start": start.isoformat(),
+            "end": (start + timedelta(days=6)).isoformat(),
+        },
+    )
+    published = Slot.objects.filter(site=site, starts_at__date__gte=start)
+    assert published.count() == 5 * 9 * 2
+
+    application = submitted(make_applicant())
+    invitation = invited(application)
+    monday = min(timezone.localtime(s.starts_at).date() for s in published)
+    slot = published.filter(counter__name="Guichet 1").order_by("starts_at").first()
+    booking_book(token=invitation.token, slot_id=slot.pk, actor=application.person.user)
+    counter = Counter.objects.get(site=site, name="Guichet 1")
+    client.post(reverse("backoffice:capacity"), {"action": "block", "counter": counter.pk, "day": monday.isoformat()})
+
+    day_slots = Slot.objects.filter(counter=counter, starts_at__date=monday)
+    assert day_slots.filter(blocked=True).count() == 8
+    assert day_slots.filter(blocked=False).count() == 1  # the booked one is kept
+    assert client.get(reverse("backoffice:capacity")).status_code == 200
+    client.force_login(make_staff(role=Role.CASE_AGENT))
+    assert client.get(reverse("backoffice:capacity")).status_code == 404
