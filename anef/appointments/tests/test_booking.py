@@ -2,10 +2,11 @@ from datetime import date, timedelta
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from anef.accounts.constants import Role
 from anef.applications import review, services
+from anef.applications.errors import ApplicationError
 from anef.applications.models import Application
 from anef.applications.workflow import EventKind, State
 from anef.appointments.models import Booking, Closure, Invitation, Slot
@@ -81,7 +82,7 @@ def test_an_invitation_is_single_use_and_one_booking_per_purpose(site):
     slots = list(free_slots(application=application, kind="biometrics"))
     booking_book(token=invitation.token, slot_id=slots[0].pk, actor=application.person.user)
 
-    with pytest.raises(Exception, match="already used"):
+    with translation.override("en"), pytest.raises(ApplicationError, match="already used"):
         booking_book(token=invitation.token, slot_id=slots[1].pk, actor=application.person.user)
     assert Booking.objects.filter(application=application).count() == 1
 
@@ -110,7 +111,7 @@ def test_rescheduling_is_refused_within_two_days(site):
     booking = booking_book(token=invitation.token, slot_id=soon[0].pk, actor=application.person.user)
     later = list(free_slots(application=application, kind="biometrics", limit=100))[-1]
 
-    with pytest.raises(Exception, match="two days"):
+    with translation.override("en"), pytest.raises(ApplicationError, match="two days"):
         booking_reschedule(booking_id=booking.pk, slot_id=later.pk, actor=application.person.user)
 
 
