@@ -40,6 +40,14 @@ class User(AbstractBaseUser, PermissionsMixin):
         on_delete=models.PROTECT,
         related_name="staff",
     )
+    structure = models.ForeignKey(
+        "assistance.Structure",
+        verbose_name=_("structure"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="helpers",
+    )
     is_active = models.BooleanField(_("active"), default=True)
     is_staff = models.BooleanField(_("Django admin access"), default=False)
     date_joined = models.DateTimeField(_("date joined"), default=timezone.now)

@@ -15,8 +15,14 @@ from .models import Application, ApplicationEvent
 
 
 def applications_for_applicant(*, user: User) -> QuerySet[Application]:
+    """The applications this user may act on as the applicant: their own, or, for a helper, those
+    covered today by a mandate."""
     if not user.is_authenticated:
         return Application.objects.none()
+    if user.role == "helper":
+        from anef.assistance.selectors import mandated_applications
+
+        return mandated_applications(helper=user).select_related("procedure", "prefecture")
     return Application.objects.filter(person__user=user).select_related("procedure", "prefecture")
 
 

@@ -32,6 +32,12 @@ def actor_kind(*, user: User | None, application: Application) -> Actor | None:
         return Actor.SYSTEM
     if application.person.user_id is not None and application.person.user_id == user.pk:
         return Actor.APPLICANT
+    if user.role == Role.HELPER:
+        from anef.assistance.selectors import mandated_applications
+
+        if mandated_applications(helper=user).filter(pk=application.pk).exists():
+            return Actor.APPLICANT  # acting for the applicant, under a mandate; the history says so
+        return None
     same_prefecture = user.prefecture_id is not None and user.prefecture_id == application.prefecture_id
     if user.role == Role.ADMINISTRATOR:
         return Actor.AGENT
@@ -61,6 +67,10 @@ def record_event(
     """Append one event. Call inside the transaction that holds the application's row lock."""
     from anef.notifications.services import notify_event
 
+    payload = dict(payload or {})
+    if actor is not None and actor.role == Role.HELPER and actor.structure_id:
+        # "done by helper X of structure Y for the applicant", even if the helper changes structure later
+        payload.setdefault("helper_structure", actor.structure.name)
     last = application.events.aggregate(last=Max("sequence"))["last"] or 0
     event = ApplicationEvent.objects.create(
         application=application,
@@ -135,7 +145,10 @@ def application_create(*, person: Person, procedure: Procedure, actor: User) -> 
     if not procedure.active:
         raise ApplicationError(_("This procedure is closed to new applications."))
     if actor.pk != person.user_id and actor.role != Role.COUNTER_AGENT:
-        raise TransitionNotAllowed()
+        from anef.assistance.selectors import helper_may_start_for
+
+        if not (actor.role == Role.HELPER and helper_may_start_for(helper=actor, person=person)):
+            raise TransitionNotAllowed()
     with transaction.atomic():
         application = Application.objects.create(
             person=person,

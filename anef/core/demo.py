@@ -366,7 +366,27 @@ def seed_demo() -> bool:
         _backdate(application, days_ago)
     _demo_conversations(people, staff)
     _demo_bookings()
+    _demo_mandates(people, staff)
     return True
+
+
+def _demo_mandates(people, staff) -> None:
+    """The demo helper works at a France Services point; Fatou and Oleksandr gave her a mandate."""
+    from anef.assistance.models import Structure
+    from anef.assistance.services import mandate_grant
+
+    helper = staff["aidant"]
+    helper.structure = Structure.objects.create(
+        name="France Services Lyon 7e",
+        kind=Structure.Kind.FRANCE_SERVICES,
+        address="18 rue Saint-Michel, 69007 Lyon",
+        vouched_by=staff["admin"],
+    )
+    helper.save(update_fields=["structure"])
+    TOTP.activate(helper, generate_totp_secret())
+    RecoveryCodes.activate(helper)
+    for key in ("fatou", "oleksandr"):
+        mandate_grant(person=people[key], helper_email=helper.email, ends_on=timezone.localdate() + timedelta(days=180))
 
 
 def _demo_capacity(site) -> None:

@@ -2,6 +2,30 @@ from django.conf import settings
 from django.utils import translation
 
 
+class SecondFactorRequiredMiddleware:
+    """Staff and helpers cannot work without their second factor: until it is set up, their
+    working areas send them to the enrolment page."""
+
+    PROTECTED = ("/agents/", "/aidant/", "/espace/")
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        from allauth.mfa.utils import is_mfa_enabled
+        from django.shortcuts import redirect
+
+        user = request.user
+        if (
+            user.is_authenticated
+            and user.role in ("helper", "counter_agent", "case_agent", "supervisor", "administrator")
+            and request.path.startswith(self.PROTECTED)
+            and not is_mfa_enabled(user)
+        ):
+            return redirect("mfa_activate_totp")
+        return self.get_response(request)
+
+
 class PreferredLanguageMiddleware:
     """The language follows the person: an explicit choice (cookie) first, else their profile,
     else the browser (Django's LocaleMiddleware, which runs before this one)."""

@@ -210,3 +210,19 @@ def invited(application, agent=None):
 
     review.application_start_review(application_id=application.pk, actor=agent or make_staff())
     return application.invitations.get(status="open")
+
+
+def make_helper(*, structure_name: str = "France Services Lyon 3") -> User:
+    from anef.assistance.models import Structure
+
+    admin = User.objects.filter(role=Role.ADMINISTRATOR).first() or make_staff(
+        role=Role.ADMINISTRATOR, prefecture_code=None
+    )
+    structure, _ = Structure.objects.get_or_create(
+        name=structure_name, defaults={"kind": "france_services", "address": "Lyon", "vouched_by": admin}
+    )
+    helper = make_staff(role=Role.HELPER, prefecture_code=None)
+    helper.structure = structure
+    helper.first_name, helper.last_name = "Lucie", "Fontaine"
+    helper.save(update_fields=["structure", "first_name", "last_name"])
+    return helper

@@ -1,5 +1,7 @@
 """The applicant's space. Views hold no business rule: they call services and selectors."""
 
+from datetime import timedelta
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -37,6 +39,8 @@ from anef.appointments.services import (
     waitlist_accept,
     waitlist_join,
 )
+from anef.assistance.models import Mandate
+from anef.assistance.services import mandate_grant, mandate_revoke
 from anef.certificates.models import IssuedDocument
 from anef.certificates.selectors import documents_for_person
 from anef.certificates.services import document_render_pdf
@@ -576,4 +580,45 @@ def offer(request, offer_token):
         "portal/offer.html",
         {"entry": entry, "application": entry.booking.application, "error": error},
         status=409 if error else 200,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def helpers(request):
+    """The applicant gives a helper a mandate (all or chosen applications, until a date) or revokes one."""
+    person = _person(request)
+    if request.method == "POST":
+        if "revoke" in request.POST:
+            mandate = get_object_or_404(Mandate, pk=request.POST["revoke"], person=person)
+            mandate_revoke(mandate=mandate)
+            messages.success(request, _("The mandate is revoked: the helper no longer sees your applications."))
+            return redirect("portal:helpers")
+        chosen = person.applications.filter(reference__in=request.POST.getlist("applications"))
+        try:
+            from datetime import date
+
+            ends_on = date.fromisoformat(request.POST.get("ends_on", ""))
+            mandate_grant(
+                person=person,
+                helper_email=request.POST.get("helper_email", ""),
+                ends_on=ends_on,
+                applications=list(chosen),
+            )
+        except ValueError:
+            messages.error(request, _("Give the date until which the mandate is valid."))
+        except ApplicationError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, _("The helper can now act for you, and you see everything they do."))
+        return redirect("portal:helpers")
+    return render(
+        request,
+        "portal/helpers.html",
+        {
+            "mandates": Mandate.objects.filter(person=person).select_related("helper", "structure"),
+            "applications": person.applications.exclude(state__in=["withdrawn"]).select_related("procedure"),
+            "default_end": timezone.localdate() + timedelta(days=180),
+            "today": timezone.localdate(),
+        },
     )

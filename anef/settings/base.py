@@ -49,9 +49,11 @@ INSTALLED_APPS = [
     "anef.certificates",
     "anef.sharing",
     "anef.appointments",
+    "anef.assistance",
     "anef.public",
     "anef.portal",
     "anef.backoffice",
+    "anef.helperspace",
     "anef.api",
 ]
 
@@ -64,6 +66,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "anef.core.middleware.PreferredLanguageMiddleware",
+    "anef.core.middleware.SecondFactorRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",

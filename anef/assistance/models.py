@@ -1,0 +1,60 @@
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class Structure(models.Model):
+    """A France Services point or an association whose volunteers help applicants."""
+
+    class Kind(models.TextChoices):
+        FRANCE_SERVICES = "france_services", _("France Services point")
+        ASSOCIATION = "association", _("Association")
+        SOCIAL_SERVICE = "social_service", _("Social service")
+
+    name = models.CharField(_("name"), max_length=200)
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    address = models.CharField(_("address"), max_length=300)
+    vouched_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class MandateQuerySet(models.QuerySet):
+    def valid(self, today=None):
+        today = today or timezone.localdate()
+        return self.filter(revoked_at__isnull=True, starts_on__lte=today, ends_on__gte=today)
+
+
+class Mandate(models.Model):
+    """A person lets a helper act for them: on all their applications or on chosen ones, until a
+    date, revocable at any time. Without a valid mandate the helper sees nothing."""
+
+    person = models.ForeignKey("accounts.Person", on_delete=models.PROTECT, related_name="mandates")
+    helper = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="mandates")
+    structure = models.ForeignKey(Structure, on_delete=models.PROTECT, related_name="mandates")
+    all_applications = models.BooleanField(_("all applications"), default=True)
+    applications = models.ManyToManyField("applications.Application", blank=True, related_name="mandates")
+    starts_on = models.DateField(_("from"), default=timezone.localdate)
+    ends_on = models.DateField(_("until"))
+    granted_online = models.BooleanField(default=False)
+    paper_mandate = models.FileField(upload_to="mandates/", blank=True, max_length=200)
+    revoked_at = models.DateTimeField(_("revoked on"), null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = MandateQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(condition=Q(ends_on__gte=models.F("starts_on")), name="mandate_is_a_period"),
+            models.CheckConstraint(
+                condition=Q(granted_online=True) | ~Q(paper_mandate=""), name="mandate_granted_online_or_on_paper"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"mandate of {self.person_id} to {self.helper_id}"

@@ -1,0 +1,11 @@
+from django.urls import path
+
+from . import views
+
+app_name = "helperspace"
+
+urlpatterns = [
+    path("", views.dashboard, name="dashboard"),
+    path("mandats/papier/", views.paper_mandate, name="paper_mandate"),
+    path("personnes/<int:person_id>/commencer/<slug:code>/", views.start, name="start"),
+]

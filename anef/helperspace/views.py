@@ -1,0 +1,111 @@
+"""The helper's space (France Services, associations): the people they assist under a mandate."""
+
+from datetime import timedelta
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_http_methods, require_POST
+
+from anef.applications import services
+from anef.applications.errors import ApplicationError
+from anef.applications.models import InformationRequest
+from anef.appointments.models import Invitation
+from anef.assistance.models import Mandate
+from anef.assistance.selectors import mandated_applications, people_assisted
+from anef.assistance.services import mandate_record_paper
+from anef.portal.forms import DateInput
+from anef.procedures.models import Procedure
+
+
+def helper_required(view):
+    @login_required
+    def wrapper(request, *args, **kwargs):
+        if request.user.role != "helper" or request.user.structure_id is None:
+            raise Http404
+        return view(request, *args, **kwargs)
+
+    wrapper.__name__ = view.__name__
+    return wrapper
+
+
+@helper_required
+def dashboard(request):
+    applications = list(
+        mandated_applications(helper=request.user).select_related("person", "procedure").order_by("person__last_name")
+    )
+    waiting_request = set(
+        InformationRequest.objects.filter(application__in=applications, answered_at__isnull=True).values_list(
+            "application_id", flat=True
+        )
+    )
+    waiting_booking = set(
+        Invitation.objects.filter(application__in=applications, status="open").values_list("application_id", flat=True)
+    )
+    people = {}
+    for application in applications:
+        application.waiting_request = application.pk in waiting_request
+        application.waiting_booking = application.pk in waiting_booking
+        people.setdefault(application.person, []).append(application)
+    for person in people_assisted(helper=request.user):
+        people.setdefault(person, [])
+    mandates = Mandate.objects.valid().filter(helper=request.user).select_related("person")
+    return render(
+        request,
+        "helperspace/dashboard.html",
+        {"people": people, "mandates": mandates, "procedures": Procedure.objects.filter(active=True)},
+    )
+
+
+@helper_required
+@require_POST
+def start(request, person_id, code):
+    person = get_object_or_404(people_assisted(helper=request.user), pk=person_id)
+    procedure = get_object_or_404(Procedure, code=code, active=True)
+    try:
+        application = services.application_create(person=person, procedure=procedure, actor=request.user)
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+        return redirect("helperspace:dashboard")
+    return redirect("portal:eligibility" if procedure.questions else "portal:form", reference=application.reference)
+
+
+class PaperMandateForm(forms.Form):
+    person_email = forms.EmailField(label=gettext_lazy("The person's email address (their ANEF account)"))
+    ends_on = forms.DateField(label=gettext_lazy("Mandate valid until"), widget=DateInput())
+    scan = forms.FileField(
+        label=gettext_lazy("The signed mandate, scanned"),
+        help_text=gettext_lazy("PDF, JPEG or PNG, 10 MB at most."),
+    )
+
+
+@helper_required
+@require_http_methods(["GET", "POST"])
+def paper_mandate(request):
+    form = PaperMandateForm(
+        request.POST if request.method == "POST" else None,
+        request.FILES if request.method == "POST" else None,
+        initial={"ends_on": timezone.localdate() + timedelta(days=180)},
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            mandate_record_paper(
+                helper=request.user,
+                person_email=form.cleaned_data["person_email"],
+                ends_on=form.cleaned_data["ends_on"],
+                uploaded=form.cleaned_data["scan"],
+            )
+        except ValidationError as exc:
+            form.add_error("scan", exc)
+        except ApplicationError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, _("The mandate is recorded."))
+            return redirect("helperspace:dashboard")
+    return render(request, "helperspace/paper_mandate.html", {"form": form}, status=400 if form.errors else 200)
