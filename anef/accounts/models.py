@@ -105,6 +105,8 @@ class Person(models.Model):
     permit_number = models.CharField(_("permit number"), max_length=30, blank=True)
     permit_expires_on = models.DateField(_("permit expiry date"), null=True, blank=True)
     permit_allows_work = models.BooleanField(_("the permit allows work"), default=False)
+    # Given on paper at the counter: lets the person attach their files to an online account later.
+    claim_code = models.CharField(max_length=12, unique=True, null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

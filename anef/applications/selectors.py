@@ -23,6 +23,11 @@ def applications_for_applicant(*, user: User) -> QuerySet[Application]:
         from anef.assistance.selectors import mandated_applications
 
         return mandated_applications(helper=user).select_related("procedure", "prefecture")
+    if user.role == "counter_agent":
+        # Files registered at the counter of their prefecture, for people who may have no account.
+        return Application.objects.filter(channel="counter", prefecture_id=user.prefecture_id).select_related(
+            "procedure", "prefecture"
+        )
     return Application.objects.filter(person__user=user).select_related("procedure", "prefecture")
 
 

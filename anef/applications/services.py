@@ -150,12 +150,16 @@ def application_create(*, person: Person, procedure: Procedure, actor: User) -> 
         if not (actor.role == Role.HELPER and helper_may_start_for(helper=actor, person=person)):
             raise TransitionNotAllowed()
     with transaction.atomic():
+        at_counter = actor.role == Role.COUNTER_AGENT and actor.pk != person.user_id
         application = Application.objects.create(
             person=person,
             procedure=procedure,
             procedure_version=procedure.version,
             family_key=procedure.family,
-            channel=Channel.ONLINE if actor.pk == person.user_id else Channel.COUNTER,
+            channel=Channel.COUNTER if at_counter else Channel.ONLINE,
+            # A counter filing belongs to the agent's prefecture from the start (routing by address
+            # still applies at submission).
+            prefecture_id=actor.prefecture_id if at_counter else None,
             created_by=actor,
         )
         record_event(application=application, kind=EventKind.CREATE, actor=actor, to_state=State.DRAFT)

@@ -8,7 +8,8 @@ from anef.accounts.constants import Role
 from anef.accounts.models import User
 from anef.applications.constants import ClosureReason, DocumentVerdict, RefusalGround
 from anef.applications.review import MIN_REQUEST_DAYS
-from anef.portal.forms import DateInput
+from anef.portal.forms import DateInput, ProfileForm
+from anef.procedures.models import Procedure
 from anef.territory.models import Prefecture
 
 
@@ -97,3 +98,17 @@ class AssignForm(forms.Form):
             prefecture=prefecture, role__in=[Role.CASE_AGENT, Role.SUPERVISOR], is_active=True
         ).order_by("last_name")
         self.fields["assignee"].empty_label = _("Nobody")
+
+
+class CounterRegistrationForm(ProfileForm):
+    """Identity checked on the spot; email and phone are optional (letters otherwise)."""
+
+    procedure = forms.ModelChoiceField(label=_("Procedure"), queryset=Procedure.objects.filter(active=True))
+
+    class Meta(ProfileForm.Meta):
+        fields = [*ProfileForm.Meta.fields, "email"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["email"].required = False
+        self.fields["email"].help_text = _("Optional. Without email or phone, the person receives paper letters.")

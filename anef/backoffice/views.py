@@ -100,6 +100,7 @@ def _case_context(request, application, forms=None):
             "verdict": VerdictForm(),
         },
         "is_supervisor": request.user.role in (Role.SUPERVISOR, Role.ADMINISTRATOR),
+        "issued": application.issued_documents.all(),
         "unread": unread_counts(
             applications_for_agent(agent=request.user).filter(pk=application.pk), reader_side=Side.PREFECTURE
         ).get(application.pk, 0),
@@ -546,3 +547,41 @@ def capacity(request):
             "counters": Counter.objects.filter(site__in=sites).select_related("site"),
         },
     )
+
+
+@staff_required(roles=frozenset({Role.COUNTER_AGENT, Role.SUPERVISOR}))
+@require_http_methods(["GET", "POST"])
+def counter_register(request):
+    """Register an application for a person at the counter: no account, email or phone needed."""
+    from anef.accounts.services import PROFILE_FIELDS, person_create_at_counter
+    from anef.applications import services as application_services
+
+    from .forms import CounterRegistrationForm
+
+    form = CounterRegistrationForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        values = {name: form.cleaned_data[name] for name in [*PROFILE_FIELDS, "email"]}
+        person = person_create_at_counter(actor=request.user, **values)
+        application = application_services.application_create(
+            person=person, procedure=form.cleaned_data["procedure"], actor=request.user
+        )
+        messages.success(
+            request,
+            _("%(name)s is registered. Claim code for an online account later: %(code)s")
+            % {"name": person.full_name, "code": person.claim_code},
+        )
+        step = "portal:eligibility" if application.procedure.questions else "portal:form"
+        return redirect(step, reference=application.reference)
+    return render(request, "backoffice/counter_register.html", {"form": form}, status=400 if form.errors else 200)
+
+
+@staff_required
+def issued_document(request, reference, number):
+    """An issued document's PDF, to print at the counter for a person without an account."""
+    from anef.certificates.services import document_render_pdf
+
+    application = application_for_staff(user=request.user, reference=reference)
+    document = get_object_or_404(application.issued_documents, number=number)
+    document = document_render_pdf(document_id=document.pk)
+    StaffRead.objects.create(actor=request.user, application=application, kind=StaffRead.Kind.DOCUMENT)
+    return private_file_response(document.pdf, content_type="application/pdf", filename=f"{document.number}.pdf")

@@ -11,6 +11,7 @@ urlpatterns = [
     path("documents/", views.issued_documents, name="issued_documents"),
     path("partage/", views.sharing, name="sharing"),
     path("aidants/", views.helpers, name="helpers"),
+    path("rattacher/", views.claim, name="claim"),
     path("rendez-vous/<str:token>/", views.booking, name="booking"),
     path("rendez-vous/reservation/<int:booking_id>/", views.booking_manage, name="booking_manage"),
     path("rendez-vous/reservation/<int:booking_id>/attente/", views.waitlist, name="waitlist"),

@@ -622,3 +622,29 @@ def helpers(request):
             "today": timezone.localdate(),
         },
     )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def claim(request):
+    """Attach the files registered at a counter to this account, with the code given on paper."""
+    from datetime import date
+
+    from anef.accounts.services import person_claim
+
+    error = None
+    if request.method == "POST":
+        try:
+            person_claim(
+                user=request.user,
+                claim_code=request.POST.get("code", ""),
+                birth_date=date.fromisoformat(request.POST.get("birth_date", "")),
+            )
+        except ValueError:
+            error = _("Give the date of birth.")
+        except ApplicationError as exc:
+            error = exc.message
+        else:
+            messages.success(request, _("Your files registered at the counter are now in your space."))
+            return redirect("portal:dashboard")
+    return render(request, "portal/claim.html", {"error": error}, status=400 if error else 200)

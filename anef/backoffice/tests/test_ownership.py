@@ -23,6 +23,7 @@ def file_and_values():
         "document_id": document.pk,
         "action": "take",
         "attachment_id": message.attachments.get().pk,
+        "number": application.issued_documents.first().number,
     }
 
 

@@ -1,0 +1,87 @@
+"""A person with no account, email or phone files at the counter; later claims the file online."""
+
+import pytest
+from django.urls import reverse
+
+from anef.accounts.constants import Role
+from anef.accounts.models import Person
+from anef.applications.models import Application
+from anef.core.demo import demo_answers
+from anef.core.testing import make_applicant, make_staff, pdf_upload, run_queued_tasks
+from anef.notifications.models import Notification
+
+pytestmark = pytest.mark.django_db
+
+IDENTITY = {
+    "first_name": "Mamadou",
+    "last_name": "Sylla",
+    "date_of_birth": "1980-03-04",
+    "nationality": "GN",
+    "address_line": "4 rue Paul Bert",
+    "postcode": "69003",
+    "city": "Lyon",
+    "preferred_language": "fr",
+}
+
+
+def _form_data(procedure):
+    return {k: ("yes" if v else "no") if isinstance(v, bool) else v for k, v in demo_answers(procedure).items()}
+
+
+def test_a_counter_filing_gives_the_same_file_with_a_receipt_letters_and_a_claim_code(client):
+    counter = make_staff(role=Role.COUNTER_AGENT, prefecture_code="pref-69")
+    client.force_login(counter)
+    from anef.procedures.models import Procedure
+
+    procedure = Procedure.objects.get(code="family-first")
+    response = client.post(reverse("backoffice:counter_register"), {**IDENTITY, "procedure": procedure.pk})
+    assert response.status_code == 302
+    person = Person.objects.get(last_name="Sylla")
+    assert person.user is None and person.claim_code
+    application = Application.objects.get(person=person)
+    assert application.channel == "counter"
+
+    ref = application.reference
+    client.post(reverse("portal:eligibility", args=[ref]), {q["name"]: "yes" for q in procedure.questions})
+    client.post(reverse("portal:form", args=[ref]), _form_data(procedure))
+    application.refresh_from_db()
+    from anef.applications.selectors import applicable_documents
+
+    for requirement in applicable_documents(application):
+        if requirement["required"]:
+            client.post(
+                reverse("portal:documents", args=[ref]), {"requirement": requirement["code"], "file": pdf_upload()}
+            )
+    response = client.post(reverse("portal:review", args=[ref]))
+    application.refresh_from_db()
+    assert application.state == "submitted", response.content.decode()[:500]
+    assert application.events.get(kind="submit").actor == counter
+
+    types = set(application.issued_documents.values_list("type", flat=True))
+    assert {"attestation_depot", "recepisse"} <= types
+    recepisse = application.issued_documents.get(type="recepisse")
+    assert recepisse.details["recepisse_type"] == "first_request"
+    pdf = client.get(reverse("backoffice:issued_document", args=[ref, recepisse.number]))
+    assert pdf["Content-Type"] == "application/pdf"
+
+    run_queued_tasks()
+    letters = Notification.objects.filter(person=person, channel="letter")
+    assert letters.exists() and all(n.state == "sent" and n.letter for n in letters)
+
+    # Later the person creates an account and claims the file with the code.
+    applicant = make_applicant()
+    applicant.applications.all().delete()
+    client.force_login(applicant.user)
+    wrong = client.post(reverse("portal:claim"), {"code": person.claim_code, "birth_date": "1990-01-01"})
+    assert wrong.status_code == 400
+    client.post(reverse("portal:claim"), {"code": person.claim_code.lower(), "birth_date": "1980-03-04"})
+    person.refresh_from_db()
+    assert person.user == applicant.user and person.claim_code is None
+    assert ref in client.get(reverse("portal:dashboard")).content.decode()
+
+
+def test_an_agent_of_another_prefecture_or_an_applicant_cannot_use_the_counter(client):
+    client.force_login(make_applicant().user)
+    assert client.get(reverse("backoffice:counter_register")).status_code == 404
+    client.force_login(make_staff(role=Role.CASE_AGENT))
+    assert client.get(reverse("backoffice:counter_register")).status_code == 404
