@@ -32,3 +32,28 @@ def serious_violations(page) -> list[str]:
             targets = [", ".join(node["target"]) for node in violation["nodes"][:3]]
             found.append(f"{page.url}: {violation['id']} ({violation['impact']}) at {targets}")
     return found
+
+
+def choose(page, name: str, value: str) -> None:
+    """DSFR radios are drawn by their label, which is what a person clicks."""
+    radio_id = page.locator(f"input[name={name}][value={value}]").get_attribute("id")
+    page.click(f"label[for={radio_id}]")
+
+
+def fill_procedure_form(page, procedure) -> None:
+    """Fill the procedure's own form with the demo answers, as a person would."""
+    from anef.core.demo import demo_answers
+
+    answers = demo_answers(procedure)
+    for field in procedure.fields:
+        value = answers.get(field["name"])
+        if value is None:
+            continue
+        if field["type"] == "boolean":
+            choose(page, field["name"], "yes" if value else "no")
+        elif field["type"] == "choice":
+            page.select_option(f"select[name={field['name']}]", value)
+        else:
+            page.fill(f"[name={field['name']}]", str(value))
+    if procedure.needs_stamp:
+        page.fill("input[name=stamp_number]", "1234 5678 9012 3456")

@@ -226,3 +226,19 @@ def make_helper(*, structure_name: str = "France Services Lyon 3") -> User:
     helper.first_name, helper.last_name = "Lucie", "Fontaine"
     helper.save(update_fields=["structure", "first_name", "last_name"])
     return helper
+
+
+def card_ready(person: Person | None = None, code: str = "student-renewal") -> Application:
+    """A file accepted, its card ordered and ready: the handover invitation is open."""
+    from anef.applications import review
+    from anef.applications.workflow import EventKind
+
+    application = submitted(person or make_applicant(), code)
+    agent = make_staff()
+    review.application_start_review(application_id=application.pk, actor=agent)
+    review.application_accept(application_id=application.pk, actor=agent)
+    for event in (EventKind.ORDER_CARD, EventKind.MARK_CARD_READY):
+        locked = Application.objects.select_related("person", "procedure").get(pk=application.pk)
+        services.transition(application=locked, event=event, actor=agent)
+    application.refresh_from_db()
+    return application

@@ -5,9 +5,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from anef.accounts.constants import Role
-from anef.applications import review, services
 from anef.applications.errors import ApplicationError
-from anef.applications.models import Application
 from anef.applications.workflow import EventKind, State
 from anef.appointments.models import Booking, Closure, Invitation, Slot
 from anef.appointments.services import (
@@ -19,7 +17,7 @@ from anef.appointments.services import (
     free_slots,
     slots_generate,
 )
-from anef.core.testing import invited, make_applicant, make_site_with_slots, make_staff, submitted
+from anef.core.testing import card_ready, invited, make_applicant, make_site_with_slots, make_staff, submitted
 
 pytestmark = pytest.mark.django_db
 
@@ -116,13 +114,7 @@ def test_rescheduling_is_refused_within_two_days(site):
 
 
 def test_a_card_handed_over_at_the_counter_closes_the_file(site):
-    application = submitted(make_applicant(), "student-renewal")
-    agent = make_staff()
-    review.application_start_review(application_id=application.pk, actor=agent)
-    review.application_accept(application_id=application.pk, actor=agent)
-    for event in (EventKind.ORDER_CARD, EventKind.MARK_CARD_READY):
-        locked = Application.objects.select_related("person", "procedure").get(pk=application.pk)
-        services.transition(application=locked, event=event, actor=agent)
+    application = card_ready()
     invitation = application.invitations.get(kind="card_handover", status="open")
     slot = free_slots(application=application, kind="card_handover")[0]
     booking = booking_book(token=invitation.token, slot_id=slot.pk, actor=application.person.user)

@@ -5,11 +5,14 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from anef.applications import review, services
-from anef.applications.models import Application
-from anef.applications.workflow import EventKind
 from anef.core.browser import serious_violations
-from anef.core.testing import PASSWORD, make_applicant, make_site_with_slots, make_staff, submitted, totp_now
+from anef.core.testing import (
+    PASSWORD,
+    card_ready,
+    make_site_with_slots,
+    make_staff,
+    totp_now,
+)
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -41,13 +44,7 @@ def choose_slot_days_ahead(page, days):
 
 def test_book_reschedule_and_hand_over(browser_context):
     make_site_with_slots(days=21)
-    application = submitted(make_applicant(), "student-renewal")
-    agent = make_staff()
-    review.application_start_review(application_id=application.pk, actor=agent)
-    review.application_accept(application_id=application.pk, actor=agent)
-    for event in (EventKind.ORDER_CARD, EventKind.MARK_CARD_READY):
-        locked = Application.objects.select_related("person", "procedure").get(pk=application.pk)
-        services.transition(application=locked, event=event, actor=agent)
+    application = card_ready()
 
     page = browser_context()
     sign_in(page, application.person.user.email)

@@ -3,13 +3,12 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from anef.applications import review, services
 from anef.applications.models import Application
 from anef.applications.workflow import EventKind
 from anef.appointments import sweeps
 from anef.appointments.models import Booking, Invitation, Slot
 from anef.appointments.services import booking_book, booking_cancel, free_slots, waitlist_accept, waitlist_join
-from anef.core.testing import invited, make_applicant, make_site_with_slots, make_staff, submitted
+from anef.core.testing import card_ready, invited, make_applicant, make_site_with_slots, submitted
 from anef.notifications.models import Notification
 
 pytestmark = pytest.mark.django_db
@@ -70,13 +69,7 @@ def test_a_freed_slot_is_offered_to_the_waiting_list_in_order():
 
 
 def test_an_uncollected_card_brings_a_new_invitation_and_notice_once_a_week():
-    application = submitted(make_applicant(), "student-renewal")
-    agent = make_staff()
-    review.application_start_review(application_id=application.pk, actor=agent)
-    review.application_accept(application_id=application.pk, actor=agent)
-    for event in (EventKind.ORDER_CARD, EventKind.MARK_CARD_READY):
-        locked = Application.objects.select_related("person", "procedure").get(pk=application.pk)
-        services.transition(application=locked, event=event, actor=agent)
+    application = card_ready()
     Application.objects.filter(pk=application.pk).update(state_changed_at=timezone.now() - timedelta(days=30))
 
     assert sweeps.reinvite_uncollected_cards() == 1
@@ -85,13 +78,7 @@ def test_an_uncollected_card_brings_a_new_invitation_and_notice_once_a_week():
 
 
 def test_an_unrecorded_handover_is_flagged_once_and_blocks_no_new_application():
-    application = submitted(make_applicant(), "student-renewal")
-    agent = make_staff()
-    review.application_start_review(application_id=application.pk, actor=agent)
-    review.application_accept(application_id=application.pk, actor=agent)
-    for event in (EventKind.ORDER_CARD, EventKind.MARK_CARD_READY):
-        locked = Application.objects.select_related("person", "procedure").get(pk=application.pk)
-        services.transition(application=locked, event=event, actor=agent)
+    application = card_ready()
     invitation = application.invitations.get(kind="card_handover", status="open")
     slot = free_slots(application=application, kind="card_handover")[0]
     booking = booking_book(token=invitation.token, slot_id=slot.pk, actor=application.person.user)

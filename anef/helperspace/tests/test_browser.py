@@ -9,8 +9,8 @@ from django.utils import timezone
 
 from anef.accounts.models import Person
 from anef.assistance.services import mandate_grant
-from anef.core.browser import serious_violations
-from anef.core.demo import demo_answers, demo_pdf
+from anef.core.browser import choose, fill_procedure_form, serious_violations
+from anef.core.demo import demo_pdf
 from anef.core.testing import PASSWORD, make_applicant, make_helper, make_staff, totp_now
 from anef.procedures.models import Procedure
 
@@ -27,29 +27,13 @@ def sign_in(page, email, secret=None):
         page.locator("main form button[type=submit]").first.click()
 
 
-def choose(page, name, value):
-    radio_id = page.locator(f"input[name={name}][value={value}]").get_attribute("id")
-    page.click(f"label[for={radio_id}]")
-
-
 def fill_application(page, procedure, tmp_path, violations):
     if procedure.questions:
         for question in procedure.questions:
             choose(page, question["name"], "yes" if question["expected"] else "no")
         violations += serious_violations(page)
         page.locator("main form button[type=submit]").click()
-    for field in procedure.fields:
-        value = demo_answers(procedure).get(field["name"])
-        if value is None:
-            continue
-        if field["type"] == "boolean":
-            choose(page, field["name"], "yes" if value else "no")
-        elif field["type"] == "choice":
-            page.select_option(f"select[name={field['name']}]", value)
-        else:
-            page.fill(f"[name={field['name']}]", str(value))
-    if procedure.needs_stamp:
-        page.fill("input[name=stamp_number]", "1234567890123456")
+    fill_procedure_form(page, procedure)
     violations += serious_violations(page)
     page.locator("button[name=continue]").click()
     pdf = tmp_path / "scan.pdf"

@@ -7,8 +7,8 @@ import pytest
 from django.core import mail
 from django.utils import timezone
 
-from anef.core.browser import serious_violations
-from anef.core.demo import demo_answers, demo_pdf
+from anef.core.browser import choose, fill_procedure_form, serious_violations
+from anef.core.demo import demo_pdf
 from anef.procedures.models import Procedure
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -21,27 +21,6 @@ def page(browser_context):
 
 def visit_check(page):
     page.violations.extend(serious_violations(page))
-
-
-def choose(page, name, value):
-    """DSFR radios are drawn by their label, which is what a person clicks."""
-    radio_id = page.locator(f"input[name={name}][value={value}]").get_attribute("id")
-    page.click(f"label[for={radio_id}]")
-
-
-def fill_procedure_form(page, procedure):
-    for field in procedure.fields:
-        value = demo_answers(procedure).get(field["name"])
-        if value is None:
-            continue
-        if field["type"] == "boolean":
-            choose(page, field["name"], "yes" if value else "no")
-        elif field["type"] == "choice":
-            page.select_option(f"select[name={field['name']}]", value)
-        else:
-            page.fill(f"[name={field['name']}]", str(value))
-    if procedure.needs_stamp:
-        page.fill("input[name=stamp_number]", "1234 5678 9012 3456")
 
 
 def apply(page, code, tmp_path):
