@@ -36,6 +36,8 @@ class Application(models.Model):
     answers = models.JSONField(_("answers"), default=dict, blank=True)
     # Set once at the first submission and never changed by later corrections.
     filed_at = models.DateTimeField(_("filed on"), null=True, blank=True)
+    # Postal filings registered at the counter: the postmark is the filing date (SPEC §2).
+    postmarked_on = models.DateField(_("postmark date"), null=True, blank=True)
     filed_in_time = models.BooleanField(_("renewal filed in time"), null=True, blank=True)
     permit_expires_on_at_filing = models.DateField(_("permit expiry date at filing"), null=True, blank=True)
     permit_type_at_filing = models.CharField(max_length=20, blank=True)

@@ -1,7 +1,7 @@
 """Writes on applications. Each service is one transaction that locks the application row, checks
 the workflow table (`workflow.py`) and appends an event to the history."""
 
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 from typing import Any
 
 from django.db import IntegrityError, transaction
@@ -141,7 +141,7 @@ def transition(
     return recorded
 
 
-def application_create(*, person: Person, procedure: Procedure, actor: User) -> Application:
+def application_create(*, person: Person, procedure: Procedure, actor: User, postmarked_on=None) -> Application:
     if not procedure.active:
         raise ApplicationError(_("This procedure is closed to new applications."))
     if actor.pk != person.user_id and actor.role != Role.COUNTER_AGENT:
@@ -160,6 +160,7 @@ def application_create(*, person: Person, procedure: Procedure, actor: User) -> 
             # A counter filing belongs to the agent's prefecture from the start (routing by address
             # still applies at submission).
             prefecture_id=actor.prefecture_id if at_counter else None,
+            postmarked_on=postmarked_on if at_counter else None,
             created_by=actor,
         )
         record_event(application=application, kind=EventKind.CREATE, actor=actor, to_state=State.DRAFT)
@@ -233,15 +234,20 @@ def application_submit(*, application_id: int, actor: User) -> Application:
             extra: dict[str, Any] = {"prefecture": prefecture}
             first_filing = application.filed_at is None
             if first_filing:
-                extra["filed_at"] = now
-                extra["due_at"] = now + timedelta(days=application.procedure.target_days)
+                if application.postmarked_on:
+                    extra["filed_at"] = timezone.make_aware(
+                        datetime.combine(application.postmarked_on, time(12)), timezone.get_default_timezone()
+                    )
+                else:
+                    extra["filed_at"] = now
+                extra["due_at"] = extra["filed_at"] + timedelta(days=application.procedure.target_days)
                 person = application.person
                 extra["permit_type_at_filing"] = person.permit_type
                 extra["permit_allows_work_at_filing"] = person.permit_allows_work
                 if application.procedure.renewal and person.permit_expires_on:
                     extra["permit_expires_on_at_filing"] = person.permit_expires_on
                     extra["filed_in_time"] = is_filed_in_time(
-                        filed_on=timezone.localdate(now), expires_on=person.permit_expires_on
+                        filed_on=timezone.localdate(extra["filed_at"]), expires_on=person.permit_expires_on
                     )
             transition(
                 application=application,

@@ -104,6 +104,23 @@ class CounterRegistrationForm(ProfileForm):
     """Identity checked on the spot; email and phone are optional (letters otherwise)."""
 
     procedure = forms.ModelChoiceField(label=_("Procedure"), queryset=Procedure.objects.filter(active=True))
+    postmarked_on = forms.DateField(
+        label=_("Postmark date"),
+        required=False,
+        widget=DateInput(),
+        help_text=_("Only for an application received by post: the postmark is the filing date."),
+    )
+
+    def clean_postmarked_on(self):
+        from datetime import timedelta
+
+        from django.utils import timezone
+
+        value = self.cleaned_data.get("postmarked_on")
+        today = timezone.localdate()
+        if value and not today - timedelta(days=90) <= value <= today:
+            raise forms.ValidationError(_("The postmark date must be within the last 90 days."))
+        return value
 
     class Meta(ProfileForm.Meta):
         fields = [*ProfileForm.Meta.fields, "email"]

@@ -563,7 +563,10 @@ def counter_register(request):
         values = {name: form.cleaned_data[name] for name in [*PROFILE_FIELDS, "email"]}
         person = person_create_at_counter(actor=request.user, **values)
         application = application_services.application_create(
-            person=person, procedure=form.cleaned_data["procedure"], actor=request.user
+            person=person,
+            procedure=form.cleaned_data["procedure"],
+            actor=request.user,
+            postmarked_on=form.cleaned_data["postmarked_on"],
         )
         messages.success(
             request,

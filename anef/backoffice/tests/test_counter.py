@@ -85,3 +85,41 @@ def test_an_agent_of_another_prefecture_or_an_applicant_cannot_use_the_counter(c
     assert client.get(reverse("backoffice:counter_register")).status_code == 404
     client.force_login(make_staff(role=Role.CASE_AGENT))
     assert client.get(reverse("backoffice:counter_register")).status_code == 404
+
+
+def test_a_postal_filing_takes_the_postmark_as_its_filing_date(client):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from anef.applications import services
+    from anef.core.testing import complete
+    from anef.procedures.models import Procedure
+
+    counter = make_staff(role=Role.COUNTER_AGENT, prefecture_code="pref-69")
+    client.force_login(counter)
+    postmark = timezone.localdate() - timedelta(days=10)
+    procedure = Procedure.objects.get(code="student-renewal")
+    identity = {
+        **IDENTITY,
+        "permit_type": "student",
+        "permit_number": "6900000001",
+        "permit_expires_on": (timezone.localdate() + timedelta(days=55)).isoformat(),
+    }
+    too_old = client.post(
+        reverse("backoffice:counter_register"),
+        {**identity, "procedure": procedure.pk, "postmarked_on": (postmark - timedelta(days=200)).isoformat()},
+    )
+    assert too_old.status_code == 400
+    client.post(
+        reverse("backoffice:counter_register"),
+        {**identity, "procedure": procedure.pk, "postmarked_on": postmark.isoformat()},
+    )
+    application = Application.objects.get(person__last_name="Sylla")
+    complete(application, actor=counter)
+    services.application_submit(application_id=application.pk, actor=counter)
+
+    application.refresh_from_db()
+    assert timezone.localdate(application.filed_at) == postmark
+    # Posted 65 days before expiry: in time, although received only 55 days before.
+    assert application.filed_in_time is True
