@@ -23,7 +23,7 @@ from .errors import (
 )
 from .models import Application, ApplicationEvent, Channel
 from .selectors import is_filed_in_time, missing_items
-from .workflow import EDITABLE_STATES, OPEN_STATES, PENDING_DECISION_STATES, TRANSITIONS, Actor, EventKind, State
+from .workflow import EDITABLE_STATES, OPEN_STATES, TRANSITIONS, Actor, EventKind, State
 
 
 def actor_kind(*, user: User | None, application: Application) -> Actor | None:
@@ -329,14 +329,3 @@ def application_withdraw(*, application_id: int, actor: User, reason: str = "") 
         application = _lock(application_id)
         transition(application=application, event=EventKind.WITHDRAW, actor=actor, reason=reason)
     return application
-
-
-def application_has_pending_sibling(*, application: Application) -> Application | None:
-    """Another application of the same family waiting for a decision, if any."""
-    return (
-        Application.objects.filter(
-            person_id=application.person_id, family_key=application.family_key, state__in=PENDING_DECISION_STATES
-        )
-        .exclude(pk=application.pk)
-        .first()
-    )

@@ -1,4 +1,4 @@
-from django.db.models import Count, Exists, OuterRef, QuerySet, Subquery
+from django.db.models import Count, OuterRef, QuerySet, Subquery
 from django.http import Http404
 
 from .models import Attachment, Message, Side
@@ -28,13 +28,6 @@ def threads_waiting_for_staff(applications: QuerySet) -> QuerySet:
         )
         .filter(last_side=Side.APPLICANT)
         .order_by("last_at")
-    )
-
-
-def has_unread(applications: QuerySet, *, reader_side: str) -> QuerySet:
-    other = Side.PREFECTURE if reader_side == Side.APPLICANT else Side.APPLICANT
-    return applications.filter(
-        Exists(Message.objects.filter(application=OuterRef("pk"), side=other, read_at__isnull=True))
     )
 
 
