@@ -75,6 +75,7 @@ class EventKind(models.TextChoices):
     APPOINTMENT_OFFER = "appointment_offer", _("An earlier appointment is offered")
     APPOINTMENT_ASSIGN = "appointment_assign", _("Appointment assigned")
     HANDOVER_UNRECORDED = "handover_unrecorded", _("Card handover not recorded: to reconcile")
+    LETTER_POSTED = "letter_posted", _("Letter posted")
 
 
 # Events that concern the prefecture's organisation only: not shown on the applicant's timeline.

@@ -58,3 +58,50 @@ class Mandate(models.Model):
 
     def __str__(self) -> str:
         return f"mandate of {self.person_id} to {self.helper_id}"
+
+
+class StructureEvent(models.Model):
+    """Append-only trace of what administrators did to a structure and its helper accounts: who,
+    what and when, shown on the structure's page."""
+
+    class Kind(models.TextChoices):
+        CREATED = "created", _("Structure created")
+        UPDATED = "updated", _("Structure details changed")
+        HELPER_ADDED = "helper_added", _("Helper account created")
+        HELPER_DEACTIVATED = "helper_deactivated", _("Helper account deactivated")
+        HELPER_REACTIVATED = "helper_reactivated", _("Helper account reactivated")
+
+    structure = models.ForeignKey(Structure, on_delete=models.PROTECT, related_name="events")
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    helper = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    # For "updated": {field: [before, after]}.
+    changes = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.structure_id} {self.kind}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise ValueError("Structure events are append-only")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ValueError("Structure events are append-only")
+
+    def change_rows(self) -> list[tuple[str, str, str]]:
+        """(field label, before, after) for display, choices shown by their label."""
+
+        def shown(name, value):
+            return str(Structure.Kind(value).label) if name == "kind" and value in Structure.Kind.values else value
+
+        return [
+            (str(Structure._meta.get_field(name).verbose_name), shown(name, before), shown(name, after))
+            for name, (before, after) in self.changes.items()
+        ]

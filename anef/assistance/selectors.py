@@ -1,8 +1,10 @@
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Exists, IntegerField, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 
+from anef.accounts.constants import Role
 from anef.applications.models import Application
 
-from .models import Mandate
+from .models import Mandate, Structure, StructureEvent
 
 
 def mandated_applications(*, helper) -> QuerySet[Application]:
@@ -23,3 +25,48 @@ def people_assisted(*, helper):
     from anef.accounts.models import Person
 
     return Person.objects.filter(pk__in=Mandate.objects.valid().filter(helper=helper).values("person"))
+
+
+def _count(queryset: QuerySet, field: str):
+    """Rows of `queryset` pointing at the outer row through `field`, as a subquery (no join fan-out)."""
+    counted = queryset.filter(**{field: OuterRef("pk")}).order_by().values(field).annotate(n=Count("pk")).values("n")
+    return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
+
+
+def _usable_mandates() -> QuerySet[Mandate]:
+    """Valid today and held by an active helper (a deactivated helper cannot use theirs)."""
+    return Mandate.objects.valid().filter(helper__is_active=True)
+
+
+def structures_overview() -> QuerySet[Structure]:
+    """Every structure with its number of active helpers and usable mandates (administrators)."""
+    from anef.accounts.models import User
+
+    return (
+        Structure.objects.select_related("vouched_by")
+        .annotate(
+            active_helpers=_count(User.objects.filter(role=Role.HELPER, is_active=True), "structure"),
+            valid_mandates=_count(_usable_mandates(), "structure"),
+        )
+        .order_by("name", "pk")
+    )
+
+
+def structure_helpers(*, structure: Structure):
+    """The structure's helper accounts, active first, with whether their second factor is set up."""
+    from allauth.mfa.models import Authenticator
+
+    from anef.accounts.models import User
+
+    return (
+        User.objects.filter(structure=structure, role=Role.HELPER)
+        .annotate(
+            has_second_factor=Exists(Authenticator.objects.filter(user=OuterRef("pk"), type=Authenticator.Type.TOTP)),
+            valid_mandates=_count(Mandate.objects.valid(), "helper"),
+        )
+        .order_by("-is_active", "last_name", "first_name", "pk")
+    )
+
+
+def structure_history(*, structure: Structure) -> QuerySet[StructureEvent]:
+    return structure.events.select_related("actor", "helper")

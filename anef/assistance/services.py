@@ -9,7 +9,7 @@ from anef.accounts.models import Person, User
 from anef.applications.errors import ApplicationError
 from anef.documents.validation import inspect_upload
 
-from .models import Mandate
+from .models import Mandate, Structure, StructureEvent
 
 MAX_MANDATE_DAYS = 366
 
@@ -67,3 +67,99 @@ def mandate_revoke(*, mandate: Mandate) -> Mandate:
     Mandate.objects.filter(pk=mandate.pk, revoked_at__isnull=True).update(revoked_at=timezone.now())
     mandate.refresh_from_db()
     return mandate
+
+
+# Structures and helper accounts: national administrators create them and vouch for them.
+
+
+class EmailAlreadyUsed(ApplicationError):
+    default_message = _("An account already uses this email address. Each helper needs their own address.")
+
+
+def _check_administrator(actor: User) -> None:
+    if actor.role != Role.ADMINISTRATOR:
+        raise ApplicationError(_("Only national administrators manage structures and helper accounts."))
+
+
+STRUCTURE_FIELDS = ("name", "kind", "address")
+
+
+@transaction.atomic
+def structure_create(*, name: str, kind: str, address: str, actor: User) -> Structure:
+    """The administrator vouches for the structure: they are recorded as its guarantor."""
+    _check_administrator(actor)
+    structure = Structure.objects.create(
+        name=name.strip(), kind=Structure.Kind(kind), address=address.strip(), vouched_by=actor
+    )
+    StructureEvent.objects.create(structure=structure, kind=StructureEvent.Kind.CREATED, actor=actor)
+    return structure
+
+
+@transaction.atomic
+def structure_update(*, structure_id: int, actor: User, **values) -> Structure:
+    _check_administrator(actor)
+    unknown = set(values) - set(STRUCTURE_FIELDS)
+    if unknown:
+        raise ValueError(f"not structure fields: {sorted(unknown)}")
+    structure = Structure.objects.select_for_update().get(pk=structure_id)
+    changes = {}
+    for name, value in values.items():
+        value = value.strip()
+        if getattr(structure, name) != value:
+            changes[name] = [getattr(structure, name), value]
+            setattr(structure, name, value)
+    if changes:
+        structure.save(update_fields=list(changes))
+        StructureEvent.objects.create(
+            structure=structure, kind=StructureEvent.Kind.UPDATED, actor=actor, changes=changes
+        )
+    return structure
+
+
+@transaction.atomic
+def helper_create(*, structure_id: int, email: str, first_name: str, last_name: str, actor: User) -> User:
+    """A helper account without a password: the person receives a link to choose one, then sets up
+    their second factor at the first sign-in (SecondFactorRequiredMiddleware)."""
+    from allauth.account.models import EmailAddress
+
+    from anef.core.tasks import enqueue
+
+    _check_administrator(actor)
+    structure = Structure.objects.select_for_update().get(pk=structure_id)
+    email = User.objects.normalize_email(email.strip()).lower()
+    if User.objects.filter(email__iexact=email).exists() or EmailAddress.objects.filter(email__iexact=email).exists():
+        raise EmailAlreadyUsed()
+    helper = User.objects.create_user(
+        email, None, role=Role.HELPER, structure=structure, first_name=first_name.strip(), last_name=last_name.strip()
+    )
+    # The administrator vouches for the address; the link sent there proves the person holds it.
+    EmailAddress.objects.create(user=helper, email=email, verified=True, primary=True)
+    StructureEvent.objects.create(
+        structure=structure, kind=StructureEvent.Kind.HELPER_ADDED, actor=actor, helper=helper
+    )
+    enqueue("anef.assistance.tasks.helper_invitation_send", helper.pk)
+    return helper
+
+
+def _helper_set_active(*, helper_id: int, active: bool, actor: User) -> User:
+    _check_administrator(actor)
+    helper = User.objects.select_for_update().get(pk=helper_id, role=Role.HELPER, structure__isnull=False)
+    if helper.is_active != active:
+        helper.is_active = active
+        helper.save(update_fields=["is_active"])
+        kind = StructureEvent.Kind.HELPER_REACTIVATED if active else StructureEvent.Kind.HELPER_DEACTIVATED
+        StructureEvent.objects.create(structure_id=helper.structure_id, kind=kind, actor=actor, helper=helper)
+    return helper
+
+
+@transaction.atomic
+def helper_deactivate(*, helper_id: int, actor: User) -> User:
+    """The helper can no longer sign in (open sessions end at their next request), so the mandates
+    people gave them cannot be used. Mandates are kept: they work again if the account is reactivated
+    before they end."""
+    return _helper_set_active(helper_id=helper_id, active=False, actor=actor)
+
+
+@transaction.atomic
+def helper_reactivate(*, helper_id: int, actor: User) -> User:
+    return _helper_set_active(helper_id=helper_id, active=True, actor=actor)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import letters, structures, views
 
 app_name = "backoffice"
 
@@ -9,6 +9,24 @@ urlpatterns = [
     path("supervision/", views.supervision, name="supervision"),
     path("journal/", views.reads, name="reads"),
     path("envois/", views.failures, name="failures"),
+    path("structures/", structures.structure_list, name="structures"),
+    path("structures/nouvelle/", structures.structure_new, name="structure_new"),
+    path("structures/<int:structure_id>/", structures.structure_detail, name="structure"),
+    path("structures/<int:structure_id>/aidants/", structures.structure_helper_add, name="structure_helper_add"),
+    path(
+        "structures/<int:structure_id>/aidants/<int:helper_id>/desactiver/",
+        structures.structure_helper_deactivate,
+        name="structure_helper_deactivate",
+    ),
+    path(
+        "structures/<int:structure_id>/aidants/<int:helper_id>/reactiver/",
+        structures.structure_helper_reactivate,
+        name="structure_helper_reactivate",
+    ),
+    path("courrier/", letters.letters, name="letters"),
+    path("courrier/<str:run>/", letters.print_run, name="print_run"),
+    path("courrier/<str:run>/annuler/", letters.print_run_cancel_view, name="print_run_cancel"),
+    path("courrier/<str:run>/pdf/", letters.print_run_pdf, name="print_run_pdf"),
     path("rendez-vous/", views.counter_day, name="counter_day"),
     path("guichet/nouveau/", views.counter_register, name="counter_register"),
     path("dossiers/<str:reference>/documents-delivres/<str:number>/", views.issued_document, name="issued_document"),

@@ -8,6 +8,7 @@ import io
 import time
 import zlib
 from datetime import date, timedelta
+from decimal import Decimal
 
 from allauth.account.models import EmailAddress
 from allauth.mfa import app_settings as mfa_settings
@@ -336,51 +337,108 @@ def seed_demo() -> bool:
         )
         story.append((key, code, target, days_ago))
     for key, code, target, days_ago in story:
-        person = people[key]
         procedure = procedures.get(code)
-        if procedure is None:
-            continue
-        actor = person.user
-        application = services.application_create(person=person, procedure=procedure, actor=actor)
-        services.application_save_eligibility(
-            application_id=application.pk,
-            answers={q["name"]: q["expected"] for q in procedure.questions},
-            actor=actor,
-        )
-        services.application_save_answers(application_id=application.pk, answers=demo_answers(procedure), actor=actor)
-        if target != "draft":
-            application.refresh_from_db()
-            for requirement in applicable_documents(application):
-                if requirement["required"]:
-                    document_upload(
-                        application_id=application.pk,
-                        requirement_code=requirement["code"],
-                        uploaded=SimpleUploadedFile(
-                            f"{requirement['code']}.pdf", demo_pdf(requirement["code"]), "application/pdf"
-                        ),
-                        actor=actor,
-                    )
-            services.application_submit(application_id=application.pk, actor=actor)
-            agent = staff["instructeur.rhone"] if person.postcode.startswith("69") else staff["instructeur.gironde"]
-            _advance(application, target, agent, actor)
-        _backdate(application, days_ago)
+        if procedure is not None:
+            _demo_file(people[key], procedure, people[key].user, target, days_ago, staff)
     _demo_conversations(people, staff)
     _demo_bookings()
     _demo_mandates(people, staff)
+    _demo_counter_filings(procedures, staff)
     return True
+
+
+def _demo_file(person: Person, procedure: Procedure, actor: User, target: str, days_ago: int, staff) -> Application:
+    """One application, filled in and filed by the person (or the counter agent), then walked to
+    its target state by the agent of the competent prefecture, and spread over the past days."""
+    application = services.application_create(person=person, procedure=procedure, actor=actor)
+    services.application_save_eligibility(
+        application_id=application.pk,
+        answers={q["name"]: q["expected"] for q in procedure.questions},
+        actor=actor,
+    )
+    services.application_save_answers(application_id=application.pk, answers=demo_answers(procedure), actor=actor)
+    if target != "draft":
+        application.refresh_from_db()
+        for requirement in applicable_documents(application):
+            if requirement["required"]:
+                document_upload(
+                    application_id=application.pk,
+                    requirement_code=requirement["code"],
+                    uploaded=SimpleUploadedFile(
+                        f"{requirement['code']}.pdf", demo_pdf(requirement["code"]), "application/pdf"
+                    ),
+                    actor=actor,
+                )
+        services.application_submit(application_id=application.pk, actor=actor)
+        agent = staff["instructeur.rhone"] if person.postcode.startswith("69") else staff["instructeur.gironde"]
+        _advance(application, target, agent, actor)
+    _backdate(application, days_ago)
+    return application
+
+
+def _demo_counter_filings(procedures, staff) -> None:
+    """Two people with no email or phone filed at the Lyon counter: everything reaches them by
+    letter. Mamadou's letters were printed and posted in a run; Tigist's wait for the next run."""
+    from anef.accounts.services import person_create_at_counter
+    from anef.notifications.models import Notification
+    from anef.notifications.printing import print_run_prepare, print_run_record_posting, print_run_render
+    from anef.notifications.tasks import send_notification
+
+    counter = staff["guichet.rhone"]
+
+    def render_letters(person):
+        for pk in Notification.objects.filter(person=person, channel="letter").values_list("pk", flat=True):
+            send_notification(pk)  # what the worker does: the letter's PDF, ready to print
+
+    mamadou = person_create_at_counter(
+        actor=counter,
+        first_name="Mamadou",
+        last_name="Sylla",
+        date_of_birth=date(1980, 3, 4),
+        nationality="GN",
+        address_line="4 rue Paul Bert",
+        postcode="69003",
+        city="Lyon",
+        preferred_language="fr",
+    )
+    _demo_file(mamadou, procedures["family-first"], counter, "in_review", 12, staff)
+    render_letters(mamadou)
+    run = print_run_prepare(actor=counter, prefecture_id=counter.prefecture_id)
+    print_run_render(run.pk)  # what the worker does; the run was printed, then posted
+    print_run_record_posting(
+        run_id=run.pk,
+        actor=counter,
+        posted_on=timezone.localdate(),
+        postage_class="green",
+        postage_cost=Decimal("1.39") * run.letter_count,
+        deposit_reference="LV-0612",
+    )
+    tigist = person_create_at_counter(
+        actor=counter,
+        first_name="Tigist",
+        last_name="Alemu",
+        date_of_birth=date(1992, 11, 17),
+        nationality="ET",
+        address_line="10 rue Marietton",
+        postcode="69009",
+        city="Lyon",
+        preferred_language="en",
+    )
+    _demo_file(tigist, procedures["family-first"], counter, "submitted", 2, staff)
+    render_letters(tigist)
 
 
 def _demo_mandates(people, staff) -> None:
     """The demo helper works at a France Services point; Fatou and Oleksandr gave her a mandate."""
     from anef.assistance.models import Structure
-    from anef.assistance.services import mandate_grant
+    from anef.assistance.services import mandate_grant, structure_create
 
     helper = staff["aidant"]
-    helper.structure = Structure.objects.create(
+    helper.structure = structure_create(
         name="France Services Lyon 7e",
         kind=Structure.Kind.FRANCE_SERVICES,
         address="18 rue Saint-Michel, 69007 Lyon",
-        vouched_by=staff["admin"],
+        actor=staff["admin"],
     )
     helper.save(update_fields=["structure"])
     TOTP.activate(helper, generate_totp_secret())

@@ -242,3 +242,50 @@ def card_ready(person: Person | None = None, code: str = "student-renewal") -> A
         services.transition(application=locked, event=event, actor=agent)
     application.refresh_from_db()
     return application
+
+
+def paper_person(postcode: str = "69003") -> Person:
+    """A person known by post only (no email, no phone): everything reaches them as letters."""
+    person = make_applicant(postcode=postcode)
+    Person.objects.filter(pk=person.pk).update(
+        email="", phone="", address_line="4 rue Paul Bert", city="Lyon", first_name="Mamadou", last_name="Sylla"
+    )
+    person.refresh_from_db()
+    return person
+
+
+def letters_waiting_for(person: Person, count: int = 1) -> list[Application]:
+    """Submitted files of a paper person whose letters are rendered and wait for a print run."""
+    applications = [submitted(person, code) for code in ("student-renewal", "family-first")[:count]]
+    run_queued_tasks()
+    return applications
+
+
+def race(calls) -> list[str]:
+    """Run the calls in threads released at the same moment (PostgreSQL tests): "ok" or the name
+    of the ApplicationError each one raised."""
+    import threading
+
+    from django.db import connection
+
+    from anef.applications.errors import ApplicationError
+
+    barrier = threading.Barrier(len(calls))
+    outcomes = []
+
+    def run(call):
+        try:
+            barrier.wait()
+            call()
+            outcomes.append("ok")
+        except ApplicationError as exc:
+            outcomes.append(type(exc).__name__)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run, args=(call,)) for call in calls]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return outcomes

@@ -52,14 +52,12 @@ def letter_pdf(notification: Notification) -> bytes:
 
 def attachments(notification: Notification) -> list[tuple[str, bytes]]:
     """The issued document announced by this notification, as a PDF (rendered once, then stored)."""
-    if notification.kind != "document_issue" or notification.application_id is None:
+    if notification.kind != "document_issue" or notification.event_id is None:
         return []
-    from anef.applications.models import ApplicationEvent
     from anef.certificates.models import IssuedDocument
     from anef.certificates.services import document_render_pdf
 
-    event_pk = int(notification.idempotency_key.split(":")[1])
-    number = ApplicationEvent.objects.get(pk=event_pk).payload.get("document")
+    number = notification.event.payload.get("document")
     document = IssuedDocument.objects.filter(number=number).first()
     if document is None:
         return []

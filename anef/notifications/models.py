@@ -1,4 +1,6 @@
+from django.conf import settings
 from django.db import models
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from .constants import Channel, NotificationState
@@ -33,6 +35,12 @@ class Notification(models.Model):
     sent_at = models.DateTimeField(null=True, blank=True)
     letter = models.FileField(upload_to="letters/%Y/%m/", blank=True, max_length=200)
     read_at = models.DateTimeField(null=True, blank=True)
+    # The event of the application's history this notification tells about (none for reminders).
+    event = models.ForeignKey(
+        "applications.ApplicationEvent", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    # Paper letters only: the print run that carries it (none while it waits to be printed).
+    print_run = models.ForeignKey("PrintRun", null=True, blank=True, on_delete=models.PROTECT, related_name="letters")
 
     class Meta:
         ordering = ["-created_at"]
@@ -40,3 +48,58 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return f"{self.channel} to {self.person_id}: {self.subject}"
+
+
+class PrintRun(models.Model):
+    """A batch of paper letters printed together and handed to the post: one PDF to print (a
+    deposit slip, then the letters), then the posting recorded with its date, class and cost.
+
+    A letter belongs to at most one run that is not cancelled; preparing takes letters with a
+    conditional update, so two agents preparing at once never print the same letter twice.
+    """
+
+    class State(models.TextChoices):
+        PREPARED = "prepared", _("Ready to print")
+        POSTED = "posted", _("Posted")
+        CANCELLED = "cancelled", _("Cancelled")
+
+    class PostageClass(models.TextChoices):
+        GREEN = "green", _("Lettre verte (standard)")
+        REGISTERED = "registered", _("Registered letter")
+        REGISTERED_AR = "registered_ar", _("Registered letter with proof of delivery")
+
+    number = models.CharField(_("number"), max_length=40, unique=True)
+    prefecture = models.ForeignKey(
+        "territory.Prefecture", null=True, blank=True, on_delete=models.PROTECT, related_name="print_runs"
+    )
+    state = models.CharField(_("state"), max_length=10, choices=State.choices, default=State.PREPARED)
+    letter_count = models.PositiveIntegerField(_("letters"))
+    pdf = models.FileField(upload_to="print-runs/%Y/%m/", max_length=200, blank=True)  # built in the background
+    prepared_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    prepared_at = models.DateTimeField(_("prepared on"), auto_now_add=True)
+    posted_on = models.DateField(_("posted on"), null=True, blank=True)
+    postage_class = models.CharField(_("postage"), max_length=20, choices=PostageClass.choices, blank=True)
+    postage_cost = models.DecimalField(_("postage cost (EUR)"), max_digits=9, decimal_places=2, null=True, blank=True)
+    deposit_reference = models.CharField(_("deposit slip number"), max_length=60, blank=True)
+    posted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    posted_at = models.DateTimeField(null=True, blank=True)
+    cancelled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    cancelled_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-prepared_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(state="posted")
+                | (Q(posted_on__isnull=False) & Q(postage_cost__isnull=False) & ~Q(postage_class="")),
+                name="print_run_posted_has_postage",
+            ),
+            models.CheckConstraint(condition=Q(letter_count__gt=0), name="print_run_not_empty"),
+        ]
+
+    def __str__(self) -> str:
+        return self.number

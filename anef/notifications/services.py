@@ -49,7 +49,7 @@ def _channels(person) -> list[tuple[str, str]]:
     return channels
 
 
-def _create(*, person, application, kind: str, key: str, texts: dict) -> list[Notification]:
+def _create(*, person, application, kind: str, key: str, texts: dict, event=None) -> list[Notification]:
     """One notification per channel, each with its own idempotency key; enqueue their sending.
 
     Must run inside the transaction of the change: if it rolls back, neither the rows nor the tasks
@@ -70,6 +70,7 @@ def _create(*, person, application, kind: str, key: str, texts: dict) -> list[No
                     body=texts["sms"] if channel == Channel.SMS else texts["body"],
                     kind=kind,
                     idempotency_key=idempotency_key,
+                    event=event,
                 )
         except IntegrityError:
             continue
@@ -89,7 +90,9 @@ def notify_event(event) -> list[Notification]:
     application = event.application
     person = application.person
     texts = render_for_event(event=event, person=person, application=application)
-    return _create(person=person, application=application, kind=event.kind, key=f"event:{event.pk}", texts=texts)
+    return _create(
+        person=person, application=application, kind=event.kind, key=f"event:{event.pk}", texts=texts, event=event
+    )
 
 
 def notify_reminder(*, kind: str, application, key: str, **extra) -> list[Notification]:

@@ -22,6 +22,7 @@ urlpatterns = [
     path("dossiers/<str:reference>/eligibilite/", views.application_eligibility, name="eligibility"),
     path("dossiers/<str:reference>/formulaire/", views.application_form, name="form"),
     path("dossiers/<str:reference>/pieces/", views.application_documents, name="documents"),
+    path("dossiers/<str:reference>/profil/", views.application_profile, name="application_profile"),
     path("dossiers/<str:reference>/verification/", views.application_review, name="review"),
     path("dossiers/<str:reference>/corriger/", views.application_reopen, name="reopen"),
     path("dossiers/<str:reference>/retirer/", views.application_withdraw, name="withdraw"),

@@ -115,6 +115,27 @@ def profile(request):
 
 
 @login_required
+def application_profile(request, reference):
+    """The profile of the person an application is for, reached from the application: the same
+    form for the applicant, their helper under a mandate, or the counter agent filing for them."""
+    application = application_for_user(user=request.user, reference=reference)
+    person = application.person
+    form = ProfileForm(request.POST if request.method == "POST" else None, instance=person)
+    if request.method == "POST" and form.is_valid():
+        values = {name: form.cleaned_data[name] for name in PROFILE_FIELDS}
+        person_update(person_id=person.pk, actor=request.user, **values)
+        messages.success(request, _("The profile is saved."))
+        target = "portal:review" if application.state == State.DRAFT else "portal:application"
+        return redirect(target, reference=application.reference)
+    return render(
+        request,
+        "portal/profile.html",
+        {"form": form, "application": application, "person": person},
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
 @require_POST
 def application_start(request, code):
     person = _person(request)
@@ -376,7 +397,7 @@ def application_answer(request, reference):
 @login_required
 def notifications(request):
     person = _person(request)
-    items = list(Notification.objects.filter(person=person).select_related("application")[:200])
+    items = list(Notification.objects.filter(person=person).select_related("application", "print_run")[:200])
     notifications_mark_read(person=person)
     return render(request, "portal/notifications.html", {"notifications": items})
 

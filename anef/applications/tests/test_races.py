@@ -1,46 +1,20 @@
 """Two requests at the same moment: the database decides, one wins, nothing is half-done."""
 
-import threading
-
 import pytest
-from django.db import connection
 
 from anef.applications import services
-from anef.applications.errors import ApplicationError
 from anef.applications.models import Application
 from anef.applications.workflow import EventKind, State
-from anef.core.testing import complete, draft, make_applicant
+from anef.core.testing import complete, draft, make_applicant, race
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.postgres_only]
-
-
-def _race(calls):
-    barrier = threading.Barrier(len(calls))
-    outcomes = []
-
-    def run(call):
-        try:
-            barrier.wait()
-            call()
-            outcomes.append("ok")
-        except ApplicationError as exc:
-            outcomes.append(type(exc).__name__)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(call,)) for call in calls]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return outcomes
 
 
 def test_eight_simultaneous_submissions_of_one_draft_make_one_submission():
     person = make_applicant()
     application = complete(draft(person))
 
-    outcomes = _race([lambda: services.application_submit(application_id=application.pk, actor=person.user)] * 8)
+    outcomes = race([lambda: services.application_submit(application_id=application.pk, actor=person.user)] * 8)
 
     assert outcomes.count("ok") == 1
     assert application.events.filter(kind=EventKind.SUBMIT).count() == 1
@@ -51,7 +25,7 @@ def test_two_drafts_of_the_same_permit_submitted_at_once_leave_one_pending():
     first = complete(draft(person, "student-renewal"))
     second = complete(draft(person, "student-first"))
 
-    outcomes = _race(
+    outcomes = race(
         [
             lambda: services.application_submit(application_id=first.pk, actor=person.user),
             lambda: services.application_submit(application_id=second.pk, actor=person.user),
@@ -68,7 +42,7 @@ def test_withdrawal_racing_a_resubmission_ends_in_one_consistent_state():
     services.application_submit(application_id=application.pk, actor=person.user)
     services.application_reopen(application_id=application.pk, actor=person.user)
 
-    _race(
+    race(
         [
             lambda: services.application_submit(application_id=application.pk, actor=person.user),
             lambda: services.application_withdraw(application_id=application.pk, actor=person.user),
@@ -89,7 +63,7 @@ def test_two_agents_deciding_the_same_file_at_once_one_wins():
     first, second = make_staff(), make_staff()
     review.application_start_review(application_id=application.pk, actor=first)
 
-    outcomes = _race(
+    outcomes = race(
         [
             lambda: review.application_accept(application_id=application.pk, actor=first),
             lambda: review.application_refuse(

@@ -123,3 +123,28 @@ def test_a_postal_filing_takes_the_postmark_as_its_filing_date(client):
     assert timezone.localdate(application.filed_at) == postmark
     # Posted 65 days before expiry: in time, although received only 55 days before.
     assert application.filed_in_time is True
+
+
+def test_the_counter_agent_corrects_the_persons_profile_from_the_review_page(client):
+    from anef.procedures.models import Procedure
+
+    counter = make_staff(role=Role.COUNTER_AGENT, prefecture_code="pref-69")
+    client.force_login(counter)
+    procedure = Procedure.objects.get(code="family-first")
+    client.post(reverse("backoffice:counter_register"), {**IDENTITY, "procedure": procedure.pk})
+    application = Application.objects.get(person__last_name="Sylla")
+    profile_url = reverse("portal:application_profile", args=[application.reference])
+
+    review = client.get(reverse("portal:review", args=[application.reference]), HTTP_ACCEPT_LANGUAGE="en")
+    assert f'href="{profile_url}"' in review.content.decode()
+    page = client.get(profile_url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "Profile of Mamadou SYLLA" in page
+
+    bad = client.post(profile_url, {**IDENTITY, "postcode": "6900"})
+    assert bad.status_code == 400
+    moved = client.post(profile_url, {**IDENTITY, "address_line": "12 rue Garibaldi", "postcode": "69007"})
+    assert moved.status_code == 302 and moved.url == reverse("portal:review", args=[application.reference])
+    person = Person.objects.get(pk=application.person_id)
+    assert (person.address_line, person.postcode) == ("12 rue Garibaldi", "69007")
+    # The agent's own profile page is still theirs (none: staff have no applicant profile).
+    assert client.get(reverse("portal:profile")).status_code == 404

@@ -5,8 +5,18 @@ import pytest
 from django.urls import reverse
 
 from anef.accounts.constants import Role
-from anef.core.testing import make_applicant, make_staff, pdf_upload, submitted, url_patterns_with_parameters
+from anef.core.testing import (
+    letters_waiting_for,
+    make_applicant,
+    make_helper,
+    make_staff,
+    paper_person,
+    pdf_upload,
+    submitted,
+    url_patterns_with_parameters,
+)
 from anef.messaging.services import message_send  # noqa: E402
+from anef.notifications.printing import print_run_prepare
 
 pytestmark = pytest.mark.django_db
 
@@ -18,7 +28,14 @@ def file_and_values():
     message = message_send(
         application_id=application.pk, actor=application.person.user, body="Hello", uploaded=pdf_upload("note.pdf")
     )
+    letters_waiting_for(paper_person("69003"))
+    counter = make_staff(role=Role.COUNTER_AGENT, prefecture_code="pref-69")
+    run = print_run_prepare(actor=counter, prefecture_id=counter.prefecture_id)
+    helper = make_helper()
     return application, {
+        "structure_id": helper.structure_id,
+        "helper_id": helper.pk,
+        "run": run.number,
         "reference": application.reference,
         "document_id": document.pk,
         "action": "take",
@@ -66,4 +83,18 @@ def test_the_competent_agent_gets_through(client, file_and_values):
     application, values = file_and_values
     client.force_login(make_staff(role=Role.CASE_AGENT, prefecture_code="pref-69"))
     for url in _urls(values):
+        if url.startswith(STRUCTURES):
+            continue  # national administrators only: see below
+        assert client.get(url).status_code in (200, 302, 405), url
+
+
+STRUCTURES = "/agents/structures/"
+
+
+def test_only_a_national_administrator_gets_through_the_structure_pages(client, file_and_values):
+    _, values = file_and_values
+    client.force_login(make_staff(role=Role.ADMINISTRATOR, prefecture_code=None))
+    urls = [url for url in _urls(values) if url.startswith(STRUCTURES)]
+    assert len(urls) == 4
+    for url in urls:
         assert client.get(url).status_code in (200, 302, 405), url

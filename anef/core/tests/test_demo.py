@@ -1,0 +1,26 @@
+"""The demo tells a story: one command makes accounts for every role and files in every state,
+so that every screen of the demo shows something real (including letters to post)."""
+
+import pytest
+
+from anef.accounts.constants import Role
+from anef.accounts.models import User
+from anef.applications.models import Application
+from anef.applications.workflow import State
+from anef.core.demo import seed_demo
+from anef.notifications.models import Notification, PrintRun
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_demo_has_every_role_every_state_and_letters_to_post():
+    assert seed_demo() is True
+    assert seed_demo() is False  # a second run changes nothing
+
+    assert set(User.objects.values_list("role", flat=True)) >= set(Role.values)
+    states = set(Application.objects.values_list("state", flat=True))
+    assert states == set(State.values), set(State.values) - states
+    assert Application.objects.filter(channel="counter", person__user__isnull=True).count() >= 2
+    assert PrintRun.objects.filter(state="posted").exists()
+    waiting = Notification.objects.filter(channel="letter", state="sent", print_run__isnull=True)
+    assert waiting.exists() and all(n.letter for n in waiting)
