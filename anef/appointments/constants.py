@@ -26,3 +26,7 @@ HOLIDAY_SUBDIVISIONS = {
 }  # fmt: skip
 
 RESCHEDULE_MIN_DAYS = 2
+
+# A freed earlier slot offered from the waiting list stays reserved for the person offered it this
+# long; then it passes to the next person. Only slots at least this far ahead are offered.
+OFFER_VALID_HOURS = 24

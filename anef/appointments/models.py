@@ -133,9 +133,20 @@ class WaitlistEntry(models.Model):
     offers_made = models.PositiveSmallIntegerField(default=0)
     offered_slot = models.ForeignKey(Slot, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     offer_token = models.CharField(max_length=64, blank=True, db_index=True)
+    offered_at = models.DateTimeField(null=True, blank=True)
+    # Slots offered to this person that they let pass: never offered to them again.
+    passed_slots = models.JSONField(default=list, blank=True)
 
     class Meta:
         ordering = ["created_at", "pk"]
 
     def __str__(self) -> str:
         return f"waiting list for booking {self.booking_id}"
+
+    @property
+    def offer_valid_until(self):
+        from datetime import timedelta
+
+        from .constants import OFFER_VALID_HOURS
+
+        return self.offered_at + timedelta(hours=OFFER_VALID_HOURS) if self.offered_at else None

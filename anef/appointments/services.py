@@ -16,7 +16,14 @@ from anef.applications.models import Application
 from anef.applications.services import _lock, actor_kind, record_event, transition
 from anef.applications.workflow import Actor, EventKind, State
 
-from .constants import DURATION_MINUTES, HOLIDAY_SUBDIVISIONS, RESCHEDULE_MIN_DAYS, BookingStatus, Kind
+from .constants import (
+    DURATION_MINUTES,
+    HOLIDAY_SUBDIVISIONS,
+    OFFER_VALID_HOURS,
+    RESCHEDULE_MIN_DAYS,
+    BookingStatus,
+    Kind,
+)
 from .models import Booking, Closure, Counter, Invitation, OpeningHours, Slot, WaitlistEntry, new_token
 
 
@@ -267,11 +274,18 @@ def waitlist_join(*, booking_id: int, actor: User) -> WaitlistEntry:
 
 def waitlist_offer(*, slot: Slot) -> WaitlistEntry | None:
     """Offer a freed seat to the first person waiting for an earlier one (same kind, same
-    prefecture, a later booking), a limited number of times per person."""
-    entry = (
+    prefecture, a later booking, no offer pending, not let pass before), a limited number of times
+    per person. The offer holds for OFFER_VALID_HOURS, then passes to the next person (sweep)."""
+    now = timezone.now()
+    if slot.starts_at < now + timedelta(hours=OFFER_VALID_HOURS) or slot.blocked:
+        return None
+    if Booking.objects.filter(slot=slot).exclude(status=BookingStatus.CANCELLED).exists():
+        return None
+    candidates = (
         WaitlistEntry.objects.select_for_update(of=("self",), skip_locked=True)
         .filter(
             active=True,
+            offer_token="",
             offers_made__lt=MAX_OFFERS,
             booking__status=BookingStatus.BOOKED,
             booking__kind=slot.kind,
@@ -279,23 +293,50 @@ def waitlist_offer(*, slot: Slot) -> WaitlistEntry | None:
             booking__application__prefecture_id=slot.site.prefecture_id,
         )
         .select_related("booking__application")
-        .order_by("created_at", "pk")
-        .first()
+        .order_by("created_at", "pk")[:50]
     )
+    entry = next((e for e in candidates if slot.pk not in e.passed_slots), None)
     if entry is None:
         return None
     token = new_token()
     WaitlistEntry.objects.filter(pk=entry.pk).update(
-        offered_slot=slot, offer_token=token, offers_made=entry.offers_made + 1
+        offered_slot=slot, offer_token=token, offered_at=now, offers_made=entry.offers_made + 1
     )
     application = _lock(entry.booking.application_id)
     record_event(
         application=application,
         kind=EventKind.APPOINTMENT_OFFER,
         actor=None,
-        payload={**_booking_payload(Booking(slot=slot, kind=slot.kind, pk=entry.booking_id)), "offer": token},
+        payload={
+            **_booking_payload(Booking(slot=slot, kind=slot.kind, pk=entry.booking_id)),
+            "offer": token,
+            "valid_until": (now + timedelta(hours=OFFER_VALID_HOURS)).isoformat(),
+        },
     )
     return entry
+
+
+def waitlist_pass_on(*, entry_id: int) -> WaitlistEntry | None:
+    """An offer not taken in time lapses: the person keeps their appointment and their place in the
+    list, never gets this slot again, and the slot goes to the next person waiting."""
+    with transaction.atomic():
+        entry = (
+            WaitlistEntry.objects.select_for_update(of=("self",), skip_locked=True)
+            .filter(
+                pk=entry_id,
+                offered_at__lte=timezone.now() - timedelta(hours=OFFER_VALID_HOURS),
+            )
+            .exclude(offer_token="")
+            .first()
+        )
+        if entry is None:
+            return None
+        slot = Slot.objects.select_related("site").filter(pk=entry.offered_slot_id).first()
+        passed = [*entry.passed_slots, *([slot.pk] if slot else [])]
+        WaitlistEntry.objects.filter(pk=entry.pk).update(
+            offer_token="", offered_slot=None, offered_at=None, passed_slots=passed
+        )
+        return waitlist_offer(slot=slot) if slot else None
 
 
 def waitlist_accept(*, token: str, actor: User) -> Booking:
@@ -305,8 +346,13 @@ def waitlist_accept(*, token: str, actor: User) -> Booking:
             entry = (
                 WaitlistEntry.objects.select_for_update(of=("self",))
                 .select_related("booking")
-                .get(offer_token=token, active=True)
+                .filter(offer_token=token, active=True)
+                .first()
             )
+            if entry is None or entry.offered_at < timezone.now() - timedelta(hours=OFFER_VALID_HOURS):
+                raise ApplicationError(
+                    _("This offer has lapsed: it was valid for 24 hours. Your appointment is unchanged.")
+                )
             booking, application = _lock_booking(entry.booking_id, actor)
             slot = Slot.objects.select_related("site").get(pk=entry.offered_slot_id)
             _check_slot(slot, application, booking.kind)

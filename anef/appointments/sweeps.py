@@ -12,9 +12,9 @@ from anef.applications.services import _lock, record_event
 from anef.applications.workflow import EventKind, State
 from anef.notifications.services import notify_reminder
 
-from .constants import BookingStatus, Kind
-from .models import Booking, Invitation
-from .services import SlotTaken, booking_book, free_slots, invitation_create
+from .constants import OFFER_VALID_HOURS, BookingStatus, Kind
+from .models import Booking, Invitation, WaitlistEntry
+from .services import SlotTaken, booking_book, free_slots, invitation_create, waitlist_pass_on
 
 UNCOLLECTED_DAYS = 21
 UNRECORDED_DAYS = 2
@@ -41,6 +41,17 @@ def remind_appointments() -> int:
                 appointment=booking.kind,
             )
             count += 1
+    return count
+
+
+def pass_on_lapsed_offers() -> int:
+    """Offers of an earlier slot not taken within OFFER_VALID_HOURS go to the next person waiting."""
+    limit = timezone.now() - timedelta(hours=OFFER_VALID_HOURS)
+    lapsed = WaitlistEntry.objects.filter(offered_at__lte=limit).exclude(offer_token="")
+    count = 0
+    for entry_id in lapsed.values_list("pk", flat=True)[:1000]:
+        waitlist_pass_on(entry_id=entry_id)
+        count += 1
     return count
 
 

@@ -13,6 +13,7 @@ SWEEPS = {
     "retry_due_notifications": ("anef.notifications.tasks.retry_due_notifications", 1),
     "issue_due_apis": ("anef.certificates.sweeps.issue_due_apis", 360),
     "remind_appointments": ("anef.appointments.sweeps.remind_appointments", 30),
+    "pass_on_lapsed_offers": ("anef.appointments.sweeps.pass_on_lapsed_offers", 15),
     "assign_unanswered_invitations": ("anef.appointments.sweeps.assign_unanswered_invitations", 60),
     "reinvite_uncollected_cards": ("anef.appointments.sweeps.reinvite_uncollected_cards", 1440),
     "flag_unrecorded_handovers": ("anef.appointments.sweeps.flag_unrecorded_handovers", 360),

@@ -52,9 +52,9 @@ def test_a_freed_slot_is_offered_to_the_waiting_list_in_order():
     early = submitted(make_applicant())
     first_waiting = submitted(make_applicant())
     second_waiting = submitted(make_applicant())
-    early_booking = _book(early, 0)
-    late_1 = _book(first_waiting, 30)
-    late_2 = _book(second_waiting, 31)
+    early_booking = _book(early, 40)  # freed slots are offered when at least a day ahead
+    late_1 = _book(first_waiting, 80)
+    late_2 = _book(second_waiting, 81)
     waitlist_join(booking_id=late_1.pk, actor=first_waiting.person.user)
     waitlist_join(booking_id=late_2.pk, actor=second_waiting.person.user)
 
@@ -92,3 +92,57 @@ def test_an_unrecorded_handover_is_flagged_once_and_blocks_no_new_application():
     assert Notification.objects.filter(application=application, kind="handover_unrecorded").exists()
     renewal = submitted(application.person, "student-first")  # the next application is not blocked
     assert renewal.state == "submitted"
+
+
+def test_an_offer_not_taken_within_24_hours_passes_to_the_next_person_and_never_comes_back():
+    from anef.appointments.models import WaitlistEntry
+    from anef.appointments.sweeps import pass_on_lapsed_offers
+
+    early = submitted(make_applicant())
+    first_waiting = submitted(make_applicant(language="en"))
+    second_waiting = submitted(make_applicant())
+    early_booking = _book(early, 40)
+    late_1 = _book(first_waiting, 80)
+    late_2 = _book(second_waiting, 81)
+    waitlist_join(booking_id=late_1.pk, actor=first_waiting.person.user)
+    waitlist_join(booking_id=late_2.pk, actor=second_waiting.person.user)
+    booking_cancel(booking_id=early_booking.pk, actor=early.person.user)
+    offer = first_waiting.events.get(kind=EventKind.APPOINTMENT_OFFER)
+    assert "kept for you for 24 hours" in Notification.objects.get(event=offer, channel="email").body
+
+    assert pass_on_lapsed_offers() == 0  # still valid: nothing moves
+    WaitlistEntry.objects.filter(booking=late_1).update(offered_at=timezone.now() - timedelta(hours=25))
+    assert pass_on_lapsed_offers() == 1
+    assert pass_on_lapsed_offers() == 0
+
+    # The first person keeps their appointment and cannot take the lapsed offer any more.
+    from anef.applications.errors import ApplicationError
+
+    with pytest.raises(ApplicationError):
+        waitlist_accept(token=offer.payload["offer"], actor=first_waiting.person.user)
+    late_1.refresh_from_db()
+    assert late_1.status == "booked"
+    # The second person is offered the same seat and takes it.
+    second_offer = second_waiting.events.get(kind=EventKind.APPOINTMENT_OFFER)
+    moved = waitlist_accept(token=second_offer.payload["offer"], actor=second_waiting.person.user)
+    assert moved.slot_id == early_booking.slot_id
+    # The seat the second person gave back is not offered to the first for the lapsed slot again;
+    # it may be offered to them as a new, different slot.
+    entry = WaitlistEntry.objects.get(booking=late_1)
+    assert early_booking.slot_id in entry.passed_slots
+    assert entry.offered_slot_id != early_booking.slot_id
+
+
+def test_a_seat_freed_less_than_a_day_ahead_is_not_offered_from_the_waiting_list():
+    early = submitted(make_applicant())
+    waiting = submitted(make_applicant())
+    early_booking = _book(early, 40)
+    late = _book(waiting, 80)
+    waitlist_join(booking_id=late.pk, actor=waiting.person.user)
+    Slot.objects.filter(pk=early_booking.slot_id).update(
+        starts_at=timezone.now() + timedelta(hours=5), ends_at=timezone.now() + timedelta(hours=5, minutes=20)
+    )
+
+    booking_cancel(booking_id=early_booking.pk, actor=early.person.user)
+
+    assert not waiting.events.filter(kind=EventKind.APPOINTMENT_OFFER).exists()
