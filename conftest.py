@@ -18,6 +18,18 @@ def django_db_setup(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock():
         call_command("load_territory", verbosity=0)
         call_command("load_catalogue", verbosity=0)
+    yield
+    # A thread of a race test or of the live server may still hold a PostgreSQL session on the test
+    # database: end those sessions, so that the database can be dropped at the end of the run.
+    from django.db import connection
+
+    with django_db_blocker.unblock():
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+                    " WHERE datname = current_database() AND pid <> pg_backend_pid()"
+                )
 
 
 @pytest.fixture(autouse=True)
