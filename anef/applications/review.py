@@ -66,6 +66,17 @@ def application_start_review(*, application_id: int, actor: User) -> Application
     return application
 
 
+def application_card_step(*, application_id: int, event: EventKind, actor: User) -> Application:
+    """The card's production: ordered once accepted (and, where the procedure takes them, once the
+    fingerprints and photo are recorded), then ready to collect, which invites the person."""
+    if event not in (EventKind.ORDER_CARD, EventKind.MARK_CARD_READY):
+        raise ValueError(f"not a card step: {event}")
+    with transaction.atomic():
+        application = _lock(application_id)
+        transition(application=application, event=event, actor=actor)
+    return application
+
+
 def application_request_information(
     *, application_id: int, actor: User, items: list[str], message: str, deadline: date
 ) -> InformationRequest:

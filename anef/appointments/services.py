@@ -244,16 +244,12 @@ def booking_mark(*, booking_id: int, presence: str, actor: User) -> Booking:
 
 def apply_appointment_rules(*, application: Application, event: str, actor) -> None:
     """The workflow steps that need an appointment (SPEC §7): biometrics when the review of a
-    procedure that takes them starts, the handover once the card is ready."""
+    procedure that takes them starts (they stay due after acceptance: the card is ordered only once
+    they are recorded), the handover once the card is ready."""
     if event == EventKind.START_REVIEW and application.procedure.biometrics:
         invitation_create(application=application, kind=Kind.BIOMETRICS, actor=None)
     if event == EventKind.MARK_CARD_READY:
         invitation_create(application=application, kind=Kind.CARD_HANDOVER, actor=None)
-    if event == EventKind.ACCEPT:
-        # The decision is taken: an invitation for biometrics still open has no object any more.
-        Invitation.objects.filter(application=application, kind=Kind.BIOMETRICS, status=Invitation.Status.OPEN).update(
-            status=Invitation.Status.CANCELLED
-        )
     if application.state in (State.WITHDRAWN, State.REFUSED, State.CLOSED_NO_ACTION, State.CARD_DELIVERED):
         Invitation.objects.filter(application=application, status=Invitation.Status.OPEN).update(
             status=Invitation.Status.CANCELLED

@@ -25,7 +25,7 @@ from anef.applications.selectors import (
     open_information_request,
 )
 from anef.applications.services import actor_kind
-from anef.applications.workflow import PENDING_DECISION_STATES, State, allowed_events
+from anef.applications.workflow import PENDING_DECISION_STATES, EventKind, State, allowed_events
 from anef.core.http import private_file_response
 from anef.documents.models import UploadedDocument
 from anef.messaging.models import Side
@@ -101,11 +101,25 @@ def _case_context(request, application, forms=None):
         },
         "is_supervisor": request.user.role in (Role.SUPERVISOR, Role.ADMINISTRATOR),
         "issued": application.issued_documents.all(),
+        "biometrics": _biometrics_status(application),
         "unread": unread_counts(
             applications_for_agent(agent=request.user).filter(pk=application.pk), reader_side=Side.PREFECTURE
         ).get(application.pk, 0),
     }
     return context
+
+
+def _biometrics_status(application) -> dict | None:
+    """Where the fingerprints and photo stand, for procedures that take them (the card waits)."""
+    if not application.procedure.biometrics or application.state == State.DRAFT:
+        return None
+    from anef.appointments.constants import BookingStatus, Kind
+
+    bookings = application.bookings.filter(kind=Kind.BIOMETRICS).select_related("slot__site")
+    attended = next((b for b in bookings if b.status == BookingStatus.ATTENDED), None)
+    booked = next((b for b in bookings if b.status == BookingStatus.BOOKED), None)
+    invited = application.invitations.filter(kind=Kind.BIOMETRICS, status="open").exists()
+    return {"attended": attended, "booked": booked, "invited": invited}
 
 
 @staff_required
@@ -200,6 +214,15 @@ def act(request, reference, action):
             application,
             lambda: review.application_start_review(application_id=application.pk, actor=request.user),
             _("Review started."),
+        )
+    if action in ("order_card", "mark_card_ready"):
+        return _simple(
+            request,
+            application,
+            lambda: review.application_card_step(
+                application_id=application.pk, event=EventKind(action), actor=request.user
+            ),
+            _("The card is ordered.") if action == "order_card" else _("The card is ready: the person is invited."),
         )
     if action == "assign":
         form = AssignForm(request.POST, prefecture=application.prefecture)

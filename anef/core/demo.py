@@ -273,6 +273,8 @@ def _advance(application: Application, target: str, agent: User, applicant: User
         review.note_add(application_id=pk, actor=agent, text="Vérifier l'attestation de l'employeur (SIRET).")
         return
     review.application_accept(application_id=pk, actor=agent, comment="Dossier complet et conforme.")
+    if target in ("card_ordered", "card_ready", "card_delivered") and application.procedure.biometrics:
+        _demo_biometrics(application, agent)
     for event in {
         "card_ordered": [EventKind.ORDER_CARD],
         "card_ready": [EventKind.ORDER_CARD, EventKind.MARK_CARD_READY],
@@ -523,6 +525,27 @@ def _demo_conversations(people, staff) -> None:
         actor=staff["instructeur.rhone"],
         body="Bonjour, une attestation de pré-inscription suffit. Vous pouvez l'ajouter à votre dossier.",
     )
+
+
+def _demo_biometrics(application: Application, agent: User) -> None:
+    """The person booked the biometrics appointment they were invited to and came: booked and
+    recorded through the services, then the seat is moved into the past (whole weeks, so it keeps
+    its weekday and hour) since the story happened before today."""
+    from anef.appointments.constants import BookingStatus
+    from anef.appointments.models import Slot
+    from anef.appointments.services import booking_book, booking_mark, free_slots
+
+    application = Application.objects.select_related("person").get(pk=application.pk)
+    invitation = application.invitations.get(kind="biometrics", status="open")
+    slot = free_slots(application=application, kind="biometrics", limit=1)[0]
+    person = application.person
+    booking = booking_book(token=invitation.token, slot_id=slot.pk, actor=person.user, assigned=person.user is None)
+    booking_mark(booking_id=booking.pk, presence=BookingStatus.ATTENDED, actor=agent)
+    for weeks in range(2, 20):
+        moment = slot.starts_at - timedelta(weeks=weeks)
+        if not Slot.objects.filter(counter=slot.counter, starts_at=moment).exists():
+            Slot.objects.filter(pk=slot.pk).update(starts_at=moment, ends_at=slot.ends_at - timedelta(weeks=weeks))
+            return
 
 
 def _backdate(application: Application, days_ago: int) -> None:

@@ -228,6 +228,22 @@ def make_helper(*, structure_name: str = "France Services Lyon 3") -> User:
     return helper
 
 
+def biometrics_taken(application: Application) -> None:
+    """The person books the biometrics appointment they were invited to and comes: the counter
+    records their presence (a site with seats is created for the prefecture if there is none)."""
+    from anef.appointments.constants import BookingStatus
+    from anef.appointments.models import Slot
+    from anef.appointments.services import booking_book, booking_mark, free_slots
+
+    if not Slot.objects.filter(site__prefecture_id=application.prefecture_id, kind="biometrics").exists():
+        make_site_with_slots(prefecture_code=application.prefecture.code)
+    invitation = application.invitations.get(kind="biometrics", status="open")
+    slot = free_slots(application=application, kind="biometrics", limit=1)[0]
+    booking = booking_book(token=invitation.token, slot_id=slot.pk, actor=application.person.user)
+    counter = make_staff(role=Role.COUNTER_AGENT, prefecture_code=application.prefecture.code)
+    booking_mark(booking_id=booking.pk, presence=BookingStatus.ATTENDED, actor=counter)
+
+
 def card_ready(person: Person | None = None, code: str = "student-renewal") -> Application:
     """A file accepted, its card ordered and ready: the handover invitation is open."""
     from anef.applications import review
@@ -237,6 +253,8 @@ def card_ready(person: Person | None = None, code: str = "student-renewal") -> A
     agent = make_staff()
     review.application_start_review(application_id=application.pk, actor=agent)
     review.application_accept(application_id=application.pk, actor=agent)
+    if application.procedure.biometrics:
+        biometrics_taken(application)
     for event in (EventKind.ORDER_CARD, EventKind.MARK_CARD_READY):
         locked = Application.objects.select_related("person", "procedure").get(pk=application.pk)
         services.transition(application=locked, event=event, actor=agent)

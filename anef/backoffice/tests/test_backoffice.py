@@ -299,3 +299,35 @@ def test_the_queue_costs_the_same_with_many_files(client, agent, django_assert_m
         submitted(make_applicant(postcode="69003"))
     with django_assert_max_num_queries(14):
         assert client.get(reverse("backoffice:queue")).status_code == 200
+
+
+def test_the_card_is_ordered_once_the_biometrics_are_recorded_then_marked_ready(client):
+    from anef.applications import review
+    from anef.core.testing import biometrics_taken
+
+    application = submitted(make_applicant(postcode="69003"))
+    agent = make_staff(prefecture_code="pref-69")
+    review.application_start_review(application_id=application.pk, actor=agent)
+    review.application_accept(application_id=application.pk, actor=agent)
+    client.force_login(agent)
+    case_url = reverse("backoffice:case", args=[application.reference])
+    page = client.get(case_url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "the person is invited to book an appointment" in page and "Order the card" in page
+
+    refused = client.post(
+        reverse("backoffice:act", args=[application.reference, "order_card"]), follow=True, HTTP_ACCEPT_LANGUAGE="en"
+    )
+    assert "the fingerprints and photo are not recorded" in refused.content.decode()
+    application.refresh_from_db()
+    assert application.state == "accepted"
+
+    biometrics_taken(application)
+    assert "recorded on" in client.get(case_url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    client.post(reverse("backoffice:act", args=[application.reference, "order_card"]))
+    application.refresh_from_db()
+    assert application.state == "card_ordered"
+    client.post(reverse("backoffice:act", args=[application.reference, "mark_card_ready"]))
+    application.refresh_from_db()
+    assert application.state == "card_ready"
+    assert application.invitations.filter(kind="card_handover", status="open").exists()
+    assert [e.actor for e in application.events.filter(kind__in=["order_card", "mark_card_ready"])] == [agent, agent]
