@@ -76,10 +76,13 @@ class EventKind(models.TextChoices):
     APPOINTMENT_ASSIGN = "appointment_assign", _("Appointment assigned")
     HANDOVER_UNRECORDED = "handover_unrecorded", _("Card handover not recorded: to reconcile")
     LETTER_POSTED = "letter_posted", _("Letter posted")
+    API_ISSUE_FAILED = "api_issue_failed", _("Automatic issuance of the API failed")
 
 
 # Events that concern the prefecture's organisation only: not shown on the applicant's timeline.
-INTERNAL_EVENTS = frozenset({EventKind.ASSIGN, EventKind.NOTE_ADD, EventKind.REQUEST_OVERDUE})
+INTERNAL_EVENTS = frozenset(
+    {EventKind.ASSIGN, EventKind.NOTE_ADD, EventKind.REQUEST_OVERDUE, EventKind.API_ISSUE_FAILED}
+)
 
 
 class Actor(models.TextChoices):

@@ -224,6 +224,8 @@ def act(request, reference, action):
             ),
             _("The card is ordered.") if action == "order_card" else _("The card is ready: the person is invited."),
         )
+    if action == "issue_api":
+        return _issue_api_now(request, application)
     if action == "assign":
         form = AssignForm(request.POST, prefecture=application.prefecture)
         if not form.is_valid():
@@ -256,6 +258,26 @@ def act(request, reference, action):
     context = _case_context(request, application, forms={action: form})
     context["open_action"] = action
     return render(request, "backoffice/case.html", context, status=400)
+
+
+def _issue_api_now(request, application):
+    """After a failed automatic issuance, a supervisor issues the API now (same rules as the sweep)."""
+    from anef.certificates.sweeps import api_failure_record, issue_one_api
+
+    if request.user.role not in (Role.SUPERVISOR, Role.ADMINISTRATOR):
+        raise Http404
+    today = timezone.localdate()
+    try:
+        document = issue_one_api(application.pk, today, actor=request.user)
+    except Exception as exc:  # noqa: BLE001 - shown to the supervisor and recorded, as in the sweep
+        api_failure_record(application.pk, today, exc)
+        messages.error(request, _("The API could not be issued: %(error)s") % {"error": exc})
+    else:
+        if document is None:
+            messages.info(request, _("No API is due for this file now."))
+        else:
+            messages.success(request, _("API n° %(number)s issued.") % {"number": document.number})
+    return redirect("backoffice:supervision")
 
 
 def _simple(request, application, call, success):
@@ -340,10 +362,13 @@ def supervision(request):
         .select_related("slot__site", "application__person")
         .order_by("slot__starts_at")[:50]
     )
+    from anef.certificates.sweeps import apis_failing
+
     return render(
         request,
         "backoffice/supervision.html",
         {
+            "api_failures": list(apis_failing(applications, timezone.localdate())[:50]),
             "waiting_threads": waiting_threads,
             "unrecorded": unrecorded,
             "by_state": [{**row, "label": labels[row["state"]]} for row in by_state],

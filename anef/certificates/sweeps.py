@@ -54,7 +54,7 @@ def renewals_needing_an_api(today: date):
     )
 
 
-def issue_one_api(application_id: int, today: date) -> IssuedDocument | None:
+def issue_one_api(application_id: int, today: date, actor=None) -> IssuedDocument | None:
     with transaction.atomic():
         application = (
             Application.objects.select_for_update(of=("self",))
@@ -77,7 +77,7 @@ def issue_one_api(application_id: int, today: date) -> IssuedDocument | None:
             valid_from=start,
             valid_until=end,
             rights={"residence": True, "work": bool(application.permit_allows_work_at_filing)},
-            actor=None,
+            actor=actor,
             details={
                 "reference": application.reference,
                 "extends_permit": application.permit_type_at_filing,
@@ -87,6 +87,38 @@ def issue_one_api(application_id: int, today: date) -> IssuedDocument | None:
         )
 
 
+def api_failure_record(application_id: int, today: date, error: Exception) -> None:
+    """The alert (SPEC §5): the file's history (internal) says the automatic API failed, once a day,
+    and the supervisors of its prefecture see it on their page with a button to issue it now."""
+    from anef.applications.services import record_event
+    from anef.applications.workflow import EventKind
+
+    with transaction.atomic():
+        application = Application.objects.select_for_update(of=("self",)).get(pk=application_id)
+        if application.events.filter(kind=EventKind.API_ISSUE_FAILED, created_at__date=today).exists():
+            return
+        record_event(
+            application=application,
+            kind=EventKind.API_ISSUE_FAILED,
+            actor=None,
+            payload={"error": f"{type(error).__name__}: {error}"[:300]},
+        )
+
+
+def apis_failing(applications, today: date):
+    """Renewals still waiting for their API after a failed automatic issuance (for supervisors)."""
+    from anef.applications.workflow import EventKind
+
+    return (
+        renewals_needing_an_api(today)
+        .filter(pk__in=applications.values("pk"), events__kind=EventKind.API_ISSUE_FAILED)
+        .annotate(failed_at=Max("events__created_at", filter=Q(events__kind=EventKind.API_ISSUE_FAILED)))
+        .select_related("person", "procedure")
+        .distinct()
+        .order_by("covered_until")
+    )
+
+
 def issue_due_apis(today: date | None = None) -> int:
     today = today or timezone.localdate()
     issued, failed = 0, []
@@ -94,9 +126,10 @@ def issue_due_apis(today: date | None = None) -> int:
         try:
             if issue_one_api(application_id, today) is not None:
                 issued += 1
-        except Exception:
+        except Exception as exc:  # noqa: BLE001 - any failure is recorded, the others are covered
             logger.exception("API issuance failed for application %s", application_id)
             failed.append(application_id)
+            api_failure_record(application_id, today, exc)
     if failed:
         raise ApiIssuanceFailed(f"API issuance failed for applications {failed}; {issued} issued")
     return issued

@@ -134,3 +134,48 @@ def test_the_holder_is_notified_of_a_new_api_with_the_pdf_attached():
     assert mimetype == "application/pdf" and content[:4] == b"%PDF"
     api = application.issued_documents.get(type="api")
     assert name == f"{api.number}.pdf"
+
+
+def test_a_failed_api_alerts_the_prefectures_supervisors_who_can_issue_it_now(client, monkeypatch):
+    from django.urls import reverse
+
+    from anef.accounts.constants import Role
+    from anef.certificates import sweeps
+
+    application = _renewal(61, True)
+    # Time passed: the permit now expires in three days and no API exists yet.
+    Application.objects.filter(pk=application.pk).update(
+        permit_expires_on_at_filing=timezone.localdate() + timedelta(days=3)
+    )
+
+    def failing(application_id, today, actor=None):
+        raise RuntimeError("PDF service down")
+
+    monkeypatch.setattr(sweeps, "issue_one_api", failing)
+    for _ in range(2):  # the sweep runs every six hours: one alert a day in the history
+        with pytest.raises(sweeps.ApiIssuanceFailed):
+            issue_due_apis()
+    assert application.events.filter(kind="api_issue_failed").count() == 1
+    monkeypatch.undo()
+
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
+    elsewhere = make_staff(role=Role.SUPERVISOR, prefecture_code="pref-33")
+    client.force_login(elsewhere)
+    assert application.reference not in client.get(reverse("backoffice:supervision")).content.decode()
+    assert client.post(reverse("backoffice:act", args=[application.reference, "issue_api"])).status_code == 404
+    client.force_login(make_staff(role=Role.CASE_AGENT, prefecture_code="pref-69"))
+    assert client.post(reverse("backoffice:act", args=[application.reference, "issue_api"])).status_code == 404
+
+    supervisor = make_staff(role=Role.SUPERVISOR, prefecture_code="pref-69")
+    client.force_login(supervisor)
+    page = client.get(reverse("backoffice:supervision")).content.decode()
+    assert "1 renewal filed in time is not covered" in page and application.reference in page
+    client.post(reverse("backoffice:act", args=[application.reference, "issue_api"]))
+    api = application.issued_documents.get(type="api")
+    assert api.valid_from == timezone.localdate() + timedelta(days=4)
+    assert "is not covered" not in client.get(reverse("backoffice:supervision")).content.decode()
+    # The alert is the prefecture's business: the applicant's timeline does not show it.
+    application.person.__class__.objects.filter(pk=application.person_id).update(preferred_language="en")
+    client.force_login(application.person.user)
+    timeline = client.get(reverse("portal:application", args=[application.reference])).content.decode()
+    assert "Automatic issuance of the API failed" not in timeline and "API" in timeline
