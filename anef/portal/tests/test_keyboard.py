@@ -60,3 +60,32 @@ def test_the_main_journey_with_the_keyboard_only(browser_context):
     # Focus is visible: the DSFR draws an outline on the focused element.
     tab_to(page, "el.tagName === 'A' && el.closest('main')")
     assert page.evaluate("getComputedStyle(document.activeElement).outlineStyle") != "none"
+
+
+def test_on_a_phone_the_menu_opens_with_the_keyboard_and_without_javascript(browser_context):
+    from anef.core.browser import serious_violations, sign_in_with_session
+
+    person = make_applicant(language="en")
+    page = browser_context(locale="en-GB", width=360)
+    sign_in_with_session(page, person.user)
+    page.goto(page.base + "/espace/")
+    documents = page.locator(".anef-menu-narrow a[href='/espace/documents/']")
+    assert not documents.is_visible()
+    assert not page.locator(".anef-menu-wide a[href='/espace/documents/']").is_visible()
+
+    tab_to(page, "el.tagName === 'SUMMARY'")
+    page.keyboard.press("Enter")
+    assert documents.is_visible()
+    assert serious_violations(page) == []
+    tab_to(page, "el.getAttribute('href') === '/espace/documents/'")
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/espace/documents/")
+
+    # The same page without JavaScript: the disclosure is native HTML.
+    bare = page.context.browser.new_context(java_script_enabled=False, viewport={"width": 360, "height": 800})
+    bare.add_cookies(page.context.cookies())
+    plain = bare.new_page()
+    plain.goto(page.base + "/espace/")
+    plain.get_by_text("Menu", exact=True).click()
+    assert plain.locator(".anef-menu-narrow a[href='/espace/documents/']").is_visible()
+    bare.close()
