@@ -7,6 +7,7 @@ from typing import Any
 from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils import timezone
+from django.utils.module_loading import import_string
 from django.utils.translation import gettext_lazy as _
 
 from anef.accounts.constants import Role
@@ -112,16 +113,8 @@ def transition(
     reason = (reason or "").strip()
     if rule.reason_required and not reason:
         raise ApplicationError(_("A reason is required for this action."))
-    if event == EventKind.ORDER_CARD and application.procedure.biometrics:
-        from anef.appointments.selectors import biometrics_recorded
-
-        if not biometrics_recorded(application):
-            raise ApplicationError(
-                _(
-                    "The card cannot be ordered yet: the fingerprints and photo are not recorded. "
-                    "Record the person's presence at the biometrics appointment first."
-                )
-            )
+    if rule.guard:
+        import_string(rule.guard)(application)
     from_state = application.state
     now = timezone.now()
     fields = {"state": rule.target, "state_changed_at": now, "updated_at": now, **(extra_fields or {})}

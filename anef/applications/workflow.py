@@ -101,10 +101,13 @@ class Transition:
     target: State
     actors: frozenset
     reason_required: bool = False
+    # Dotted path of a function(application) -> None that raises ApplicationError when a fact
+    # outside the application's state forbids the move (a path, so this table imports no other app).
+    guard: str = ""
 
 
-def _t(event, sources, target, actors, reason_required=False) -> Transition:
-    return Transition(event, frozenset(sources), target, frozenset(actors), reason_required)
+def _t(event, sources, target, actors, reason_required=False, guard="") -> Transition:
+    return Transition(event, frozenset(sources), target, frozenset(actors), reason_required, guard)
 
 
 APPLICANT, AGENT, COUNTER, SYSTEM = Actor.APPLICANT, Actor.AGENT, Actor.COUNTER, Actor.SYSTEM
@@ -120,7 +123,13 @@ TRANSITIONS: dict[EventKind, Transition] = {
         _t(EventKind.ANSWER_REQUEST, {S.AWAITING_APPLICANT}, S.IN_REVIEW, {APPLICANT, COUNTER}),
         _t(EventKind.ACCEPT, {S.IN_REVIEW}, S.ACCEPTED, {AGENT}),
         _t(EventKind.REFUSE, {S.IN_REVIEW}, S.REFUSED, {AGENT}, reason_required=True),
-        _t(EventKind.ORDER_CARD, {S.ACCEPTED}, S.CARD_ORDERED, {AGENT, SYSTEM}),
+        _t(
+            EventKind.ORDER_CARD,
+            {S.ACCEPTED},
+            S.CARD_ORDERED,
+            {AGENT, SYSTEM},
+            guard="anef.appointments.selectors.require_biometrics_for_the_card",
+        ),
         _t(EventKind.MARK_CARD_READY, {S.CARD_ORDERED}, S.CARD_READY, {AGENT, SYSTEM}),
         _t(EventKind.DELIVER_CARD, {S.CARD_READY}, S.CARD_DELIVERED, {AGENT, COUNTER}),
         _t(

@@ -1,5 +1,9 @@
 """Reads about appointments that other parts of the workflow depend on."""
 
+from django.utils.translation import gettext_lazy as _
+
+from anef.applications.errors import ApplicationError
+
 from .constants import BookingStatus, Kind
 from .models import Booking
 
@@ -8,3 +12,15 @@ def biometrics_recorded(application) -> bool:
     """The person came to a biometrics appointment of this file: fingerprints and photo are taken,
     the card can be produced."""
     return Booking.objects.filter(application=application, kind=Kind.BIOMETRICS, status=BookingStatus.ATTENDED).exists()
+
+
+def require_biometrics_for_the_card(application) -> None:
+    """Guard of the workflow's ORDER_CARD: a card is produced only with the fingerprints and photo
+    of its holder, where the procedure takes them."""
+    if application.procedure.biometrics and not biometrics_recorded(application):
+        raise ApplicationError(
+            _(
+                "The card cannot be ordered yet: the fingerprints and photo are not recorded. "
+                "Record the person's presence at the biometrics appointment first."
+            )
+        )

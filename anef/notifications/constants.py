@@ -15,4 +15,16 @@ class NotificationState(models.TextChoices):
     FAILED = "failed", _("Failed")
 
 
+class PrintRunState(models.TextChoices):
+    PREPARED = "prepared", _("Ready to print")
+    POSTED = "posted", _("Posted")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+class PostageClass(models.TextChoices):
+    GREEN = "green", _("Lettre verte (standard)")
+    REGISTERED = "registered", _("Registered letter")
+    REGISTERED_AR = "registered_ar", _("Registered letter with proof of delivery")
+
+
 MAX_ATTEMPTS = 6  # then the notification is failed and shown to administrators

@@ -3,7 +3,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from .constants import Channel, NotificationState
+from .constants import Channel, NotificationState, PostageClass, PrintRunState
 
 
 class Notification(models.Model):
@@ -58,15 +58,8 @@ class PrintRun(models.Model):
     conditional update, so two agents preparing at once never print the same letter twice.
     """
 
-    class State(models.TextChoices):
-        PREPARED = "prepared", _("Ready to print")
-        POSTED = "posted", _("Posted")
-        CANCELLED = "cancelled", _("Cancelled")
-
-    class PostageClass(models.TextChoices):
-        GREEN = "green", _("Lettre verte (standard)")
-        REGISTERED = "registered", _("Registered letter")
-        REGISTERED_AR = "registered_ar", _("Registered letter with proof of delivery")
+    State = PrintRunState
+    PostageClass = PostageClass
 
     number = models.CharField(_("number"), max_length=40, unique=True)
     prefecture = models.ForeignKey(

@@ -149,7 +149,17 @@ def print_run_record_posting(
         run.deposit_reference = deposit_reference.strip()
         run.posted_by = actor
         run.posted_at = timezone.now()
-        run.save()
+        run.save(
+            update_fields=[
+                "state",
+                "posted_on",
+                "postage_class",
+                "postage_cost",
+                "deposit_reference",
+                "posted_by",
+                "posted_at",
+            ]
+        )
         letters = list(run.letters.order_by("application_id", "pk"))
         # Lock the applications in a fixed order (events are numbered per application).
         applications = {

@@ -35,3 +35,14 @@ def test_the_applicant_may_withdraw_before_a_decision_only():
 def test_refusal_closure_and_information_requests_need_a_reason():
     for event in (EventKind.REFUSE, EventKind.CLOSE_NO_ACTION, EventKind.REQUEST_INFORMATION):
         assert TRANSITIONS[event].reason_required
+
+
+def test_every_guard_of_the_table_is_a_function_that_exists():
+    from django.utils.module_loading import import_string
+
+    from anef.applications.workflow import TRANSITIONS
+
+    guards = [t.guard for t in TRANSITIONS.values() if t.guard]
+    assert guards, "the card's guard at least"
+    for guard in guards:
+        assert callable(import_string(guard)), guard
