@@ -163,3 +163,23 @@ def open_information_request(application: Application):
 
 def last_decision_event(application: Application) -> ApplicationEvent | None:
     return application.events.filter(kind__in=["refuse", "close_no_action", "accept"]).order_by("-sequence").first()
+
+
+def profile_editable_by(*, actor: User, application: Application) -> bool:
+    """Who may change the person's profile from this application: the person themselves, a
+    helper whose valid mandate covers all their applications (the profile serves them all), or a
+    counter agent of the file's prefecture for a person without an online account."""
+    from anef.assistance.models import Mandate
+
+    person = application.person
+    if actor.pk == person.user_id:
+        return True
+    if actor.role == "helper":
+        return Mandate.objects.valid().filter(helper=actor, person=person, all_applications=True).exists()
+    if actor.role == "counter_agent":
+        return (
+            person.user_id is None
+            and application.channel == "counter"
+            and application.prefecture_id == actor.prefecture_id
+        )
+    return False

@@ -23,7 +23,7 @@ from .errors import (
     TransitionNotAllowed,
 )
 from .models import Application, ApplicationEvent, Channel
-from .selectors import is_filed_in_time, missing_items
+from .selectors import is_filed_in_time, missing_items, profile_editable_by
 from .workflow import EDITABLE_STATES, OPEN_STATES, TRANSITIONS, Actor, EventKind, State
 
 
@@ -142,6 +142,37 @@ def transition(
 
     apply_appointment_rules(application=application, event=event, actor=actor)
     return recorded
+
+
+def application_profile_update(*, application_id: int, actor: User, **values) -> Person:
+    """Someone acting for the person changes their profile from one of their applications: the
+    person themselves, a helper whose mandate covers all their applications (the profile serves
+    them all), or the counter agent for a person without an online account. The change is written
+    in that application's history (which fields, by whom)."""
+    from anef.accounts.services import person_update
+
+    with transaction.atomic():
+        application = _lock(application_id)
+        person = application.person
+        allowed = profile_editable_by(actor=actor, application=application)
+        if not allowed:
+            raise ApplicationError(
+                _(
+                    "You cannot change this person's profile: it serves all their applications. "
+                    "Ask them to do it, or to give you a mandate for all their applications."
+                )
+            )
+        before = {name: getattr(person, name) for name in values}
+        person = person_update(person_id=person.pk, actor=actor, **values)
+        changed = [name for name in values if getattr(person, name) != before[name]]
+        if changed and actor.pk != person.user_id:
+            record_event(
+                application=application,
+                kind=EventKind.PROFILE_UPDATE,
+                actor=actor,
+                payload={"fields": changed},
+            )
+    return person
 
 
 def application_create(*, person: Person, procedure: Procedure, actor: User, postmarked_on=None) -> Application:

@@ -77,6 +77,7 @@ class EventKind(models.TextChoices):
     HANDOVER_UNRECORDED = "handover_unrecorded", _("Card handover not recorded: to reconcile")
     LETTER_POSTED = "letter_posted", _("Letter posted")
     API_ISSUE_FAILED = "api_issue_failed", _("Automatic issuance of the API failed")
+    PROFILE_UPDATE = "profile_update", _("Profile of the person changed")
 
 
 # Events that concern the prefecture's organisation only: not shown on the applicant's timeline.

@@ -98,9 +98,18 @@ def invitation_create(*, application: Application, kind: str, actor) -> Invitati
     return invitation
 
 
+def _live_offers():
+    """Waiting-list offers still holding their seat (OFFER_VALID_HOURS after they were made)."""
+    return WaitlistEntry.objects.filter(
+        active=True, offered_at__gt=timezone.now() - timedelta(hours=OFFER_VALID_HOURS)
+    ).exclude(offer_token="")
+
+
 def free_slots(*, application: Application, kind: str, limit: int = 12, not_before=None):
-    """The earliest free seats at the sites of the prefecture in charge, from tomorrow."""
+    """The earliest free seats at the sites of the prefecture in charge, from tomorrow (a seat
+    offered from the waiting list is kept for the person offered it while the offer holds)."""
     taken = Booking.objects.filter(slot=OuterRef("pk")).exclude(status=BookingStatus.CANCELLED)
+    offered = _live_offers().filter(offered_slot=OuterRef("pk")).exclude(booking__application=application)
     tomorrow = timezone.localtime().replace(hour=0, minute=0, second=0, microsecond=0) + timedelta(days=1)
     if not_before is not None:
         tomorrow = max(tomorrow, not_before)
@@ -109,6 +118,7 @@ def free_slots(*, application: Application, kind: str, limit: int = 12, not_befo
             site__prefecture_id=application.prefecture_id, kind=kind, blocked=False, starts_at__gte=tomorrow
         )
         .exclude(Exists(taken))
+        .exclude(Exists(offered))
         .select_related("site", "counter")
         .order_by("starts_at", "pk")[:limit]
     )
@@ -119,6 +129,8 @@ def _check_slot(slot: Slot, application: Application, kind: str) -> None:
         raise ApplicationError(_("This slot cannot be booked for this appointment."))
     if slot.starts_at <= timezone.now():
         raise ApplicationError(_("This slot is in the past."))
+    if _live_offers().filter(offered_slot=slot).exclude(booking__application=application).exists():
+        raise SlotTaken()
 
 
 def _owner_or_404(application: Application, actor: User) -> None:
@@ -250,10 +262,33 @@ def apply_appointment_rules(*, application: Application, event: str, actor) -> N
         invitation_create(application=application, kind=Kind.BIOMETRICS, actor=None)
     if event == EventKind.MARK_CARD_READY:
         invitation_create(application=application, kind=Kind.CARD_HANDOVER, actor=None)
+    if event == EventKind.ACCEPT and application.procedure.biometrics:
+        from .selectors import biometrics_recorded
+
+        if not biometrics_recorded(application):  # still due: the card waits for them
+            invitation_create(application=application, kind=Kind.BIOMETRICS, actor=None)
     if application.state in (State.WITHDRAWN, State.REFUSED, State.CLOSED_NO_ACTION, State.CARD_DELIVERED):
         Invitation.objects.filter(application=application, status=Invitation.Status.OPEN).update(
             status=Invitation.Status.CANCELLED
         )
+
+
+def biometrics_invite(*, application_id: int, actor: User) -> Invitation | None:
+    """An agent invites the person to the biometrics appointment again (a file accepted before the
+    card waited for them, or whose invitation was lost): only while they are not recorded."""
+    from .selectors import biometrics_recorded
+
+    with transaction.atomic():
+        application = _lock(application_id)
+        if actor_kind(user=actor, application=application) not in (Actor.AGENT, Actor.COUNTER):
+            raise TransitionNotAllowed()
+        if (
+            not application.procedure.biometrics
+            or biometrics_recorded(application)
+            or application.state not in (State.IN_REVIEW, State.AWAITING_APPLICANT, State.ACCEPTED)
+        ):
+            raise ApplicationError(_("No biometrics appointment is due for this file."))
+        return invitation_create(application=application, kind=Kind.BIOMETRICS, actor=actor)
 
 
 MAX_OFFERS = 3
@@ -277,6 +312,8 @@ def waitlist_offer(*, slot: Slot) -> WaitlistEntry | None:
         return None
     if Booking.objects.filter(slot=slot).exclude(status=BookingStatus.CANCELLED).exists():
         return None
+    if _live_offers().filter(offered_slot=slot).exists():
+        return None  # already offered to someone, who has it until the offer lapses
     candidates = (
         WaitlistEntry.objects.select_for_update(of=("self",), skip_locked=True)
         .filter(
@@ -345,7 +382,7 @@ def waitlist_accept(*, token: str, actor: User) -> Booking:
                 .filter(offer_token=token, active=True)
                 .first()
             )
-            if entry is None or entry.offered_at < timezone.now() - timedelta(hours=OFFER_VALID_HOURS):
+            if entry is None or not _live_offers().filter(pk=entry.pk).exists():
                 raise ApplicationError(
                     _("This offer has lapsed: it was valid for 24 hours. Your appointment is unchanged.")
                 )

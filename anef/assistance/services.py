@@ -1,6 +1,6 @@
 from datetime import date
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -129,9 +129,18 @@ def helper_create(*, structure_id: int, email: str, first_name: str, last_name: 
     email = User.objects.normalize_email(email.strip()).lower()
     if User.objects.filter(email__iexact=email).exists() or EmailAddress.objects.filter(email__iexact=email).exists():
         raise EmailAlreadyUsed()
-    helper = User.objects.create_user(
-        email, None, role=Role.HELPER, structure=structure, first_name=first_name.strip(), last_name=last_name.strip()
-    )
+    try:
+        with transaction.atomic():  # two administrators may create the same address at the same moment
+            helper = User.objects.create_user(
+                email,
+                None,
+                role=Role.HELPER,
+                structure=structure,
+                first_name=first_name.strip(),
+                last_name=last_name.strip(),
+            )
+    except IntegrityError as exc:
+        raise EmailAlreadyUsed() from exc
     # The administrator vouches for the address; the link sent there proves the person holds it.
     EmailAddress.objects.create(user=helper, email=email, verified=True, primary=True)
     StructureEvent.objects.create(

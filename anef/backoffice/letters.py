@@ -80,9 +80,17 @@ def letters(request):
     """Letters waiting to be printed, by prefecture, and the print runs (newest first)."""
     if request.method == "POST":
         raw = request.POST.get("prefecture", "")
-        prefecture_id = int(raw) if raw.isdigit() else None
-        if prefecture_id is None and raw != "none":
-            raise Http404
+        if raw == "none":
+            prefecture_id = None
+        else:
+            prefecture = (
+                Prefecture.objects.filter(pk=int(raw)).first()
+                if raw.isascii() and raw.isdigit() and len(raw) < 10
+                else None
+            )
+            if prefecture is None:
+                raise Http404
+            prefecture_id = prefecture.pk
         try:
             run = print_run_prepare(actor=request.user, prefecture_id=prefecture_id)
         except ApplicationError as error:

@@ -1,5 +1,6 @@
 """The prefecture's back office. Views call services and selectors; the workflow table decides."""
 
+import logging
 from datetime import datetime, time, timedelta
 
 from django.contrib import messages
@@ -44,6 +45,8 @@ from .forms import (
     TransferForm,
     VerdictForm,
 )
+
+logger = logging.getLogger(__name__)
 
 PAGE_SIZE = 25
 IDLE_DAYS = 15
@@ -224,6 +227,15 @@ def act(request, reference, action):
             ),
             _("The card is ordered.") if action == "order_card" else _("The card is ready: the person is invited."),
         )
+    if action == "invite_biometrics":
+        from anef.appointments.services import biometrics_invite
+
+        return _simple(
+            request,
+            application,
+            lambda: biometrics_invite(application_id=application.pk, actor=request.user),
+            _("The person is invited to book the biometrics appointment."),
+        )
     if action == "issue_api":
         return _issue_api_now(request, application)
     if action == "assign":
@@ -269,9 +281,13 @@ def _issue_api_now(request, application):
     today = timezone.localdate()
     try:
         document = issue_one_api(application.pk, today, actor=request.user)
-    except Exception as exc:  # noqa: BLE001 - shown to the supervisor and recorded, as in the sweep
+    except Exception as exc:  # noqa: BLE001 - recorded as in the sweep; the supervisor is told
+        logger.exception("API issuance failed for application %s", application.pk)
         api_failure_record(application.pk, today, exc)
-        messages.error(request, _("The API could not be issued: %(error)s") % {"error": exc})
+        messages.error(
+            request,
+            _("The API could not be issued. The failure is recorded; try again later or tell the technical team."),
+        )
     else:
         if document is None:
             messages.info(request, _("No API is due for this file now."))

@@ -11,11 +11,11 @@ from datetime import date, timedelta
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import DateField, Max, OuterRef, Q, Subquery
+from django.db.models import DateField, F, Max, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from anef.applications.models import Application
+from anef.applications.models import Application, ApplicationEvent
 from anef.applications.workflow import PENDING_DECISION_STATES
 
 from .constants import DocumentStatus, DocumentType
@@ -61,7 +61,9 @@ def issue_one_api(application_id: int, today: date, actor=None) -> IssuedDocumen
             .select_related("person", "procedure")
             .get(pk=application_id)
         )
-        if application.state not in PENDING_DECISION_STATES:
+        # The same rule as the sweep's selection, re-read under the lock: a pending renewal filed in
+        # time whose coverage ends soon (a supervisor's "issue now" goes through here too).
+        if not renewals_needing_an_api(today).filter(pk=application.pk).exists():
             return None
         current_end = IssuedDocument.objects.filter(
             application=application, type=DocumentType.API, status=DocumentStatus.VALID
@@ -109,12 +111,24 @@ def apis_failing(applications, today: date):
     """Renewals still waiting for their API after a failed automatic issuance (for supervisors)."""
     from anef.applications.workflow import EventKind
 
+    last_failure = (
+        ApplicationEvent.objects.filter(application=OuterRef("pk"), kind=EventKind.API_ISSUE_FAILED)
+        .order_by("-created_at")
+        .values("created_at")[:1]
+    )
+    last_api = (
+        IssuedDocument.objects.filter(application=OuterRef("pk"), type=DocumentType.API)
+        .order_by("-created_at")
+        .values("created_at")[:1]
+    )
+    # A failure counts until an API is issued after it (a later period falling due is not a failure).
     return (
         renewals_needing_an_api(today)
-        .filter(pk__in=applications.values("pk"), events__kind=EventKind.API_ISSUE_FAILED)
-        .annotate(failed_at=Max("events__created_at", filter=Q(events__kind=EventKind.API_ISSUE_FAILED)))
+        .filter(pk__in=applications.values("pk"))
+        .annotate(failed_at=Subquery(last_failure), last_api_at=Subquery(last_api))
+        .filter(failed_at__isnull=False)
+        .filter(Q(last_api_at__isnull=True) | Q(failed_at__gt=F("last_api_at")))
         .select_related("person", "procedure")
-        .distinct()
         .order_by("covered_until")
     )
 

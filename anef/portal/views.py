@@ -28,6 +28,7 @@ from anef.applications.selectors import (
     last_decision_event,
     missing_items,
     open_information_request,
+    profile_editable_by,
 )
 from anef.applications.workflow import OPEN_STATES, TRANSITIONS, EventKind, State
 from anef.appointments.models import Booking, Invitation, Slot, WaitlistEntry
@@ -120,13 +121,21 @@ def application_profile(request, reference):
     form for the applicant, their helper under a mandate, or the counter agent filing for them."""
     application = application_for_user(user=request.user, reference=reference)
     person = application.person
+    if not profile_editable_by(actor=request.user, application=application):
+        return render(
+            request, "portal/profile.html", {"application": application, "person": person, "form": None}, status=403
+        )
     form = ProfileForm(request.POST if request.method == "POST" else None, instance=person)
     if request.method == "POST" and form.is_valid():
         values = {name: form.cleaned_data[name] for name in PROFILE_FIELDS}
-        person_update(person_id=person.pk, actor=request.user, **values)
-        messages.success(request, _("The profile is saved."))
-        target = "portal:review" if application.state == State.DRAFT else "portal:application"
-        return redirect(target, reference=application.reference)
+        try:
+            services.application_profile_update(application_id=application.pk, actor=request.user, **values)
+        except ApplicationError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, _("The profile is saved."))
+            target = "portal:review" if application.state == State.DRAFT else "portal:application"
+            return redirect(target, reference=application.reference)
     return render(
         request,
         "portal/profile.html",

@@ -126,11 +126,32 @@ def test_an_offer_not_taken_within_24_hours_passes_to_the_next_person_and_never_
     second_offer = second_waiting.events.get(kind=EventKind.APPOINTMENT_OFFER)
     moved = waitlist_accept(token=second_offer.payload["offer"], actor=second_waiting.person.user)
     assert moved.slot_id == early_booking.slot_id
-    # The seat the second person gave back is not offered to the first for the lapsed slot again;
-    # it may be offered to them as a new, different slot.
+    # If that seat is freed again, it is never offered again to the person who let it pass.
     entry = WaitlistEntry.objects.get(booking=late_1)
     assert early_booking.slot_id in entry.passed_slots
-    assert entry.offered_slot_id != early_booking.slot_id
+    booking_cancel(booking_id=moved.pk, actor=second_waiting.person.user)
+    entry.refresh_from_db()
+    assert entry.offer_token == "" and first_waiting.events.filter(kind=EventKind.APPOINTMENT_OFFER).count() == 1
+
+
+def test_an_offered_seat_is_kept_for_the_person_offered_it_while_the_offer_holds():
+    from anef.appointments.services import SlotTaken
+
+    early = submitted(make_applicant())
+    waiting = submitted(make_applicant())
+    someone = submitted(make_applicant())
+    early_booking = _book(early, 40)
+    late = _book(waiting, 80)
+    waitlist_join(booking_id=late.pk, actor=waiting.person.user)
+    booking_cancel(booking_id=early_booking.pk, actor=early.person.user)
+    assert waiting.events.filter(kind=EventKind.APPOINTMENT_OFFER).exists()
+
+    invitation = invited(someone)
+    assert early_booking.slot_id not in [s.pk for s in free_slots(application=someone, kind="biometrics", limit=500)]
+    with pytest.raises(SlotTaken):
+        booking_book(token=invitation.token, slot_id=early_booking.slot_id, actor=someone.person.user)
+    # The person offered it sees it and can take it.
+    assert early_booking.slot_id in [s.pk for s in free_slots(application=waiting, kind="biometrics", limit=500)]
 
 
 def test_a_seat_freed_less_than_a_day_ahead_is_not_offered_from_the_waiting_list():

@@ -321,6 +321,15 @@ def test_the_card_is_ordered_once_the_biometrics_are_recorded_then_marked_ready(
     application.refresh_from_db()
     assert application.state == "accepted"
 
+    # A file accepted when acceptance still closed the invitation: the agent invites the person again.
+    application.invitations.filter(kind="biometrics", status="open").update(status="cancelled")
+    assert (
+        "Invite the person to the biometrics appointment"
+        in client.get(case_url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    )
+    client.post(reverse("backoffice:act", args=[application.reference, "invite_biometrics"]))
+    assert application.invitations.filter(kind="biometrics", status="open").count() == 1
+
     biometrics_taken(application)
     assert "recorded on" in client.get(case_url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
     client.post(reverse("backoffice:act", args=[application.reference, "order_card"]))

@@ -16,3 +16,17 @@ def filesize(value: int) -> str:
     if value < 1024 * 1024:
         return f"{max(1, round(value / 1024))} Ko"
     return f"{value / 1_048_576:.1f} Mo"
+
+
+@register.filter
+def profile_fields(names) -> str:
+    """The profile fields named in a history event, as their labels in the reader's language."""
+    from anef.accounts.models import Person
+
+    labels = []
+    for name in names or []:
+        try:
+            labels.append(str(Person._meta.get_field(name).verbose_name))
+        except Exception:  # noqa: BLE001 - a field removed since the event was written: show its name
+            labels.append(name)
+    return ", ".join(labels)

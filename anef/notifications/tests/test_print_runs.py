@@ -149,6 +149,8 @@ def test_letters_are_printed_by_their_own_prefecture_only(client):
     client.force_login(bordeaux)
     assert "No letter is waiting to be printed." in client.get(reverse("backoffice:letters")).content.decode()
     _prepare(client, lyon.prefecture)  # forging another prefecture's pile
+    for forged in ("²", "99999999999999999999", "abc", ""):
+        assert client.post(reverse("backoffice:letters"), {"prefecture": forged}).status_code == 404
     assert not PrintRun.objects.exists()
 
     client.force_login(lyon)
@@ -187,6 +189,7 @@ def test_two_agents_preparing_at_once_never_print_a_letter_twice():
     outcomes = race([lambda a=a: print_run_prepare(actor=a, prefecture_id=a.prefecture_id) for a in agents])
 
     runs = list(PrintRun.objects.all())
+    assert set(outcomes) <= {"ok", "ApplicationError"}, outcomes
     assert outcomes.count("ok") == len(runs) >= 1
     assert sum(run.letter_count for run in runs) == total
     assert all(run.letters.count() == run.letter_count for run in runs)
@@ -210,7 +213,7 @@ def test_posting_and_cancelling_at_once_leave_one_outcome():
 
     outcomes = race([post, lambda: print_run_cancel(run_id=run.pk, actor=agent), post])
 
-    assert outcomes.count("ok") == 1
+    assert sorted(outcomes) == ["ApplicationError", "ApplicationError", "ok"], outcomes
     run.refresh_from_db()
     posted_events = ApplicationEvent.objects.filter(kind=EventKind.LETTER_POSTED).count()
     if run.state == "posted":
