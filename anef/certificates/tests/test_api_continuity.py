@@ -179,3 +179,22 @@ def test_a_failed_api_alerts_the_prefectures_supervisors_who_can_issue_it_now(cl
     client.force_login(application.person.user)
     timeline = client.get(reverse("portal:application", args=[application.reference])).content.decode()
     assert "Automatic issuance of the API failed" not in timeline and "API" in timeline
+
+
+def test_issue_now_follows_the_sweeps_rule_late_renewals_and_first_permits_get_no_api(client):
+    from django.urls import reverse
+
+    from anef.accounts.constants import Role
+
+    late = _renewal(30, True)  # filed 30 days before expiry: not in time, no API
+    first = submitted(make_applicant(permit_expires_in_days=None), "student-first")
+    Application.objects.filter(pk=late.pk).update(permit_expires_on_at_filing=timezone.localdate() + timedelta(days=3))
+    client.force_login(make_staff(role=Role.SUPERVISOR, prefecture_code="pref-69"))
+
+    for application in (late, first):
+        response = client.post(
+            reverse("backoffice:act", args=[application.reference, "issue_api"]), follow=True, HTTP_ACCEPT_LANGUAGE="en"
+        )
+        assert "No API is due for this file now." in response.content.decode()
+        assert not application.issued_documents.filter(type="api").exists()
+        assert not application.events.filter(kind="api_issue_failed").exists()
