@@ -175,6 +175,20 @@ def application_profile_update(*, application_id: int, actor: User, **values) ->
     return person
 
 
+def application_register_at_counter(
+    *, actor: User, procedure: Procedure, identity: dict, postmarked_on=None
+) -> Application:
+    """A counter agent registers a person who came in or wrote (identity checked on the spot) and
+    opens their application: both or neither, in one transaction."""
+    from anef.accounts.services import person_create_at_counter
+
+    if actor.role != Role.COUNTER_AGENT or actor.prefecture_id is None:
+        raise TransitionNotAllowed()
+    with transaction.atomic():
+        person = person_create_at_counter(actor=actor, **identity)
+        return application_create(person=person, procedure=procedure, actor=actor, postmarked_on=postmarked_on)
+
+
 def application_create(*, person: Person, procedure: Procedure, actor: User, postmarked_on=None) -> Application:
     if not procedure.active:
         raise ApplicationError(_("This procedure is closed to new applications."))

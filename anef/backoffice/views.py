@@ -613,25 +613,26 @@ def capacity(request):
     )
 
 
-@staff_required(roles=frozenset({Role.COUNTER_AGENT, Role.SUPERVISOR}))
+@staff_required(roles=frozenset({Role.COUNTER_AGENT}))
 @require_http_methods(["GET", "POST"])
 def counter_register(request):
-    """Register an application for a person at the counter: no account, email or phone needed."""
-    from anef.accounts.services import PROFILE_FIELDS, person_create_at_counter
+    """Register an application for a person at the counter: no account, email or phone needed.
+    Filings begun at this prefecture's counter and not yet submitted are listed, to finish them."""
+    from anef.accounts.services import PROFILE_FIELDS
     from anef.applications import services as application_services
+    from anef.applications.models import Application
 
     from .forms import CounterRegistrationForm
 
     form = CounterRegistrationForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
-        values = {name: form.cleaned_data[name] for name in [*PROFILE_FIELDS, "email"]}
-        person = person_create_at_counter(actor=request.user, **values)
-        application = application_services.application_create(
-            person=person,
-            procedure=form.cleaned_data["procedure"],
+        application = application_services.application_register_at_counter(
             actor=request.user,
+            procedure=form.cleaned_data["procedure"],
+            identity={name: form.cleaned_data[name] for name in [*PROFILE_FIELDS, "email"]},
             postmarked_on=form.cleaned_data["postmarked_on"],
         )
+        person = application.person
         messages.success(
             request,
             _("%(name)s is registered. Claim code for an online account later: %(code)s")
@@ -639,7 +640,17 @@ def counter_register(request):
         )
         step = "portal:eligibility" if application.procedure.questions else "portal:form"
         return redirect(step, reference=application.reference)
-    return render(request, "backoffice/counter_register.html", {"form": form}, status=400 if form.errors else 200)
+    in_progress = (
+        Application.objects.filter(channel="counter", prefecture_id=request.user.prefecture_id, state=State.DRAFT)
+        .select_related("person", "procedure", "created_by")
+        .order_by("-created_at")[:50]
+    )
+    return render(
+        request,
+        "backoffice/counter_register.html",
+        {"form": form, "in_progress": in_progress},
+        status=400 if form.errors else 200,
+    )
 
 
 @staff_required

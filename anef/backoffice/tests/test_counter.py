@@ -148,3 +148,47 @@ def test_the_counter_agent_corrects_the_persons_profile_from_the_review_page(cli
     assert (person.address_line, person.postcode) == ("12 rue Garibaldi", "69007")
     # The agent's own profile page is still theirs (none: staff have no applicant profile).
     assert client.get(reverse("portal:profile")).status_code == 404
+
+
+def test_a_filing_begun_at_the_counter_can_be_found_and_finished_later(client):
+    from anef.procedures.models import Procedure
+
+    counter = make_staff(role=Role.COUNTER_AGENT, prefecture_code="pref-69")
+    client.force_login(counter)
+    procedure = Procedure.objects.get(code="family-first")
+    client.post(reverse("backoffice:counter_register"), {**IDENTITY, "procedure": procedure.pk})
+    application = Application.objects.get(person__last_name="Sylla")
+
+    # The agent is called away; back at the registration page, the filing waits to be finished.
+    page = client.get(reverse("backoffice:counter_register")).content.decode()
+    assert reverse("portal:review", args=[application.reference]) in page and "Mamadou SYLLA" in page
+    assert client.get(reverse("portal:review", args=[application.reference])).status_code == 200
+    # Another prefecture's counter does not see it.
+    client.force_login(make_staff(role=Role.COUNTER_AGENT, prefecture_code="pref-33"))
+    assert application.reference not in client.get(reverse("backoffice:counter_register")).content.decode()
+
+
+def test_registering_at_the_counter_creates_the_person_and_the_file_together_or_nothing(monkeypatch):
+    from anef.applications import services
+    from anef.applications.errors import ApplicationError
+    from anef.procedures.models import Procedure
+
+    counter = make_staff(role=Role.COUNTER_AGENT, prefecture_code="pref-69")
+    identity = {**IDENTITY, "date_of_birth": "1980-03-04", "email": ""}
+
+    def broken(**kwargs):
+        raise ApplicationError("the file could not be opened")
+
+    monkeypatch.setattr(services, "application_create", broken)
+    with pytest.raises(ApplicationError):
+        services.application_register_at_counter(
+            actor=counter, procedure=Procedure.objects.get(code="family-first"), identity=identity
+        )
+    assert not Person.objects.filter(last_name="Sylla").exists()
+
+
+def test_only_counter_agents_register_at_the_counter(client):
+    for role in (Role.SUPERVISOR, Role.CASE_AGENT):
+        client.force_login(make_staff(role=role, prefecture_code="pref-69"))
+        assert client.get(reverse("backoffice:counter_register")).status_code == 404
+        assert client.post(reverse("backoffice:counter_register"), IDENTITY).status_code == 404
