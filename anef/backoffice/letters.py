@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from anef.applications.errors import ApplicationError
-from anef.core.http import private_file_response
+from anef.core.http import posted_id, private_file_response
 from anef.notifications.models import PrintRun
 from anef.notifications.printing import (
     letters_waiting,
@@ -83,11 +83,7 @@ def letters(request):
         if raw == "none":
             prefecture_id = None
         else:
-            prefecture = (
-                Prefecture.objects.filter(pk=int(raw)).first()
-                if raw.isascii() and raw.isdigit() and len(raw) < 10
-                else None
-            )
+            prefecture = Prefecture.objects.filter(pk=posted_id(request, "prefecture")).first()
             if prefecture is None:
                 raise Http404
             prefecture_id = prefecture.pk

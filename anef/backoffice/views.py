@@ -27,7 +27,7 @@ from anef.applications.selectors import (
 )
 from anef.applications.services import actor_kind
 from anef.applications.workflow import PENDING_DECISION_STATES, EventKind, State, allowed_events
-from anef.core.http import private_file_response
+from anef.core.http import posted_id, private_file_response
 from anef.documents.models import UploadedDocument
 from anef.messaging.models import Side
 from anef.messaging.selectors import threads_waiting_for_staff, unread_counts
@@ -425,7 +425,7 @@ def failures(request):
         notifications = notifications.filter(application__prefecture_id=request.user.prefecture_id)
     if request.method == "POST":
         if "notification" in request.POST:
-            target = get_object_or_404(notifications, pk=request.POST["notification"])
+            target = get_object_or_404(notifications, pk=posted_id(request, "notification"))
             notification_retry(notification_id=target.pk, actor=request.user)
             messages.success(request, _("The notification will be sent again."))
         elif (
@@ -509,7 +509,7 @@ def counter_day(request):
     if request.method == "POST":
         booking = get_object_or_404(
             Booking.objects.filter(application__in=applications_for_agent(agent=request.user)),
-            pk=request.POST.get("booking"),
+            pk=posted_id(request, "booking"),
         )
         try:
             booking_mark(booking_id=booking.pk, presence=request.POST.get("presence", ""), actor=request.user)

@@ -12,3 +12,10 @@ def private_file_response(field_file, *, content_type: str, filename: str, as_at
     response["X-Frame-Options"] = "SAMEORIGIN"
     response["Content-Security-Policy"] = "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'"
     return response
+
+
+def posted_id(request, name: str) -> int | None:
+    """The id a form posted under this name, or None when it is missing or not an id (a forged or
+    garbled form then gets a 404, never a server error)."""
+    raw = request.POST.get(name, "")
+    return int(raw) if raw.isascii() and raw.isdigit() and len(raw) < 19 else None

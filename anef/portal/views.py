@@ -45,7 +45,7 @@ from anef.assistance.services import mandate_grant, mandate_revoke
 from anef.certificates.models import IssuedDocument
 from anef.certificates.selectors import documents_for_person
 from anef.certificates.services import document_render_pdf
-from anef.core.http import private_file_response
+from anef.core.http import posted_id, private_file_response
 from anef.documents.selectors import document_for_user
 from anef.documents.services import UPLOAD_STATES, document_upload
 from anef.messaging.forms import MessageForm
@@ -461,7 +461,7 @@ def sharing(request):
     person = _person(request)
     if request.method == "POST":
         if "revoke" in request.POST:
-            code = get_object_or_404(ShareCode, pk=request.POST["revoke"], person=person)
+            code = get_object_or_404(ShareCode, pk=posted_id(request, "revoke"), person=person)
             share_code_revoke(share_code=code)
             messages.success(request, _("The code is revoked: it no longer works."))
         else:
@@ -620,7 +620,7 @@ def helpers(request):
     person = _person(request)
     if request.method == "POST":
         if "revoke" in request.POST:
-            mandate = get_object_or_404(Mandate, pk=request.POST["revoke"], person=person)
+            mandate = get_object_or_404(Mandate, pk=posted_id(request, "revoke"), person=person)
             mandate_revoke(mandate=mandate)
             messages.success(request, _("The mandate is revoked: the helper no longer sees your applications."))
             return redirect("portal:helpers")
