@@ -7,6 +7,7 @@ app_name = "portal"
 urlpatterns = [
     path("", views.dashboard, name="dashboard"),
     path("profil/", views.profile, name="profile"),
+    path("profil/mes-donnees/", views.data_export, name="data_export"),
     path("notifications/", views.notifications, name="notifications"),
     path("documents/", views.issued_documents, name="issued_documents"),
     path("partage/", views.sharing, name="sharing"),

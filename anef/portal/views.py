@@ -116,6 +116,24 @@ def profile(request):
 
 
 @login_required
+@ratelimit(key="user", rate="10/h", method="GET", block=False)
+def data_export(request):
+    """All the data we hold about the signed-in person, as one ZIP (SPEC §10)."""
+    from django.http import HttpResponse
+
+    from anef.accounts.export import person_data_archive
+
+    person = _person(request)
+    if getattr(request, "limited", False):
+        messages.error(request, _("You downloaded your data several times this hour. Try again later."))
+        return redirect("portal:profile")
+    response = HttpResponse(person_data_archive(person=person), content_type="application/zip")
+    response["Content-Disposition"] = f'attachment; filename="anef-{timezone.localdate():%Y-%m-%d}.zip"'
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@login_required
 def application_profile(request, reference):
     """The profile of the person an application is for, reached from the application: the same
     form for the applicant, their helper under a mandate, or the counter agent filing for them."""

@@ -128,6 +128,7 @@ NOT_PAGES = {
     "portal:document": "a file",
     "portal:attachment": "a file",
     "portal:issued_document_pdf": "a PDF",
+    "portal:data_export": "a ZIP file",
     "helperspace:start": "POST only, redirects to the first step",
     "account_set_password": "redirects to the change of password: every account has a password",
     "account_confirm_login_code": "sign-in by emailed code is off",
