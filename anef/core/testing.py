@@ -139,22 +139,29 @@ def submitted(person: Person, code: str = "student-renewal") -> Application:
     return application
 
 
+def url_patterns():
+    """Every named URL pattern of the project: (namespace, pattern, modules of the URL confs that
+    include it). The walks over pages (ownership, accessibility, garbled forms) filter this."""
+    from django.urls import URLPattern, URLResolver, get_resolver
+
+    def walk(resolver, namespace="", modules=()):
+        for entry in resolver.url_patterns:
+            if isinstance(entry, URLResolver):
+                module = getattr(entry.urlconf_name, "__name__", str(entry.urlconf_name))
+                yield from walk(entry, entry.namespace or namespace, (*modules, module))
+            elif isinstance(entry, URLPattern) and entry.name:
+                yield namespace, entry, modules
+
+    return list(walk(get_resolver()))
+
+
 def url_patterns_with_parameters(namespaces: set[str], public_parameters: frozenset = frozenset({"code", "format"})):
     """Every named URL pattern of these namespaces that takes a parameter naming an object:
     (namespace, name, parameters). Used by the ownership walks."""
-    from django.urls import URLPattern, URLResolver, get_resolver
-
-    def walk(resolver, namespace=""):
-        for entry in resolver.url_patterns:
-            if isinstance(entry, URLResolver):
-                yield from walk(entry, entry.namespace or namespace)
-            elif isinstance(entry, URLPattern):
-                yield namespace, entry
-
     found = []
-    for namespace, pattern in walk(get_resolver()):
+    for namespace, pattern, _modules in url_patterns():
         parameters = set(pattern.pattern.regex.groupindex)
-        if namespace in namespaces and pattern.name and parameters - public_parameters:
+        if namespace in namespaces and parameters - public_parameters:
             found.append((namespace, pattern.name, tuple(sorted(parameters))))
     return found
 

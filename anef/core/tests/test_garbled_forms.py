@@ -5,13 +5,13 @@ POST with missing, wrong-typed and nonsense fields by a page, a redirect or a 4x
 from datetime import timedelta
 
 import pytest
-from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.urls import reverse
 from django.urls.exceptions import NoReverseMatch
 from django.utils import timezone
 
 from anef.accounts.constants import Role
 from anef.backoffice.tests.test_ownership import file_and_values  # noqa: F401 - the staff's objects
-from anef.core.testing import make_helper, make_staff
+from anef.core.testing import make_helper, make_staff, url_patterns
 from anef.portal.tests.test_ownership import victim_objects  # noqa: F401 - an applicant's objects
 
 pytestmark = pytest.mark.django_db
@@ -52,22 +52,16 @@ FIELDS = [
 GARBLED = [{}, dict.fromkeys(FIELDS, NONSENSE), {"postage_cost": "1e400", "day": "2026-02-31", "slot": "-1"}]
 
 
-def _patterns(namespaces):
-    def walk(resolver, namespace=""):
-        for pattern in resolver.url_patterns:
-            if isinstance(pattern, URLResolver):
-                yield from walk(pattern, pattern.namespace or namespace)
-            elif isinstance(pattern, URLPattern) and pattern.name and namespace in namespaces:
-                yield namespace, pattern.name, list(pattern.pattern.converters)
-
-    return list(walk(get_resolver()))
-
-
 def _server_errors(client, namespaces, values) -> list:
     errors = []
-    for namespace, name, parameters in _patterns(namespaces):
+    for namespace, pattern, _modules in url_patterns():
+        if namespace not in namespaces:
+            continue
         try:
-            url = reverse(f"{namespace}:{name}", kwargs={p: values.get(p, "zz") for p in parameters})
+            url = reverse(
+                f"{namespace}:{pattern.name}",
+                kwargs={p: values.get(p, "zz") for p in pattern.pattern.regex.groupindex},
+            )
         except NoReverseMatch:
             continue  # a parameter this walk has no value for (int converters): the ownership walks cover it
         for data in GARBLED:
