@@ -159,6 +159,30 @@ CROWD = [
     ("Jin", "Park", "KR", date(1998, 7, 7), "33000", "Bordeaux", 105, "student-renewal", "refused", 55),
 ]
 
+# People known by post only, who filed at the Lyon counter (no email, no phone).
+COUNTER_PEOPLE = [
+    {
+        "first_name": "Mamadou",
+        "last_name": "Sylla",
+        "date_of_birth": date(1980, 3, 4),
+        "nationality": "GN",
+        "address_line": "4 rue Paul Bert",
+        "postcode": "69003",
+        "city": "Lyon",
+        "preferred_language": "fr",
+    },
+    {
+        "first_name": "Tigist",
+        "last_name": "Alemu",
+        "date_of_birth": date(1992, 11, 17),
+        "nationality": "ET",
+        "address_line": "10 rue Marietton",
+        "postcode": "69009",
+        "city": "Lyon",
+        "preferred_language": "en",
+    },
+]
+
 SITES = {
     "pref-69": [
         ("Préfecture du Rhône — accueil des étrangers", "106 rue Pierre Corneille", "69003", "Lyon"),
@@ -388,23 +412,14 @@ def _demo_counter_filings(procedures, staff) -> None:
 
     counter = staff["guichet.rhone"]
 
-    def render_letters(person):
+    def counter_filing(identity: dict, target: str, days_ago: int) -> None:
+        person = person_create_at_counter(actor=counter, **identity)
+        _demo_file(person, procedures["family-first"], counter, target, days_ago, staff)
         for pk in Notification.objects.filter(person=person, channel="letter").values_list("pk", flat=True):
             send_notification(pk)  # what the worker does: the letter's PDF, ready to print
 
-    mamadou = person_create_at_counter(
-        actor=counter,
-        first_name="Mamadou",
-        last_name="Sylla",
-        date_of_birth=date(1980, 3, 4),
-        nationality="GN",
-        address_line="4 rue Paul Bert",
-        postcode="69003",
-        city="Lyon",
-        preferred_language="fr",
-    )
-    _demo_file(mamadou, procedures["family-first"], counter, "in_review", 12, staff)
-    render_letters(mamadou)
+    mamadou, tigist = COUNTER_PEOPLE
+    counter_filing(mamadou, "in_review", 12)
     run = print_run_prepare(actor=counter, prefecture_id=counter.prefecture_id)
     print_run_render(run.pk)  # what the worker does; the run was printed, then posted
     print_run_record_posting(
@@ -415,19 +430,7 @@ def _demo_counter_filings(procedures, staff) -> None:
         postage_cost=Decimal("1.39") * run.letter_count,
         deposit_reference="LV-0612",
     )
-    tigist = person_create_at_counter(
-        actor=counter,
-        first_name="Tigist",
-        last_name="Alemu",
-        date_of_birth=date(1992, 11, 17),
-        nationality="ET",
-        address_line="10 rue Marietton",
-        postcode="69009",
-        city="Lyon",
-        preferred_language="en",
-    )
-    _demo_file(tigist, procedures["family-first"], counter, "submitted", 2, staff)
-    render_letters(tigist)
+    counter_filing(tigist, "submitted", 2)
 
 
 def _demo_mandates(people, staff) -> None:
