@@ -20,6 +20,7 @@ from anef.notifications.models import PrintRun
 from anef.notifications.printing import (
     letters_waiting,
     print_run_cancel,
+    print_run_letters,
     print_run_prepare,
     print_run_record_posting,
     print_runs_visible,
@@ -131,13 +132,10 @@ def print_run(request, run):
         else:
             messages.success(request, _("The posting is recorded; each file's history shows the letter."))
             return redirect("backoffice:print_run", run=run.number)
-    letters_in_run = run.letters.select_related("person", "application").order_by(
-        "application__reference", "created_at"
-    )
     return render(
         request,
         "backoffice/print_run.html",
-        {"run": run, "form": form, "letters": letters_in_run},
+        {"run": run, "form": form, "letters": print_run_letters(run)},
         status=400 if form.errors else 200,
     )
 

@@ -49,6 +49,11 @@ def print_runs_visible(user: User) -> QuerySet:
     return _scope(PrintRun.objects.all(), user, "prefecture_id")
 
 
+def print_run_letters(run: PrintRun) -> QuerySet:
+    """The letters of a run in the order of its PDF (and of its deposit slip)."""
+    return run.letters.select_related("person", "application").order_by("application__reference", "created_at")
+
+
 def _merged_pdf(run: PrintRun, letters: list[Notification]) -> bytes:
     from pypdf import PdfReader, PdfWriter
     from weasyprint import HTML
@@ -104,9 +109,7 @@ def print_run_render(run_id: int) -> str:
         run = PrintRun.objects.select_for_update(of=("self",)).filter(pk=run_id).first()
         if run is None or run.pdf or run.state == PrintRun.State.CANCELLED:
             return "nothing to do"
-        letters = list(
-            run.letters.select_related("person", "application").order_by("application__reference", "created_at")
-        )
+        letters = list(print_run_letters(run))
         run.pdf.save(f"{run.number}.pdf", ContentFile(_merged_pdf(run, letters)), save=False)
         run.save(update_fields=["pdf"])
     return "rendered"

@@ -21,12 +21,14 @@ def filesize(value: int) -> str:
 @register.filter
 def profile_fields(names) -> str:
     """The profile fields named in a history event, as their labels in the reader's language."""
+    from django.core.exceptions import FieldDoesNotExist
+
     from anef.accounts.models import Person
 
     labels = []
     for name in names or []:
         try:
             labels.append(str(Person._meta.get_field(name).verbose_name))
-        except Exception:  # noqa: BLE001 - a field removed since the event was written: show its name
+        except FieldDoesNotExist:  # a field removed since the event was written: show its name
             labels.append(name)
     return ", ".join(labels)
