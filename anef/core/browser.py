@@ -57,6 +57,13 @@ def sign_in_with_session(page, user) -> None:
     page.context.add_cookies([{"name": settings.SESSION_COOKIE_NAME, "value": session.session_key, "url": page.base}])
 
 
+def follow(locator) -> None:
+    """Click a link or a form's button and wait for the page it leads to: Playwright's click does
+    not wait for the navigation, so reading the page right after could read the old one."""
+    with locator.page.expect_navigation():
+        locator.click()
+
+
 def choose(page, name: str, value: str) -> None:
     """DSFR radios are drawn by their label, which is what a person clicks."""
     radio_id = page.locator(f"input[name={name}][value={value}]").get_attribute("id")

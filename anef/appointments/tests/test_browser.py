@@ -5,7 +5,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from anef.core.browser import serious_violations
+from anef.core.browser import follow, serious_violations
 from anef.core.testing import (
     PASSWORD,
     card_ready,
@@ -21,17 +21,17 @@ def sign_in(page, email, secret=None):
     page.goto(page.base + "/compte/login/")
     page.fill("input[name=login]", email)
     page.fill("input[name=password]", PASSWORD)
-    page.locator("main form button[type=submit]").click()
+    follow(page.locator("main form button[type=submit]"))
     if secret:
         page.fill("input[name=code]", totp_now(secret))
-        page.locator("main form button[type=submit]").first.click()
+        follow(page.locator("main form button[type=submit]").first)
 
 
 def choose_slot_days_ahead(page, days):
     """Ask for slots from a later day, then click the first one (DSFR radios are drawn by labels)."""
     limit = timezone.localdate() + timedelta(days=days)
     page.fill("input[name=from]", limit.isoformat())
-    page.locator("button[form=slot-search]").click()
+    follow(page.locator("button[form=slot-search]"))
     for radio in page.locator("input[name=slot]").all():
         label = page.locator(f"label[for={radio.get_attribute('id')}]")
         text = label.inner_text()
@@ -51,11 +51,11 @@ def test_book_reschedule_and_hand_over(browser_context):
     page.goto(page.base + f"/espace/dossiers/{application.reference}/")
     violations = serious_violations(page)
     handover = application.invitations.get(kind="card_handover", status="open")
-    page.locator(f"a[href$='/espace/rendez-vous/{handover.token}/']").click()
+    follow(page.locator(f"a[href$='/espace/rendez-vous/{handover.token}/']"))
     violations += serious_violations(page)
     choose_slot_days_ahead(page, 4)
-    page.locator("main form button[type=submit]:not([form])").click()
-    page.locator("a[href*='/rendez-vous/reservation/']").first.click()
+    follow(page.locator("main form button[type=submit]:not([form])"))
+    follow(page.locator("a[href*='/rendez-vous/reservation/']").first)
     violations += serious_violations(page)
     chosen = choose_slot_days_ahead(page, 6)
     with page.expect_navigation():

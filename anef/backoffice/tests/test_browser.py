@@ -6,7 +6,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from anef.core.browser import serious_violations
+from anef.core.browser import follow, serious_violations
 from anef.core.demo import demo_pdf
 from anef.core.testing import PASSWORD, make_applicant, make_staff, submitted, totp_now
 
@@ -21,11 +21,11 @@ def sign_in(page, email, totp_secret=None):
     page.goto(page.base + "/compte/login/")
     page.fill("input[name=login]", email)
     page.fill("input[name=password]", PASSWORD)
-    page.locator("main form button[type=submit]").click()
+    follow(page.locator("main form button[type=submit]"))
     if totp_secret:
         check(page)
         page.fill("input[name=code]", totp_now(totp_secret))
-        page.locator("main form button[type=submit]").first.click()
+        follow(page.locator("main form button[type=submit]").first)
 
 
 def open_action(page, action):
@@ -41,10 +41,10 @@ def test_an_agents_day(browser_context, tmp_path):
     sign_in(page, agent.email, agent.totp_secret)
     assert page.url.endswith("/agents/")
     check(page)
-    page.get_by_role("link", name=application.reference).click()
+    follow(page.get_by_role("link", name=application.reference))
     check(page)
-    page.locator("form[action$='/take/'] button").click()
-    page.locator("form[action$='/start_review/'] button").click()
+    follow(page.locator("form[action$='/take/'] button"))
+    follow(page.locator("form[action$='/start_review/'] button"))
     assert "IN_REVIEW" in page.locator("main .fr-badge").first.inner_text().upper().replace(" ", "_") or (
         "INSTRUCTION" in page.locator("main .fr-badge").first.inner_text().upper()
     )
@@ -54,7 +54,7 @@ def test_an_agents_day(browser_context, tmp_path):
     page.fill("textarea[name=message]", "La copie du passeport est floue.")
     page.fill("input[name=deadline]", (timezone.localdate() + timedelta(days=20)).isoformat())
     check(page)
-    page.locator("form[action$='/request_information/'] button[type=submit]").click()
+    follow(page.locator("form[action$='/request_information/'] button[type=submit]"))
     assert page.locator(".fr-alert--warning", has_text="Passeport lisible").count() == 1
 
     # The applicant, in their own browser, sends a new scan and answers.
@@ -63,23 +63,23 @@ def test_an_agents_day(browser_context, tmp_path):
     other.goto(other.base + f"/espace/dossiers/{application.reference}/")
     check(other)
     assert "Passeport lisible" in other.content()
-    other.locator("#request a[href$='/pieces/']").click()
+    follow(other.locator("#request a[href$='/pieces/']"))
     pdf = tmp_path / "passport.pdf"
     pdf.write_bytes(demo_pdf())
     section = other.locator("#doc-passport")
     section.locator("input[type=file]").set_input_files(str(pdf))
-    section.locator("button[type=submit]").click()
+    follow(section.locator("button[type=submit]"))
     check(other)
     other.goto(other.base + f"/espace/dossiers/{application.reference}/")
     other.fill("textarea[name=answer]", "Nouvelle copie envoyée.")
-    other.locator("#request form button[type=submit]").click()
+    follow(other.locator("#request form button[type=submit]"))
     check(other)
 
     # Back to the agent: the answer is there; accept.
     page.reload()
     assert "Nouvelle copie envoyée." in page.content()
     open_action(page, "accept")
-    page.locator("form[action$='/accept/'] button[type=submit]").click()
+    follow(page.locator("form[action$='/accept/'] button[type=submit]"))
     badge = page.locator("main .fr-badge").first.inner_text()
     assert re.search("accept", badge, re.I)
     check(page)

@@ -18,7 +18,7 @@ from django.utils import timezone
 from anef.applications import review
 from anef.appointments.services import booking_book, free_slots, waitlist_join
 from anef.assistance.services import mandate_grant
-from anef.core.browser import serious_violations, sign_in_with_session
+from anef.core.browser import follow, serious_violations, sign_in_with_session
 from anef.core.testing import (
     PASSWORD,
     card_ready,
@@ -296,19 +296,19 @@ def answered_pages(walk, data, who):
     page = walk.page
     if who == "anonymous":
         page.goto(page.base + reverse("account_login"))
-        page.locator("main form button[type=submit]").click()
+        follow(page.locator("main form button[type=submit]"))
         assert page.locator("#error-summary").count() == 1
         walk.check()
         page.goto(page.base + reverse("public:check_right"))
         page.fill("input[name=code]", data["share_code"])
         page.fill("input[name=birth_date]", data["person"].date_of_birth.isoformat())
-        page.locator("main form button[type=submit]").click()
+        follow(page.locator("main form button[type=submit]"))
         assert page.locator(".fr-alert--success").count() == 1
         walk.check()
         page.goto(page.base + reverse("public:verify"))
         page.fill("input[name=number]", data["document_number"])
         page.fill("input[name=birth_date]", data["person"].date_of_birth.isoformat())
-        page.locator("main form button[type=submit]").click()
+        follow(page.locator("main form button[type=submit]"))
         assert page.locator("#verdict").count() == 1
         walk.check()
         # The helper signs in through the forms: the second factor's page comes after the password.
@@ -327,7 +327,7 @@ def answered_pages(walk, data, who):
         page.goto(page.base + reverse("portal:eligibility", kwargs={"reference": data["ineligible"]}))
         for radio in page.locator("main input[type=radio][value=no]").all():
             page.click(f"label[for={radio.get_attribute('id')}]")
-        page.locator("main form button[type=submit]").click()
+        follow(page.locator("main form button[type=submit]"))
         assert page.locator("main .fr-alert--warning").count() == 1
         walk.check()
 

@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from anef.accounts.models import Person
 from anef.assistance.services import mandate_grant
-from anef.core.browser import choose, fill_procedure_form, serious_violations
+from anef.core.browser import choose, fill_procedure_form, follow, serious_violations
 from anef.core.demo import demo_pdf
 from anef.core.testing import PASSWORD, make_applicant, make_helper, make_staff, totp_now
 from anef.procedures.models import Procedure
@@ -21,10 +21,10 @@ def sign_in(page, email, secret=None):
     page.goto(page.base + "/compte/login/")
     page.fill("input[name=login]", email)
     page.fill("input[name=password]", PASSWORD)
-    page.locator("main form button[type=submit]").click()
+    follow(page.locator("main form button[type=submit]"))
     if secret:
         page.fill("input[name=code]", totp_now(secret))
-        page.locator("main form button[type=submit]").first.click()
+        follow(page.locator("main form button[type=submit]").first)
 
 
 def fill_application(page, procedure, tmp_path, violations):
@@ -32,20 +32,20 @@ def fill_application(page, procedure, tmp_path, violations):
         for question in procedure.questions:
             choose(page, question["name"], "yes" if question["expected"] else "no")
         violations += serious_violations(page)
-        page.locator("main form button[type=submit]").click()
+        follow(page.locator("main form button[type=submit]"))
     fill_procedure_form(page, procedure)
     violations += serious_violations(page)
-    page.locator("button[name=continue]").click()
+    follow(page.locator("button[name=continue]"))
     pdf = tmp_path / "scan.pdf"
     pdf.write_bytes(demo_pdf())
     while page.locator("section.anef-doc-row:has(.fr-badge--warning)").count():
         section = page.locator("section.anef-doc-row:has(.fr-badge--warning)").first
         section.locator("input[type=file]").set_input_files(str(pdf))
-        section.locator("button[type=submit]").click()
+        follow(section.locator("button[type=submit]"))
     violations += serious_violations(page)
-    page.locator("a.fr-btn[href$='/verification/']").click()
+    follow(page.locator("a.fr-btn[href$='/verification/']"))
     violations += serious_violations(page)
-    page.locator("main form button[type=submit]").last.click()
+    follow(page.locator("main form button[type=submit]").last)
     return re.search(r"/dossiers/([A-Z0-9-]+)/", page.url).group(1)
 
 
@@ -57,7 +57,7 @@ def test_a_helper_files_for_a_person_under_a_mandate(browser_context, tmp_path):
     sign_in(page, helper.email, helper.totp_secret)
     violations = serious_violations(page)
     page.locator("details:has(button) > summary").first.click()
-    page.locator("button", has_text=Procedure.objects.get(code="change-of-address").title).first.click()
+    follow(page.locator("button", has_text=Procedure.objects.get(code="change-of-address").title).first)
     reference = fill_application(page, Procedure.objects.get(code="change-of-address"), tmp_path, violations)
 
     application = person.applications.get(reference=reference)
@@ -86,7 +86,7 @@ def test_a_counter_filing_then_an_online_claim(browser_context, tmp_path):
     page.select_option("select[name=nationality]", "GN")
     procedure = Procedure.objects.get(code="family-first")
     page.select_option("select[name=procedure]", str(procedure.pk))
-    page.locator("main form button[type=submit]").click()
+    follow(page.locator("main form button[type=submit]"))
     reference = fill_application(page, procedure, tmp_path, violations)
 
     person = Person.objects.get(last_name="Sylla")
@@ -104,7 +104,7 @@ def test_a_counter_filing_then_an_online_claim(browser_context, tmp_path):
     violations += serious_violations(online)
     online.fill("input[name=code]", person.claim_code)
     online.fill("input[name=birth_date]", "1980-03-04")
-    online.locator("main form button[type=submit]").click()
+    follow(online.locator("main form button[type=submit]"))
     assert reference in online.content()
     online.goto(online.base + f"/espace/dossiers/{reference}/")
     assert online.locator("ol.anef-timeline li").count() >= 4

@@ -7,7 +7,7 @@ import pytest
 from django.core import mail
 from django.utils import timezone
 
-from anef.core.browser import choose, fill_procedure_form, serious_violations
+from anef.core.browser import choose, fill_procedure_form, follow, serious_violations
 from anef.core.demo import demo_pdf
 from anef.procedures.models import Procedure
 
@@ -27,15 +27,15 @@ def apply(page, code, tmp_path):
     procedure = Procedure.objects.get(code=code)
     page.goto(page.base + f"/demarches/{code}/")
     visit_check(page)
-    page.locator(f"form[action$='/demarches/{code}/commencer/'] button").click()
+    follow(page.locator(f"form[action$='/demarches/{code}/commencer/'] button"))
     if procedure.questions:
         for question in procedure.questions:
             choose(page, question["name"], "yes" if question["expected"] else "no")
         visit_check(page)
-        page.locator("main form button[type=submit]").click()
+        follow(page.locator("main form button[type=submit]"))
     fill_procedure_form(page, procedure)
     visit_check(page)
-    page.locator("button[name=continue]").click()
+    follow(page.locator("button[name=continue]"))
     visit_check(page)
     pdf = tmp_path / "scan.pdf"
     pdf.write_bytes(demo_pdf())
@@ -45,12 +45,12 @@ def apply(page, code, tmp_path):
             break
         section = pending.first
         section.locator("input[type=file]").set_input_files(str(pdf))
-        section.locator("button[type=submit]").click()
+        follow(section.locator("button[type=submit]"))
     visit_check(page)
-    page.locator("a.fr-btn[href$='/verification/']").click()
+    follow(page.locator("a.fr-btn[href$='/verification/']"))
     visit_check(page)
     assert page.locator("#error-summary").count() == 0
-    page.locator("main form button[type=submit]").last.click()
+    follow(page.locator("main form button[type=submit]").last)
     reference = re.search(r"/dossiers/([A-Z0-9-]+)/", page.url).group(1)
     visit_check(page)
     return reference
@@ -60,7 +60,7 @@ def test_sign_up_verify_apply_twice_and_follow_both(page, tmp_path):
     base = page.base
     page.goto(base + "/")
     visit_check(page)
-    page.locator("header a[href='/compte/signup/']").click()
+    follow(page.locator("header a[href='/compte/signup/']"))
     visit_check(page)
     page.fill("input[name=email]", "journey@example.org")
     page.fill("input[name=first_name]", "Awa")
@@ -68,14 +68,14 @@ def test_sign_up_verify_apply_twice_and_follow_both(page, tmp_path):
     page.select_option("select[name=preferred_language]", "fr")
     page.fill("input[name=password1]", "a-long-journey-passphrase")
     page.fill("input[name=password2]", "a-long-journey-passphrase")
-    page.locator("main form button[type=submit]").click()
+    follow(page.locator("main form button[type=submit]"))
     visit_check(page)
 
     assert len(mail.outbox) == 1
     link = re.search(r"https?://\S+", mail.outbox[0].body).group(0)
     page.goto(base + re.sub(r"^https?://[^/]+", "", link))
     visit_check(page)
-    page.locator("main form button[type=submit]").click()
+    follow(page.locator("main form button[type=submit]"))
     assert "/espace/" in page.url
     visit_check(page)
 
@@ -89,7 +89,7 @@ def test_sign_up_verify_apply_twice_and_follow_both(page, tmp_path):
     page.fill("input[name=permit_number]", "6901112223")
     page.fill("input[name=permit_expires_on]", (timezone.localdate() + timedelta(days=80)).isoformat())
     visit_check(page)
-    page.locator("main form button[type=submit]").click()
+    follow(page.locator("main form button[type=submit]"))
     visit_check(page)
 
     renewal = apply(page, "student-renewal", tmp_path)

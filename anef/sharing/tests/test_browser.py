@@ -4,7 +4,7 @@ import re
 
 import pytest
 
-from anef.core.browser import serious_violations
+from anef.core.browser import follow, serious_violations
 from anef.core.testing import PASSWORD, make_applicant
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -16,12 +16,12 @@ def test_holder_creates_a_code_and_an_employer_checks_it(browser_context):
     holder.goto(holder.base + "/compte/login/")
     holder.fill("input[name=login]", person.user.email)
     holder.fill("input[name=password]", PASSWORD)
-    holder.locator("main form button[type=submit]").click()
+    follow(holder.locator("main form button[type=submit]"))
     holder.goto(holder.base + "/espace/partage/")
     violations = serious_violations(holder)
     holder.locator("details:has(button[value=work]) > summary").click()
     assert holder.locator("details[open] .fr-alert--success").count() == 1  # the preview
-    holder.locator("button[value=work]").click()
+    follow(holder.locator("button[value=work]"))
     code = re.search(r"[A-Z0-9]{4}-[A-Z0-9]{4}-[A-Z0-9]{2}", holder.locator(".anef-code").first.inner_text()).group(0)
     violations += serious_violations(holder)
 
@@ -31,7 +31,7 @@ def test_holder_creates_a_code_and_an_employer_checks_it(browser_context):
     employer.fill("input[name=code]", code.lower())
     employer.fill("input[name=birth_date]", person.date_of_birth.isoformat())
     employer.fill("input[name=verifier]", "Garage Martin")
-    employer.locator("main form button[type=submit]").click()
+    follow(employer.locator("main form button[type=submit]"))
     assert person.full_name in employer.locator(".fr-alert--success").inner_text()
     violations += serious_violations(employer)
     employer.goto(employer.base + "/verifier/")
