@@ -35,11 +35,16 @@ def person_data_archive(*, person: Person) -> bytes:
         documents = []
         for document in application.uploaded_documents.order_by("uploaded_at"):
             path = f"applications/{reference}/documents/{document.pk}-{_safe(document.original_name)}"
-            files.append((path, document.file))
+            if document.erased_at:
+                path = None  # erased under the retention policy: the row says when
+            else:
+                files.append((path, document.file))
             documents.append(
                 {
                     "requirement": document.requirement_code,
+                    "name": document.original_name,
                     "file": path,
+                    "erased_at": _when(document.erased_at),
                     "uploaded_at": _when(document.uploaded_at),
                     "replaced_at": _when(document.superseded_at),
                     "reason": document.reason,
@@ -48,8 +53,11 @@ def person_data_archive(*, person: Person) -> bytes:
             )
         messages = []
         for message in application.messages.prefetch_related("attachments").order_by("created_at"):
-            attachments = []
+            attachments, erased = [], []
             for attachment in message.attachments.all():
+                if attachment.erased_at:
+                    erased.append({"name": attachment.original_name, "erased_at": _when(attachment.erased_at)})
+                    continue
                 path = f"applications/{reference}/messages/{attachment.pk}-{_safe(attachment.original_name)}"
                 files.append((path, attachment.file))
                 attachments.append(path)
@@ -59,6 +67,7 @@ def person_data_archive(*, person: Person) -> bytes:
                     "at": _when(message.created_at),
                     "text": message.body,
                     "attachments": attachments,
+                    "erased_attachments": erased,
                 }
             )
         applications.append(

@@ -72,7 +72,11 @@ def escalate_overdue_requests() -> int:
 
 
 def remind_stale_drafts() -> int:
-    """A draft left for a week gets one reminder: nothing submitted is ever lost, but nothing is filed either."""
+    """A draft left for a week gets one reminder: nothing submitted is ever lost, but nothing is filed either.
+    A draft never filed is deleted under the retention policy: the reminder gives the date, and
+    the deletion waits for it (`anef.core.retention.draft_deletion_date`)."""
+    from anef.core.retention import draft_deletion_date
+
     limit = timezone.now() - timedelta(days=DRAFT_REMINDER_DAYS)
     stale = Application.objects.filter(state=State.DRAFT, updated_at__lte=limit, draft_reminded_at__isnull=True)
     count = 0
@@ -82,6 +86,12 @@ def remind_stale_drafts() -> int:
                 draft_reminded_at=timezone.now()
             ):
                 continue
-            notify_reminder(kind="draft_reminder", application=application, key=f"draft-reminder:{application.pk}")
+            deleted_on = draft_deletion_date(application, reminded_on=timezone.localdate())
+            notify_reminder(
+                kind="draft_reminder",
+                application=application,
+                key=f"draft-reminder:{application.pk}",
+                deleted_on=deleted_on.strftime("%d/%m/%Y") if deleted_on else "",
+            )
             count += 1
     return count

@@ -78,6 +78,9 @@ class EventKind(models.TextChoices):
     LETTER_POSTED = "letter_posted", _("Letter posted")
     API_ISSUE_FAILED = "api_issue_failed", _("Automatic issuance of the API failed")
     PROFILE_UPDATE = "profile_update", _("Profile of the person changed")
+    RETENTION_ERASE = "retention_erase", _("Files erased under the retention policy")
+    INQUIRY_SEND = "inquiry_send", _("Formal inquiry sent to the prefecture")
+    INQUIRY_ANSWER = "inquiry_answer", _("The prefecture answered the inquiry")
 
 
 # Events that concern the prefecture's organisation only: not shown on the applicant's timeline.

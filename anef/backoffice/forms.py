@@ -71,6 +71,15 @@ class TransferForm(forms.Form):
             self.fields["prefecture"].queryset = Prefecture.objects.exclude(pk=current.pk)
 
 
+class InquiryAnswerForm(forms.Form):
+    text = forms.CharField(
+        label=_("Answer to the inquiry"),
+        help_text=_("Sent to the applicant: say where the file stands and what comes next, with a date if you can."),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=4000,
+    )
+
+
 class NoteForm(forms.Form):
     text = forms.CharField(
         label=_("Internal note"),

@@ -8,6 +8,7 @@ from django.core.paginator import Paginator
 from django.db.models import Count, Max, Min, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
@@ -27,11 +28,12 @@ from anef.applications.selectors import (
 )
 from anef.applications.services import actor_kind
 from anef.applications.workflow import PENDING_DECISION_STATES, EventKind, State, allowed_events
-from anef.core.http import posted_id, private_file_response
+from anef.core.http import erased_file_response, posted_id, private_file_response
 from anef.documents.models import UploadedDocument
 from anef.messaging.models import Side
 from anef.messaging.selectors import threads_waiting_for_staff, unread_counts
 from anef.portal.presenters import answer_rows
+from anef.transparency.inquiries import inquiries_waiting, inquiry_answer, open_inquiry
 
 from .access import staff_required, supervisor_required
 from .filters import QueueFilter
@@ -39,6 +41,7 @@ from .forms import (
     AcceptForm,
     AssignForm,
     CloseForm,
+    InquiryAnswerForm,
     NoteForm,
     RefuseForm,
     RequestInformationForm,
@@ -89,6 +92,7 @@ def _case_context(request, application, forms=None):
         "events": history,
         "notes": application.notes.select_related("author"),
         "open_request": open_information_request(application),
+        "inquiry": open_inquiry(application),
         "can": {event.value: True for event in events},
         "is_agent": actor == "agent",
         "can_verdict": actor == "agent" and application.state in PENDING_DECISION_STATES,
@@ -99,6 +103,7 @@ def _case_context(request, application, forms=None):
             "close": forms.get("close") or CloseForm(),
             "transfer": forms.get("transfer") or TransferForm(current=application.prefecture),
             "note": forms.get("note") or NoteForm(),
+            "answer_inquiry": forms.get("answer_inquiry") or InquiryAnswerForm(),
             "assign": AssignForm(prefecture=application.prefecture, initial={"assignee": application.assigned_to_id}),
             "verdict": VerdictForm(),
         },
@@ -139,6 +144,13 @@ def document(request, reference, document_id):
         doc = application.uploaded_documents.get(pk=document_id)
     except (UploadedDocument.DoesNotExist, ValueError) as exc:
         raise Http404 from exc
+    if doc.erased_at:  # nothing left to read: no read to log
+        return erased_file_response(
+            request,
+            name=doc.original_name,
+            erased_at=doc.erased_at,
+            back_url=reverse("backoffice:case", args=[application.reference]),
+        )
     StaffRead.objects.create(actor=request.user, application=application, document=doc, kind=StaffRead.Kind.DOCUMENT)
     return private_file_response(
         doc.file,
@@ -191,6 +203,11 @@ ACTIONS = {
             application_id=app.pk, to=form.cleaned_data["prefecture"], actor=user, reason=form.cleaned_data["reason"]
         ),
         _("The file is transferred with its history."),
+    ),
+    "answer_inquiry": (
+        InquiryAnswerForm,
+        lambda app, user, form: inquiry_answer(application_id=app.pk, actor=user, text=form.cleaned_data["text"]),
+        _("The answer is sent to the applicant."),
     ),
     "note": (
         NoteForm,
@@ -386,6 +403,8 @@ def supervision(request):
         {
             "api_failures": list(apis_failing(applications, timezone.localdate())[:50]),
             "waiting_threads": waiting_threads,
+            "inquiries": list(inquiries_waiting(prefecture_id=request.user.prefecture_id)[:50]),
+            "today": timezone.localdate(),
             "unrecorded": unrecorded,
             "by_state": [{**row, "label": labels[row["state"]]} for row in by_state],
             "idle": idle,
@@ -492,6 +511,13 @@ def message_attachment(request, reference, attachment_id):
     attachment = attachment_in(
         applications=applications_for_agent(agent=request.user).filter(pk=application.pk), attachment_id=attachment_id
     )
+    if attachment.erased_at:
+        return erased_file_response(
+            request,
+            name=attachment.original_name,
+            erased_at=attachment.erased_at,
+            back_url=reverse("backoffice:messages", args=[application.reference]),
+        )
     StaffRead.objects.create(actor=request.user, application=application, kind=StaffRead.Kind.DOCUMENT)
     return private_file_response(
         attachment.file, content_type=attachment.content_type, filename=attachment.original_name

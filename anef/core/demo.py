@@ -36,6 +36,8 @@ from anef.documents.services import document_upload
 from anef.procedures.constants import FieldType
 from anef.procedures.models import Procedure
 from anef.territory.models import Prefecture, Site
+from anef.transparency.inquiries import inquiry_answer, inquiry_send
+from anef.transparency.services import figures_backfill
 
 DEMO_PASSWORD = "demo-anef-2026"
 DOMAIN = "demo.anef.example"
@@ -138,12 +140,44 @@ STORY = [
     ("wei", "employee-first", "card_ordered", 90),
 ]
 
+# Files decided over the past months, so the processing times (SPEC §9) rest on enough decisions:
+# postcode, city, procedure, how many, days ago of the most recent (one file every 17 days before).
+DECIDED = [
+    ("69007", "Lyon", "student-renewal", 7, 35),
+    ("69008", "Lyon", "employee-renewal", 6, 45),
+    ("33800", "Bordeaux", "student-renewal", 6, 40),
+]
+DECIDED_NAMES = [
+    ("Moussa", "Traoré"),
+    ("Li", "Na"),
+    ("Aylin", "Demir"),
+    ("Kwame", "Asante"),
+    ("Sara", "Haddad"),
+    ("Ivan", "Petrenko"),
+    ("Nour", "Saleh"),
+    ("Thanh", "Nguyen"),
+    ("Grace", "Okafor"),
+    ("Rania", "Toumi"),
+    ("Diego", "Ramírez"),
+    ("Anya", "Koval"),
+    ("Bilal", "Cherif"),
+    ("Mei", "Chen"),
+    ("Oumar", "Sow"),
+    ("Lina", "Aziz"),
+    ("Tomás", "Ferreira"),
+    ("Zainab", "Bello"),
+    ("Arjun", "Patel"),
+]
+
 # More people, so that the queues, filters and supervision screens show a real prefecture's day.
 CROWD = [
     # first, last, nationality, born, postcode, city, permit expires in, procedure, target, days ago
     ("Youssef", "El Amrani", "MA", date(1995, 3, 2), "69003", "Lyon", 70, "student-renewal", "submitted", 2),
     ("Mariana", "Silva", "PT", date(1988, 7, 19), "69100", "Villeurbanne", 65, "employee-renewal", "submitted", 5),
     ("Thi Lan", "Nguyen", "VN", date(1999, 12, 1), "69007", "Lyon", 100, "student-renewal", "in_review", 18),
+    # Two files that waited longer than 9 in 10: one inquiry waits for its answer, one was answered.
+    ("Hamza", "Ouali", "DZ", date(1997, 5, 21), "69007", "Lyon", 100, "student-renewal", "in_review", 180),
+    ("Leila", "Mansour", "TN", date(1996, 8, 30), "69008", "Lyon", 110, "student-renewal", "in_review", 220),
     ("Ibrahima", "Sow", "SN", date(1985, 2, 14), "69008", "Lyon", 80, "family-renewal", "awaiting_applicant", 35),
     ("Ana", "Popescu", "MD", date(1993, 9, 9), "69001", "Lyon", 110, "employee-renewal", "in_review", 48),
     ("Kofi", "Mensah", "GH", date(1990, 4, 23), "69200", "Vénissieux", 300, "talent-passport", "submitted", 26),
@@ -343,25 +377,19 @@ def seed_demo() -> bool:
     story = list(STORY)
     for first, last, nationality, born, postcode, city, expires_in, code, target, days_ago in CROWD:
         key = f"{first} {last}"
-        user = User.objects.create_user(
-            f"{first}.{last}@example.invalid".lower().replace(" ", "-"), None, first_name=first, last_name=last
-        )
-        people[key] = Person.objects.create(
-            user=user,
-            first_name=first,
-            last_name=last,
-            date_of_birth=born,
-            nationality=nationality,
-            address_line="1 rue de la Demo",
-            postcode=postcode,
-            city=city,
-            email=user.email,
-            permit_type=PermitType.FAMILY if "family" in code else PermitType.STUDENT,
-            permit_number=f"{postcode[:2]}{zlib.crc32(key.encode()) % 10**8:08d}",
-            permit_expires_on=today + timedelta(days=expires_in),
-            permit_allows_work=True,
+        people[key] = _crowd_person(
+            first, last, nationality, born, postcode, city, today + timedelta(days=expires_in), code
         )
         story.append((key, code, target, days_ago))
+    names = iter(DECIDED_NAMES)
+    for postcode, city, code, count, most_recent in DECIDED:
+        for index in range(count):
+            first, last = next(names)
+            born = date(1990 + index, 1 + index, 10)
+            key = f"{first} {last}"
+            people[key] = _crowd_person(first, last, "SN", born, postcode, city, today + timedelta(days=90), code)
+            target = "refused" if index % 4 == 3 else "accepted"
+            story.append((key, code, target, most_recent + 17 * index))
     for key, code, target, days_ago in story:
         procedure = procedures.get(code)
         if procedure is not None:
@@ -370,7 +398,53 @@ def seed_demo() -> bool:
     _demo_bookings()
     _demo_mandates(people, staff)
     _demo_counter_filings(procedures, staff)
+    figures_backfill(weeks=26)
+    _demo_inquiries(people, staff)
     return True
+
+
+def _crowd_person(first, last, nationality, born, postcode, city, permit_expires_on, code) -> Person:
+    """One more person of the crowd, with an account, whose permit matches the procedure."""
+    key = f"{first} {last}"
+    user = User.objects.create_user(
+        f"{first}.{last}@example.invalid".lower().replace(" ", "-"), None, first_name=first, last_name=last
+    )
+    kind = next((kind for kind in (PermitType.FAMILY, PermitType.EMPLOYEE) if kind in code), PermitType.STUDENT)
+    return Person.objects.create(
+        user=user,
+        first_name=first,
+        last_name=last,
+        date_of_birth=born,
+        nationality=nationality,
+        address_line="1 rue de la Demo",
+        postcode=postcode,
+        city=city,
+        email=user.email,
+        permit_type=kind,
+        permit_number=f"{postcode[:2]}{zlib.crc32(key.encode()) % 10**8:08d}",
+        permit_expires_on=permit_expires_on,
+        permit_allows_work=True,
+    )
+
+
+def _demo_inquiries(people, staff) -> None:
+    """Formal inquiries on files that waited too long (the figures must exist first)."""
+    for key, answer in (
+        ("Hamza Ouali", ""),
+        (
+            "Leila Mansour",
+            "Votre dossier est complet. L'avis de l'employeur de votre stage est attendu cette semaine ; "
+            "la décision devrait être prise avant la fin du mois.",
+        ),
+    ):
+        application = people[key].applications.get(procedure__code="student-renewal")
+        inquiry_send(
+            application_id=application.pk,
+            actor=people[key].user,
+            text="Mon titre expire bientôt et mon employeur me demande où en est ma demande.",
+        )
+        if answer:
+            inquiry_answer(application_id=application.pk, actor=staff["instructeur.rhone"], text=answer)
 
 
 def _demo_file(person: Person, procedure: Procedure, actor: User, target: str, days_ago: int, staff) -> Application:

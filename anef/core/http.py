@@ -19,3 +19,16 @@ def posted_id(request, name: str) -> int | None:
     garbled form then gets a 404, never a server error)."""
     raw = request.POST.get(name, "")
     return int(raw) if raw.isascii() and raw.isdigit() and len(raw) < 19 else None
+
+
+def erased_file_response(request, *, name: str, erased_at, back_url: str = ""):
+    """What a link to a file erased under the retention policy answers: a page that says so (410
+    Gone), instead of a download."""
+    from django.shortcuts import render
+
+    return render(
+        request,
+        "erased_file.html",
+        {"name": name, "erased_at": erased_at, "back_url": back_url},
+        status=410,
+    )

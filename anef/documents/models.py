@@ -38,6 +38,9 @@ class UploadedDocument(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     verdict_at = models.DateTimeField(null=True, blank=True)
+    # Set when the retention policy erased the file from storage (`file` is then empty); the row
+    # stays, so the file's history and checks still read.
+    erased_at = models.DateTimeField(_("erased on"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("uploaded document")

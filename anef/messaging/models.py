@@ -41,6 +41,8 @@ class Attachment(models.Model):
     content_type = models.CharField(max_length=50)
     size = models.PositiveIntegerField()
     sha256 = models.CharField(max_length=64)
+    # Set when the retention policy erased the file from storage (`file` is then empty).
+    erased_at = models.DateTimeField(_("erased on"), null=True, blank=True)
 
     def __str__(self) -> str:
         return self.original_name

@@ -30,6 +30,8 @@ NOTIFIED_EVENTS = frozenset(
         "appointment_offer",
         "appointment_assign",
         "handover_unrecorded",
+        "inquiry_send",
+        "inquiry_answer",
     }
 )
 # Issued documents the applicant is told about (with the PDF attached to the email); the filing

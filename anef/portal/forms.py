@@ -261,6 +261,16 @@ class WithdrawForm(forms.Form):
     )
 
 
+class InquiryForm(forms.Form):
+    text = forms.CharField(
+        label=_("What you want to add (optional)"),
+        help_text=_("For example a change in your situation, or why the wait is hard for you."),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=2000,
+        required=False,
+    )
+
+
 class AnswerForm(forms.Form):
     answer = forms.CharField(
         label=_("Your answer to the prefecture"),

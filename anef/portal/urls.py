@@ -28,6 +28,7 @@ urlpatterns = [
     path("dossiers/<str:reference>/corriger/", views.application_reopen, name="reopen"),
     path("dossiers/<str:reference>/retirer/", views.application_withdraw, name="withdraw"),
     path("dossiers/<str:reference>/repondre/", views.application_answer, name="answer"),
+    path("dossiers/<str:reference>/relance/", views.application_inquiry, name="inquiry"),
     path("pieces/<uuid:document_id>/", views.document_download, name="document"),
     path("dossiers/<str:reference>/messages/", views.application_messages, name="messages"),
     path("messages/pieces/<uuid:attachment_id>/", views.message_attachment, name="attachment"),

@@ -45,7 +45,7 @@ from anef.assistance.services import mandate_grant, mandate_revoke
 from anef.certificates.models import IssuedDocument
 from anef.certificates.selectors import documents_for_person
 from anef.certificates.services import document_render_pdf
-from anef.core.http import posted_id, private_file_response
+from anef.core.http import erased_file_response, posted_id, private_file_response
 from anef.documents.selectors import document_for_user
 from anef.documents.services import UPLOAD_STATES, document_upload
 from anef.messaging.forms import MessageForm
@@ -58,8 +58,11 @@ from anef.procedures.models import Procedure
 from anef.sharing.models import Purpose, ShareCode
 from anef.sharing.rights import right_for
 from anef.sharing.services import share_code_create, share_code_revoke
+from anef.transparency.constants import INQUIRY_ANSWER_DAYS
+from anef.transparency.inquiries import inquiry_refusal, inquiry_send
+from anef.transparency.selectors import waiting_measure
 
-from .forms import AnswerForm, AnswersForm, EligibilityForm, ProfileForm, UploadForm, WithdrawForm
+from .forms import AnswerForm, AnswersForm, EligibilityForm, InquiryForm, ProfileForm, UploadForm, WithdrawForm
 from .presenters import answer_rows, application_steps, estimated_decision_date
 
 
@@ -175,7 +178,12 @@ def application_start(request, code):
 @login_required
 def application_detail(request, reference):
     application = application_for_user(user=request.user, reference=reference)
+    return _application_page(request, application)
+
+
+def _application_page(request, application, inquiry_form=None, status=200):
     documents = current_documents(application)
+    waiting = waiting_measure(application)
     return render(
         request,
         "portal/application_detail.html",
@@ -197,7 +205,13 @@ def application_detail(request, reference):
             "can_reopen": application.state in TRANSITIONS[EventKind.REOPEN].sources,
             "can_upload": application.state in UPLOAD_STATES and application.state != State.DRAFT,
             "estimated_decision": estimated_decision_date(application),
+            "waiting": waiting,
+            "inquiries": list(application.inquiries.all()),
+            "inquiry_refusal": inquiry_refusal(application) if waiting else "",
+            "inquiry_form": inquiry_form or InquiryForm(),
+            "inquiry_answer_days": INQUIRY_ANSWER_DAYS,
         },
+        status=status,
     )
 
 
@@ -393,6 +407,13 @@ def application_withdraw(request, reference):
 @login_required
 def document_download(request, document_id):
     document = document_for_user(user=request.user, document_id=document_id)
+    if document.erased_at:
+        return erased_file_response(
+            request,
+            name=document.original_name,
+            erased_at=document.erased_at,
+            back_url=reverse("portal:application", args=[document.application.reference]),
+        )
     return private_file_response(
         document.file,
         content_type=document.content_type,
@@ -419,6 +440,27 @@ def application_answer(request, reference):
     else:
         messages.success(request, _("Your answer is sent. The agent continues the review."))
     return redirect("portal:application", reference=reference)
+
+
+@login_required
+@require_POST
+def application_inquiry(request, reference):
+    """A formal inquiry on a file that waited longer than 9 files in 10 (the page offers it then)."""
+    application = application_for_user(user=request.user, reference=reference)
+    form = InquiryForm(request.POST)
+    if form.is_valid():
+        try:
+            inquiry = inquiry_send(application_id=application.pk, actor=request.user, text=form.cleaned_data["text"])
+        except ApplicationError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(
+                request,
+                _("Your inquiry is sent. The prefecture must answer by %(date)s.")
+                % {"date": inquiry.answer_due_on.strftime("%d/%m/%Y")},
+            )
+            return redirect("portal:application", reference=reference)
+    return _application_page(request, application, inquiry_form=form, status=400)
 
 
 @login_required
@@ -452,6 +494,13 @@ def application_messages(request, reference):
 @login_required
 def message_attachment(request, attachment_id):
     attachment = attachment_in(applications=applications_for_applicant(user=request.user), attachment_id=attachment_id)
+    if attachment.erased_at:
+        return erased_file_response(
+            request,
+            name=attachment.original_name,
+            erased_at=attachment.erased_at,
+            back_url=reverse("portal:messages", args=[attachment.message.application.reference]),
+        )
     return private_file_response(
         attachment.file, content_type=attachment.content_type, filename=attachment.original_name
     )

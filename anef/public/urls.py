@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import legal, statistics, views
 
 app_name = "public"
 
@@ -11,5 +11,9 @@ urlpatterns = [
     path("verifier/", views.verify, name="verify"),
     path("verifier-un-droit/", views.check_right, name="check_right"),
     path("verifier-un-droit/preuve/<str:token>/", views.check_right_proof, name="check_right_proof"),
+    path("statistiques/", statistics.statistics, name="statistics"),
+    path("statistiques/<slug:code>/", statistics.statistics_history, name="statistics_history"),
+    path("donnees-personnelles/", legal.privacy, name="privacy"),
+    path("accessibilite/", legal.accessibility, name="accessibility"),
     path(".well-known/anef-keys.json", views.public_keys, name="keys"),
 ]

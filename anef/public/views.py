@@ -15,6 +15,7 @@ from anef.procedures.texts import describe_condition, localised
 from anef.sharing.models import ShareCheck
 from anef.sharing.proof import check_proof_pdf
 from anef.sharing.services import share_code_check
+from anef.transparency.selectors import figure_for
 
 
 def home(request):
@@ -47,7 +48,12 @@ def procedure_detail(request, code):
     return render(
         request,
         "public/procedure_detail.html",
-        {"procedure": procedure, "documents": documents, "questions": questions},
+        {
+            "procedure": procedure,
+            "documents": documents,
+            "questions": questions,
+            "figure": figure_for(prefecture_id=None, procedure_id=procedure.pk),
+        },
     )
 
 

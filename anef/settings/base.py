@@ -7,6 +7,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -15,6 +16,17 @@ VAR_DIR = Path(os.environ.get("ANEF_VAR_DIR", BASE_DIR / "var"))
 
 def env_bool(name: str, default: bool = False) -> bool:
     return os.environ.get(name, str(default)).strip().lower() in {"1", "true", "yes", "on"}
+
+
+def env_days(name: str, default: int) -> int:
+    """A whole number of days from the environment; anything else stops the start-up, clearly."""
+    raw = os.environ.get(name, "").strip()
+    if not raw:
+        return default
+    try:
+        return int(raw)
+    except ValueError:
+        raise ImproperlyConfigured(f"{name} must be a whole number of days, not {raw!r}.") from None
 
 
 DEBUG = env_bool("ANEF_DEBUG", False)
@@ -50,6 +62,7 @@ INSTALLED_APPS = [
     "anef.sharing",
     "anef.appointments",
     "anef.assistance",
+    "anef.transparency",
     "anef.public",
     "anef.portal",
     "anef.backoffice",
@@ -210,6 +223,21 @@ ANEF_UPLOAD_MAX_BYTES = int(os.environ.get("ANEF_UPLOAD_MAX_BYTES", str(10 * 102
 ANEF_UPLOAD_MAX_PAGES = int(os.environ.get("ANEF_UPLOAD_MAX_PAGES", "30"))
 DATA_UPLOAD_MAX_MEMORY_SIZE = 12 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 12 * 1024 * 1024
+
+# Retention periods, in days (SPEC §10). These are the project's defaults, NOT legal values: the data
+# controller (the prefecture, with its data protection officer) sets them, through
+# ANEF_RETENTION_<KEY>_DAYS. Floors are checked at start-up (`anef.core.retention`); the daily
+# `apply_retention` sweep applies them and the "Personal data" page shows them.
+ANEF_RETENTION_DAYS = {
+    # a draft never filed and not changed for this long is deleted with its uploaded files
+    "drafts": env_days("ANEF_RETENTION_DRAFTS_DAYS", 180),
+    # this long after a file reached a final state, its uploaded scans and message attachments are erased
+    "closed_files": env_days("ANEF_RETENTION_CLOSED_FILES_DAYS", 730),
+    # checks of share codes by employers, landlords, benefit offices
+    "share_checks": env_days("ANEF_RETENTION_SHARE_CHECKS_DAYS", 365),
+    # the journal of staff reads of files
+    "staff_reads": env_days("ANEF_RETENTION_STAFF_READS_DAYS", 1825),
+}
 
 # Renewals are "in time" when filed between these numbers of days before the permit expires.
 ANEF_RENEWAL_WINDOW_EARLIEST_DAYS = 120

@@ -36,6 +36,7 @@ from anef.core.testing import (
 )
 from anef.messaging.services import message_send
 from anef.sharing.services import share_code_check, share_code_create
+from anef.transparency.services import figures_backfill
 
 LANGUAGES = {"fr": "fr-FR", "en": "en-GB"}
 NAMESPACES = {"public", "portal", "helperspace"}
@@ -60,6 +61,10 @@ PAGES = [
     Page("anonymous", "public:procedure", {"code": "procedure_code"}),
     Page("anonymous", "public:verify"),
     Page("anonymous", "public:check_right"),
+    Page("anonymous", "public:privacy"),
+    Page("anonymous", "public:accessibility"),
+    Page("anonymous", "public:statistics"),
+    Page("anonymous", "public:statistics_history", {"code": "procedure_code"}),
     Page("anonymous", "account_login"),
     Page("anonymous", "account_signup"),
     Page("anonymous", "account_email_verification_sent"),
@@ -71,6 +76,7 @@ PAGES = [
     Page("anonymous", "account_inactive"),
     # The applicant's space.
     Page("applicant", "portal:dashboard"),
+    Page("applicant", "public:privacy", label="with the links to the person's space"),
     Page("applicant", "portal:profile"),
     Page("applicant", "portal:notifications"),
     Page("applicant", "portal:issued_documents"),
@@ -126,6 +132,7 @@ NOT_PAGES = {
     "portal:reopen": "POST only, redirects",
     "portal:answer": "POST only, redirects",
     "portal:waitlist": "POST only, redirects",
+    "portal:inquiry": "POST only, redirects (its form is on the application page)",
     "portal:document": "a file",
     "portal:attachment": "a file",
     "portal:issued_document_pdf": "a PDF",
@@ -203,6 +210,7 @@ def journey_data(language: str) -> dict:
     unverified = User.objects.create_user("new-applicant@example.org", PASSWORD)
     address = EmailAddress.objects.create(user=unverified, email=unverified.email, verified=False, primary=True)
     run_queued_tasks()  # notifications
+    figures_backfill(weeks=2)  # the statistics pages show their tables
     return {
         "person": person,
         "helper": helper,
