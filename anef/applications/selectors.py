@@ -53,8 +53,15 @@ def renewal_window(expires_on: date) -> tuple[date, date]:
     )
 
 
-def is_filed_in_time(*, filed_on: date, expires_on: date) -> bool:
+def is_filed_in_time(*, filed_on: date, expires_on: date, prefecture_id=None) -> bool:
+    """In the renewal window; its last day moves later when a service incident covered it."""
+    from datetime import timedelta
+
+    from anef.incidents.selectors import grace_days
+
     opens, closes = renewal_window(expires_on)
+    if filed_on > closes:
+        closes += timedelta(days=grace_days(prefecture_id=prefecture_id, day=closes))
     return opens <= filed_on <= closes
 
 

@@ -295,7 +295,9 @@ def application_submit(*, application_id: int, actor: User) -> Application:
                 if application.procedure.renewal and person.permit_expires_on:
                     extra["permit_expires_on_at_filing"] = person.permit_expires_on
                     extra["filed_in_time"] = is_filed_in_time(
-                        filed_on=timezone.localdate(extra["filed_at"]), expires_on=person.permit_expires_on
+                        filed_on=timezone.localdate(extra["filed_at"]),
+                        expires_on=person.permit_expires_on,
+                        prefecture_id=prefecture.pk,
                     )
             transition(
                 application=application,

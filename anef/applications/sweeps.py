@@ -46,15 +46,19 @@ def remind_request_deadlines() -> int:
 
 def escalate_overdue_requests() -> int:
     """After the deadline, the file goes back to the supervisor's attention (once per request)."""
+    from anef.incidents.selectors import deadline_on_hold
+
     today = timezone.localdate()
     overdue = InformationRequest.objects.filter(
         answered_at__isnull=True,
         application__state=State.AWAITING_APPLICANT,
         deadline__lt=today,
         escalated_at__isnull=True,
-    ).values_list("pk", "application_id")
+    ).values_list("pk", "application_id", "application__prefecture_id", "deadline")
     count = 0
-    for request_pk, application_pk in overdue:
+    for request_pk, application_pk, prefecture_id, deadline in overdue:
+        if deadline_on_hold(prefecture_id=prefecture_id, deadline=deadline):
+            continue  # an incident still going on will move this deadline when it ends
         with transaction.atomic():
             application = _lock(application_pk)
             if not InformationRequest.objects.filter(pk=request_pk, escalated_at__isnull=True).update(

@@ -81,6 +81,7 @@ class EventKind(models.TextChoices):
     RETENTION_ERASE = "retention_erase", _("Files erased under the retention policy")
     INQUIRY_SEND = "inquiry_send", _("Formal inquiry sent to the prefecture")
     INQUIRY_ANSWER = "inquiry_answer", _("The prefecture answered the inquiry")
+    DEADLINE_EXTEND = "deadline_extend", _("Deadline extended after a service incident")
 
 
 # Events that concern the prefecture's organisation only: not shown on the applicant's timeline.

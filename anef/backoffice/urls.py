@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import letters, structures, views
+from . import incidents, letters, structures, views
 
 app_name = "backoffice"
 
@@ -23,6 +23,8 @@ urlpatterns = [
         structures.structure_helper_reactivate,
         name="structure_helper_reactivate",
     ),
+    path("incidents/", incidents.incident_list, name="incidents"),
+    path("incidents/<int:incident_id>/cloture/", incidents.incident_close_view, name="incident_close"),
     path("courrier/", letters.letters, name="letters"),
     path("courrier/<str:run>/", letters.print_run, name="print_run"),
     path("courrier/<str:run>/annuler/", letters.print_run_cancel_view, name="print_run_cancel"),

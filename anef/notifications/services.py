@@ -32,6 +32,7 @@ NOTIFIED_EVENTS = frozenset(
         "handover_unrecorded",
         "inquiry_send",
         "inquiry_answer",
+        "deadline_extend",
     }
 )
 # Issued documents the applicant is told about (with the PDF attached to the email); the filing

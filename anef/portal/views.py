@@ -184,6 +184,7 @@ def application_detail(request, reference):
 def _application_page(request, application, inquiry_form=None, status=200):
     documents = current_documents(application)
     waiting = waiting_measure(application)
+    inquiries = list(application.inquiries.all())
     return render(
         request,
         "portal/application_detail.html",
@@ -206,8 +207,8 @@ def _application_page(request, application, inquiry_form=None, status=200):
             "can_upload": application.state in UPLOAD_STATES and application.state != State.DRAFT,
             "estimated_decision": estimated_decision_date(application),
             "waiting": waiting,
-            "inquiries": list(application.inquiries.all()),
-            "inquiry_refusal": inquiry_refusal(application) if waiting else "",
+            "inquiries": inquiries,
+            "inquiry_refusal": inquiry_refusal(application, waiting=waiting, inquiries=inquiries) if waiting else "",
             "inquiry_form": inquiry_form or InquiryForm(),
             "inquiry_answer_days": INQUIRY_ANSWER_DAYS,
         },

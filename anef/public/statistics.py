@@ -1,9 +1,13 @@
 """Public statistics (SPEC §9): per prefecture and procedure, the files waiting for a decision and
-the recent processing times, with their dated history."""
+the recent processing times, with their dated history; and the service's incidents."""
+
+from datetime import timedelta
 
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
+from django.utils import timezone
 
+from anef.incidents.models import Incident
 from anef.procedures.models import Procedure
 from anef.territory.models import Prefecture
 from anef.transparency.constants import HISTORY_WEEKS, MIN_DECISIONS, WINDOW_DAYS
@@ -51,3 +55,10 @@ def statistics_history(request, code):
         weeks=HISTORY_WEEKS,
     )
     return render(request, "public/statistics_history.html", context)
+
+
+def incidents(request):
+    """Every incident of the last year, ongoing first: when, where, and what it changed."""
+    since = timezone.now() - timedelta(days=365)
+    items = Incident.objects.filter(starts_at__gte=since).select_related("prefecture").order_by("-starts_at")
+    return render(request, "public/incidents.html", {"incidents": items})

@@ -12,6 +12,7 @@ urlpatterns = [
     path("verifier-un-droit/", views.check_right, name="check_right"),
     path("verifier-un-droit/preuve/<str:token>/", views.check_right_proof, name="check_right_proof"),
     path("statistiques/", statistics.statistics, name="statistics"),
+    path("incidents/", statistics.incidents, name="incidents"),
     path("statistiques/<slug:code>/", statistics.statistics_history, name="statistics_history"),
     path("donnees-personnelles/", legal.privacy, name="privacy"),
     path("accessibilite/", legal.accessibility, name="accessibility"),

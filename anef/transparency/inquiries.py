@@ -25,17 +25,19 @@ def open_inquiry(application: Application) -> Inquiry | None:
     return application.inquiries.filter(answered_at__isnull=True).first()
 
 
-def inquiry_refusal(application: Application) -> str:
-    """Why no inquiry can be sent on this file now ("" when it can)."""
-    waiting = waiting_measure(application)
+def inquiry_refusal(application: Application, *, waiting=None, inquiries=None) -> str:
+    """Why no inquiry can be sent on this file now ("" when it can). A page that has already read
+    the waiting measure and the file's inquiries passes them, to read them once."""
+    waiting = waiting_measure(application) if waiting is None else waiting
     if waiting is None:
         return _("A formal inquiry is possible only on a file waiting for a decision.")
     if not waiting["late"]:
         return _("A formal inquiry is possible once the file has waited longer than 9 files in 10.")
-    if open_inquiry(application) is not None:
+    inquiries = list(application.inquiries.all()) if inquiries is None else inquiries
+    if any(inquiry.answered_at is None for inquiry in inquiries):
         return _("An inquiry on this file is already waiting for its answer.")
-    last = application.inquiries.filter(answered_at__isnull=False).order_by("-answered_at").first()
-    if last is not None and last.answered_at > timezone.now() - timedelta(days=INQUIRY_AGAIN_DAYS):
+    last = max((inquiry.answered_at for inquiry in inquiries), default=None)
+    if last is not None and last > timezone.now() - timedelta(days=INQUIRY_AGAIN_DAYS):
         return _("The prefecture answered your last inquiry less than %(days)s days ago.") % {
             "days": INQUIRY_AGAIN_DAYS
         }

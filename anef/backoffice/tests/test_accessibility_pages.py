@@ -40,6 +40,7 @@ from anef.core.testing import (
 
 # The layout check of the public journeys, reused as is: the same criterion for agents.
 from anef.core.tests.test_accessibility_pages import layout_problems
+from anef.incidents.models import Incident
 from anef.messaging.services import message_send
 
 LANGUAGES = {"fr": "fr-FR", "en": "en-GB"}
@@ -98,6 +99,7 @@ PAGES = [
     Page("administrator", "backoffice:failures", shows="main button[name=task]"),
     Page("administrator", "backoffice:structures", shows="main tbody tr:nth-child(2) a"),
     Page("administrator", "backoffice:structure_new", shows="main input[name=name]"),
+    Page("administrator", "backoffice:incidents", shows="main td form input[name=ends_at]"),
     Page(
         "administrator",
         "backoffice:structure",
@@ -137,6 +139,7 @@ NOT_PAGES = {
     "backoffice:verdict": "POST only, redirects to the file",
     "backoffice:print_run_cancel": "POST only, redirects to the run",
     "backoffice:structure_helper_reactivate": "POST only, redirects to the structure",
+    "backoffice:incident_close": "POST only, redirects to the incidents",
     "mfa_download_recovery_codes": "a text file",
 }
 
@@ -277,6 +280,15 @@ def back_office_data() -> dict:
 
     # Helper structures: helpers active, deactivated, holding a mandate.
     admin = staff["administrator"]
+    # An incident going on (its notice on every page, its close form) and one over.
+    Incident.objects.create(title="Dépôt de pièces indisponible", starts_at=now - timedelta(hours=3), declared_by=admin)
+    Incident.objects.create(
+        title="Panne de messagerie",
+        starts_at=now - timedelta(days=9),
+        ends_at=now - timedelta(days=8),
+        declared_by=admin,
+        closed_by=admin,
+    )
     structure = structure_create(
         name="France Services Lyon 8e",
         kind=Structure.Kind.FRANCE_SERVICES,

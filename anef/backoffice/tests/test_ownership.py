@@ -1,8 +1,11 @@
 """The ownership walk over every back-office URL and every role: only staff of the competent
 prefecture get past the 404, and applicants never do, not even for their own file."""
 
+from datetime import timedelta
+
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from anef.accounts.constants import Role
 from anef.core.testing import (
@@ -15,6 +18,7 @@ from anef.core.testing import (
     submitted,
     url_patterns_with_parameters,
 )
+from anef.incidents.models import Incident
 from anef.messaging.services import message_send  # noqa: E402
 from anef.notifications.printing import print_run_prepare
 
@@ -32,7 +36,11 @@ def file_and_values():
     counter = make_staff(role=Role.COUNTER_AGENT, prefecture_code="pref-69")
     run = print_run_prepare(actor=counter, prefecture_id=counter.prefecture_id)
     helper = make_helper()
+    incident = Incident.objects.create(
+        title="Panne", starts_at=timezone.now() - timedelta(hours=1), declared_by=make_staff(role=Role.ADMINISTRATOR)
+    )
     return application, {
+        "incident_id": incident.pk,
         "structure_id": helper.structure_id,
         "helper_id": helper.pk,
         "run": run.number,
@@ -83,18 +91,18 @@ def test_the_competent_agent_gets_through(client, file_and_values):
     application, values = file_and_values
     client.force_login(make_staff(role=Role.CASE_AGENT, prefecture_code="pref-69"))
     for url in _urls(values):
-        if url.startswith(STRUCTURES):
+        if url.startswith(ADMINISTRATORS_ONLY):
             continue  # national administrators only: see below
         assert client.get(url).status_code in (200, 302, 405), url
 
 
-STRUCTURES = "/agents/structures/"
+ADMINISTRATORS_ONLY = ("/agents/structures/", "/agents/incidents/")
 
 
-def test_only_a_national_administrator_gets_through_the_structure_pages(client, file_and_values):
+def test_only_a_national_administrator_gets_through_the_structure_and_incident_pages(client, file_and_values):
     _, values = file_and_values
     client.force_login(make_staff(role=Role.ADMINISTRATOR, prefecture_code=None))
-    urls = [url for url in _urls(values) if url.startswith(STRUCTURES)]
-    assert len(urls) == 4
+    urls = [url for url in _urls(values) if url.startswith(ADMINISTRATORS_ONLY)]
+    assert len(urls) == 5
     for url in urls:
         assert client.get(url).status_code in (200, 302, 405), url

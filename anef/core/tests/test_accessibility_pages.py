@@ -34,6 +34,7 @@ from anef.core.testing import (
     totp_now,
     url_patterns,
 )
+from anef.incidents.models import Incident
 from anef.messaging.services import message_send
 from anef.sharing.services import share_code_check, share_code_create
 from anef.transparency.services import figures_backfill
@@ -64,6 +65,7 @@ PAGES = [
     Page("anonymous", "public:privacy"),
     Page("anonymous", "public:accessibility"),
     Page("anonymous", "public:statistics"),
+    Page("anonymous", "public:incidents"),
     Page("anonymous", "public:statistics_history", {"code": "procedure_code"}),
     Page("anonymous", "account_login"),
     Page("anonymous", "account_signup"),
@@ -211,6 +213,11 @@ def journey_data(language: str) -> dict:
     address = EmailAddress.objects.create(user=unverified, email=unverified.email, verified=False, primary=True)
     run_queued_tasks()  # notifications
     figures_backfill(weeks=2)  # the statistics pages show their tables
+    Incident.objects.create(  # its notice shows on every page
+        title="Service interruption",
+        starts_at=timezone.now() - timedelta(hours=2),
+        declared_by=make_staff(role="administrator"),
+    )
     return {
         "person": person,
         "helper": helper,

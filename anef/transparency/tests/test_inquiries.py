@@ -84,11 +84,13 @@ def test_the_agent_answers_and_the_applicant_reads_the_answer_on_the_file_and_in
     assert client.post(url, {"text": "  "}).status_code == 400  # an answer has a text
     assert Inquiry.objects.get().answered_at is None
     client.force_login(supervision)
-    board = client.get(reverse("backoffice:supervision")).content.decode()
+    board = client.get(reverse("backoffice:supervision"), HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert application.reference in board and "Formal inquiries to answer (1)" in board
 
     client.force_login(agent)
-    case = client.get(reverse("backoffice:case", args=[application.reference])).content.decode()
+    case = client.get(
+        reverse("backoffice:case", args=[application.reference]), HTTP_ACCEPT_LANGUAGE="en"
+    ).content.decode()
     assert "Formal inquiry from the applicant" in case and "Mon titre expire bientôt." in case
     assert client.post(url, {"text": "Décision avant la fin du mois."}).status_code == 302
     inquiry = Inquiry.objects.get()
@@ -103,7 +105,10 @@ def test_the_agent_answers_and_the_applicant_reads_the_answer_on_the_file_and_in
     assert "The prefecture's answer to your inquiry" in page and "Décision avant la fin du mois." in page
     assert reverse("portal:inquiry", args=[application.reference]) not in page  # not again so soon
     client.force_login(supervision)
-    assert "Formal inquiries to answer (0)" in client.get(reverse("backoffice:supervision")).content.decode()
+    assert (
+        "Formal inquiries to answer (0)"
+        in client.get(reverse("backoffice:supervision"), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    )
 
 
 def test_after_an_answer_the_person_may_ask_again_a_month_later():
