@@ -33,6 +33,7 @@ from anef.applications.models import Application, ApplicationEvent
 from anef.applications.selectors import applicable_documents
 from anef.applications.workflow import EventKind
 from anef.documents.services import document_upload
+from anef.incidents.services import incident_declare
 from anef.procedures.constants import FieldType
 from anef.procedures.models import Procedure
 from anef.territory.models import Prefecture, Site
@@ -400,6 +401,7 @@ def seed_demo() -> bool:
     _demo_counter_filings(procedures, staff)
     figures_backfill(weeks=26)
     _demo_inquiries(people, staff)
+    _demo_incident(staff["admin"])
     return True
 
 
@@ -424,6 +426,18 @@ def _crowd_person(first, last, nationality, born, postcode, city, permit_expires
         permit_number=f"{postcode[:2]}{zlib.crc32(key.encode()) % 10**8:08d}",
         permit_expires_on=permit_expires_on,
         permit_allows_work=True,
+    )
+
+
+def _demo_incident(admin: User) -> None:
+    """An incident of last week, over: the public list shows it, with the deadlines it moved."""
+    start = timezone.localtime().replace(hour=9, minute=30, second=0, microsecond=0) - timedelta(days=6)
+    incident_declare(
+        actor=admin,
+        title="Envoi de pièces impossible",
+        description="Les pièces justificatives ne pouvaient pas être envoyées en ligne (erreur à l'envoi).",
+        starts_at=start,
+        ends_at=start + timedelta(hours=26),
     )
 
 
