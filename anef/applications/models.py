@@ -45,6 +45,16 @@ class Application(models.Model):
     # Filing date + the procedure's target time: what "overdue" and the expected decision date mean.
     due_at = models.DateTimeField(_("decision expected by"), null=True, blank=True, db_index=True)
     draft_reminded_at = models.DateTimeField(null=True, blank=True)
+    # An appeal (recours gracieux) is a new application linked to the refused one; granting it
+    # reopens the refused file, whose history goes on (SPEC §4, §9).
+    appeal_of = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="appeals",
+        verbose_name=_("appeal against"),
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("created by")
     )

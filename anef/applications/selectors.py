@@ -190,3 +190,29 @@ def profile_editable_by(*, actor: User, application: Application) -> bool:
             and application.prefecture_id == actor.prefecture_id
         )
     return False
+
+
+def card_may_be_ordered(application: Application) -> None:
+    """Guard of ORDER_CARD: an appeal yields no card (granting it reopens the refused file, which
+    goes on to its own card); a procedure that takes biometrics needs them recorded first."""
+    from django.utils.translation import gettext as _
+
+    from anef.appointments.selectors import require_biometrics_for_the_card
+
+    from .errors import ApplicationError
+
+    if application.appeal_of_id is not None:
+        raise ApplicationError(_("An appeal yields no card: the reopened application does."))
+    require_biometrics_for_the_card(application)
+
+
+def appeal_deadline(application: Application):
+    """The last day to appeal its refusal to the prefect, as the refusal stated it (None if unknown)."""
+    from datetime import date
+
+    refusal = application.events.filter(kind="refuse").order_by("-sequence").first()
+    value = (refusal.payload.get("appeal_deadline") or "")[:10] if refusal else ""
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        return None

@@ -215,6 +215,38 @@ def application_create(*, person: Person, procedure: Procedure, actor: User, pos
     return application
 
 
+def application_create_appeal(*, refused_id: int, actor: User) -> Application:
+    """Appeal a refusal (recours gracieux): a new application, linked to the refused one and sent
+    to the prefect who refused, its eligibility already answered. Asking twice gives the same
+    appeal while it is open."""
+    from .selectors import appeal_deadline
+
+    with transaction.atomic():
+        refused = _lock(refused_id)
+        kind = actor_kind(user=actor, application=refused)
+        if kind not in (Actor.APPLICANT, Actor.COUNTER) or (kind == Actor.COUNTER and refused.person.user_id):
+            raise TransitionNotAllowed()
+        if refused.state != State.REFUSED:
+            raise ApplicationError(_("Only a refusal can be appealed."))
+        current = refused.appeals.exclude(state__in=[State.WITHDRAWN, State.REFUSED, State.CLOSED_NO_ACTION]).first()
+        if current is not None:
+            return current
+        deadline = appeal_deadline(refused)
+        if deadline is not None and timezone.localdate() > deadline:
+            raise ApplicationError(
+                _("The time to appeal to the prefect ended on %(date)s. The decision letter says how to go to court.")
+                % {"date": deadline.strftime("%d/%m/%Y")}
+            )
+        procedure = Procedure.objects.filter(category=Category.APPEAL, active=True).first()
+        if procedure is None:
+            raise ApplicationError(_("Appeals cannot be filed online at the moment: write to the prefecture."))
+        appeal = application_create(person=refused.person, procedure=procedure, actor=actor)
+        appeal.appeal_of = refused
+        appeal.eligibility = {question["name"]: question["expected"] for question in procedure.questions}
+        appeal.save(update_fields=["appeal_of", "eligibility", "updated_at"])
+    return appeal
+
+
 def _check_editable(application: Application, actor: User) -> None:
     if application.state not in EDITABLE_STATES:
         raise TransitionNotAllowed()
@@ -273,11 +305,16 @@ def application_submit(*, application_id: int, actor: User) -> Application:
                 raise IncompleteApplication(missing)
             is_move = application.procedure.category == Category.CHANGE_OF_ADDRESS
             postcode = application.answers.get("new_postcode", "") if is_move else application.person.postcode
-            try:
-                prefecture = prefecture_for_postcode(postcode)
-            except UnknownPostcode as exc:
-                message = _("The postcode %(postcode)s is not a French postcode.") % {"postcode": postcode}
-                raise IncompleteApplication([{"step": "form" if is_move else "profile", "message": message}]) from exc
+            if application.appeal_of_id is not None:
+                # An appeal goes to the prefect who decided, wherever the person lives now.
+                prefecture = _lock(application.appeal_of_id).prefecture
+            else:
+                try:
+                    prefecture = prefecture_for_postcode(postcode)
+                except UnknownPostcode as exc:
+                    message = _("The postcode %(postcode)s is not a French postcode.") % {"postcode": postcode}
+                    step = "form" if is_move else "profile"
+                    raise IncompleteApplication([{"step": step, "message": message}]) from exc
             now = timezone.now()
             extra: dict[str, Any] = {"prefecture": prefecture}
             first_filing = application.filed_at is None
@@ -312,6 +349,13 @@ def application_submit(*, application_id: int, actor: User) -> Application:
             )
             if is_move:
                 _move_person(application, prefecture, actor)
+            if application.appeal_of_id is not None and first_filing:
+                record_event(
+                    application=_lock(application.appeal_of_id),
+                    kind=EventKind.APPEAL_FILED,
+                    actor=actor,
+                    payload={"appeal": application.reference},
+                )
     except IntegrityError as exc:
         raise DuplicateApplication() from exc
     return application

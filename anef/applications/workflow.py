@@ -82,6 +82,8 @@ class EventKind(models.TextChoices):
     INQUIRY_SEND = "inquiry_send", _("Formal inquiry sent to the prefecture")
     INQUIRY_ANSWER = "inquiry_answer", _("The prefecture answered the inquiry")
     DEADLINE_EXTEND = "deadline_extend", _("Deadline extended after a service incident")
+    APPEAL_FILED = "appeal_filed", _("An appeal against the decision was filed")
+    REOPEN_ON_APPEAL = "reopen_on_appeal", _("Decision withdrawn on appeal: the application is examined again")
 
 
 # Events that concern the prefecture's organisation only: not shown on the applicant's timeline.
@@ -133,7 +135,7 @@ TRANSITIONS: dict[EventKind, Transition] = {
             {S.ACCEPTED},
             S.CARD_ORDERED,
             {AGENT, SYSTEM},
-            guard="anef.appointments.selectors.require_biometrics_for_the_card",
+            guard="anef.applications.selectors.card_may_be_ordered",
         ),
         _t(EventKind.MARK_CARD_READY, {S.CARD_ORDERED}, S.CARD_READY, {AGENT, SYSTEM}),
         _t(EventKind.DELIVER_CARD, {S.CARD_READY}, S.CARD_DELIVERED, {AGENT, COUNTER}),
@@ -144,8 +146,15 @@ TRANSITIONS: dict[EventKind, Transition] = {
             {APPLICANT, COUNTER},
         ),
         _t(EventKind.CLOSE_NO_ACTION, OPEN_STATES - {S.DRAFT}, S.CLOSED_NO_ACTION, {AGENT}, reason_required=True),
+        # The one move out of a terminal state: the system's, when an appeal linked to the refusal
+        # is granted (review.application_accept on the appeal); nobody can do it by hand.
+        _t(EventKind.REOPEN_ON_APPEAL, {S.REFUSED}, S.IN_REVIEW, {SYSTEM}, reason_required=True),
     ]
 }
+
+
+# Transitions out of a terminal state (SPEC §9: an appeal can reopen the decided file).
+REOPENINGS = frozenset({EventKind.REOPEN_ON_APPEAL})
 
 
 def allowed_events(state: str, actor: Actor) -> list[EventKind]:

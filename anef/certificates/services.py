@@ -25,6 +25,7 @@ REVOKED_BY = {
     EventKind.CLOSE_NO_ACTION: [DocumentType.API],
     EventKind.WITHDRAW: [DocumentType.API, DocumentType.ATTESTATION_DEPOT],
     EventKind.DELIVER_CARD: [DocumentType.ATTESTATION_DECISION_FAVORABLE],
+    EventKind.REOPEN_ON_APPEAL: [DocumentType.DECISION_LETTER],  # the refusal is withdrawn
 }
 
 

@@ -33,6 +33,7 @@ NOTIFIED_EVENTS = frozenset(
         "inquiry_send",
         "inquiry_answer",
         "deadline_extend",
+        "reopen_on_appeal",
     }
 )
 # Issued documents the applicant is told about (with the PDF attached to the email); the filing

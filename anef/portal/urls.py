@@ -29,6 +29,7 @@ urlpatterns = [
     path("dossiers/<str:reference>/retirer/", views.application_withdraw, name="withdraw"),
     path("dossiers/<str:reference>/repondre/", views.application_answer, name="answer"),
     path("dossiers/<str:reference>/relance/", views.application_inquiry, name="inquiry"),
+    path("dossiers/<str:reference>/recours/", views.application_appeal, name="appeal"),
     path("pieces/<uuid:document_id>/", views.document_download, name="document"),
     path("dossiers/<str:reference>/messages/", views.application_messages, name="messages"),
     path("messages/pieces/<uuid:attachment_id>/", views.message_attachment, name="attachment"),

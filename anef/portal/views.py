@@ -211,6 +211,7 @@ def _application_page(request, application, inquiry_form=None, status=200):
             "inquiry_refusal": inquiry_refusal(application, waiting=waiting, inquiries=inquiries) if waiting else "",
             "inquiry_form": inquiry_form or InquiryForm(),
             "inquiry_answer_days": INQUIRY_ANSWER_DAYS,
+            "appeals": list(application.appeals.all()) if application.state == State.REFUSED else [],
         },
         status=status,
     )
@@ -441,6 +442,19 @@ def application_answer(request, reference):
     else:
         messages.success(request, _("Your answer is sent. The agent continues the review."))
     return redirect("portal:application", reference=reference)
+
+
+@login_required
+@require_POST
+def application_appeal(request, reference):
+    """Appeal a refusal to the prefect: a new application linked to the refused one."""
+    application = application_for_user(user=request.user, reference=reference)
+    try:
+        appeal = services.application_create_appeal(refused_id=application.pk, actor=request.user)
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+        return redirect("portal:application", reference=reference)
+    return redirect("portal:form", reference=appeal.reference)
 
 
 @login_required

@@ -1,5 +1,6 @@
 from anef.applications.workflow import (
     OPEN_STATES,
+    REOPENINGS,
     TERMINAL_STATES,
     TRANSITIONS,
     Actor,
@@ -24,7 +25,9 @@ def test_every_open_state_can_be_moved_on_and_terminal_states_cannot():
     for state in OPEN_STATES:
         assert any(state in rule.sources for rule in TRANSITIONS.values()), state
     for state in TERMINAL_STATES:
-        assert not any(state in rule.sources for rule in TRANSITIONS.values()), state
+        assert not any(state in rule.sources for rule in TRANSITIONS.values() if rule.event not in REOPENINGS), state
+    # The one way back from a decision: an appeal granted, which only the system applies.
+    assert all(TRANSITIONS[event].actors == {Actor.SYSTEM} for event in REOPENINGS)
 
 
 def test_the_applicant_may_withdraw_before_a_decision_only():

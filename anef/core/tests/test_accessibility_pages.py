@@ -135,6 +135,7 @@ NOT_PAGES = {
     "portal:answer": "POST only, redirects",
     "portal:waitlist": "POST only, redirects",
     "portal:inquiry": "POST only, redirects (its form is on the application page)",
+    "portal:appeal": "POST only, redirects to the appeal's form",
     "portal:document": "a file",
     "portal:attachment": "a file",
     "portal:issued_document_pdf": "a PDF",
