@@ -243,7 +243,12 @@ def application_create_appeal(*, refused_id: int, actor: User) -> Application:
         appeal = application_create(person=refused.person, procedure=procedure, actor=actor)
         appeal.appeal_of = refused
         appeal.eligibility = {question["name"]: question["expected"] for question in procedure.questions}
-        appeal.save(update_fields=["appeal_of", "eligibility", "updated_at"])
+        # What the refused file already says need not be typed again (the person can correct it).
+        decided_on = timezone.localdate(refused.state_changed_at).isoformat()
+        known = {"appealed_reference": refused.reference, "decision_date": decided_on}
+        names = {field["name"] for field in procedure.fields}
+        appeal.answers = {name: value for name, value in known.items() if name in names}
+        appeal.save(update_fields=["appeal_of", "eligibility", "answers", "updated_at"])
     return appeal
 
 

@@ -402,6 +402,7 @@ def seed_demo() -> bool:
     figures_backfill(weeks=26)
     _demo_inquiries(people, staff)
     _demo_incident(staff["admin"])
+    _demo_appeal(people["Kwame Asante"])
     return True
 
 
@@ -472,22 +473,41 @@ def _demo_file(person: Person, procedure: Procedure, actor: User, target: str, d
     )
     services.application_save_answers(application_id=application.pk, answers=demo_answers(procedure), actor=actor)
     if target != "draft":
-        application.refresh_from_db()
-        for requirement in applicable_documents(application):
-            if requirement["required"]:
-                document_upload(
-                    application_id=application.pk,
-                    requirement_code=requirement["code"],
-                    uploaded=SimpleUploadedFile(
-                        f"{requirement['code']}.pdf", demo_pdf(requirement["code"]), "application/pdf"
-                    ),
-                    actor=actor,
-                )
-        services.application_submit(application_id=application.pk, actor=actor)
+        _upload_and_file(application, actor)
         agent = staff["instructeur.rhone"] if person.postcode.startswith("69") else staff["instructeur.gironde"]
         _advance(application, target, agent, actor)
     _backdate(application, days_ago)
     return application
+
+
+def _upload_and_file(application: Application, actor: User) -> None:
+    """Upload the required documents (demo PDFs) and submit."""
+    application.refresh_from_db()
+    for requirement in applicable_documents(application):
+        if requirement["required"]:
+            document_upload(
+                application_id=application.pk,
+                requirement_code=requirement["code"],
+                uploaded=SimpleUploadedFile(
+                    f"{requirement['code']}.pdf", demo_pdf(requirement["code"]), "application/pdf"
+                ),
+                actor=actor,
+            )
+    services.application_submit(application_id=application.pk, actor=actor)
+
+
+def _demo_appeal(person: Person) -> None:
+    """A refusal appealed online: the appeal waits at the prefecture that refused."""
+    refused = person.applications.get(state="refused")
+    appeal = services.application_create_appeal(refused_id=refused.pk, actor=person.user)
+    answers = {
+        **demo_answers(appeal.procedure),
+        **appeal.answers,
+        "decision_received_date": appeal.answers.get("decision_date"),
+        "grounds": "J'ai validé mon année : le relevé de notes, arrivé après le refus, est joint.",
+    }
+    services.application_save_answers(application_id=appeal.pk, answers=answers, actor=person.user)
+    _upload_and_file(appeal, person.user)
 
 
 def _demo_counter_filings(procedures, staff) -> None:

@@ -41,6 +41,7 @@ def test_an_appeal_started_from_the_refusal_goes_to_the_prefect_who_refused(clie
     appeal = appeal_through_the_page(client, refused)
     assert appeal.procedure.category == "appeal" and appeal.state == State.DRAFT
     assert appeal.eligibility and all(appeal.eligibility.values())  # nothing to answer again
+    assert appeal.answers["appealed_reference"] == refused.reference
     assert client.post(reverse("portal:appeal", args=[refused.reference])).status_code == 302  # a second click
     assert Application.objects.filter(appeal_of=refused).count() == 1
 
