@@ -8,6 +8,8 @@ MIN_DECISIONS = 5
 # file without a decision, so it leaves the backlog without counting as a processing time.
 DECISION_EVENTS = frozenset({EventKind.ACCEPT, EventKind.REFUSE})
 END_EVENTS = DECISION_EVENTS | {EventKind.WITHDRAW, EventKind.CLOSE_NO_ACTION}
+# A granted appeal puts a refused file back in the backlog.
+REOPEN_EVENTS = frozenset({EventKind.REOPEN_ON_APPEAL})
 # The public history shows one point a week over a year.
 HISTORY_WEEKS = 52
 

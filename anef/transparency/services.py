@@ -6,12 +6,12 @@ from collections import defaultdict
 from datetime import date, datetime, time, timedelta
 
 from django.db import transaction
-from django.db.models import Count, Exists, Min, OuterRef
+from django.db.models import Count, F, Min, OuterRef, Q, Subquery
 from django.utils import timezone
 
 from anef.applications.models import Application, ApplicationEvent
 
-from .constants import DECISION_EVENTS, END_EVENTS, MIN_DECISIONS, WINDOW_DAYS
+from .constants import DECISION_EVENTS, END_EVENTS, MIN_DECISIONS, REOPEN_EVENTS, WINDOW_DAYS
 from .models import ProcessingFigure
 
 
@@ -32,10 +32,23 @@ def figures_compute(*, as_of: datetime) -> dict[tuple[int | None, int], dict]:
     (prefecture None): files filed and not yet ended then, and the time from filing to decision of
     the files decided in the WINDOW_DAYS before. Exact for any past moment, since the history is
     append-only."""
-    ended = ApplicationEvent.objects.filter(application=OuterRef("pk"), kind__in=END_EVENTS, created_at__lte=as_of)
-    waiting = (
+
+    def last(kinds):
+        return Subquery(
+            ApplicationEvent.objects.filter(application=OuterRef("pk"), kind__in=kinds, created_at__lte=as_of)
+            .order_by("-created_at")
+            .values("created_at")[:1]
+        )
+
+    # Waiting then: filed, and not ended, or ended by a refusal that a granted appeal reopened since.
+    waiting_then = (
         Application.objects.filter(filed_at__lte=as_of, prefecture__isnull=False)
-        .exclude(Exists(ended))
+        .annotate(ended_at=last(END_EVENTS), reopened_at=last(REOPEN_EVENTS))
+        .filter(Q(ended_at__isnull=True) | Q(reopened_at__gt=F("ended_at")))
+        .values("pk")
+    )
+    waiting = (
+        Application.objects.filter(pk__in=waiting_then)
         .values("prefecture_id", "procedure_id")
         .annotate(pending=Count("pk"), oldest=Min("filed_at"))
         .order_by()

@@ -7,10 +7,10 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from anef.applications import review
+from anef.applications import review, services
 from anef.applications.models import ApplicationEvent
 from anef.applications.workflow import EventKind
-from anef.core.testing import make_applicant, make_staff, submitted
+from anef.core.testing import complete, make_applicant, make_staff, submitted
 from anef.transparency.models import ProcessingFigure
 from anef.transparency.services import figures_backfill, figures_compute, figures_record
 
@@ -153,3 +153,17 @@ def test_the_applicant_sees_how_long_their_file_waited_against_the_prefectures_t
     page = client.get(reverse("portal:application", args=[mine.reference])).content.decode()
     assert "Waiting for a decision for 12 days." in page
     assert "half of the recent decisions came within 30 days and 9 in 10 within 50 days" in page
+
+
+def test_a_refused_file_reopened_on_appeal_is_back_in_the_backlog():
+    refused = decided(20, days_ago=10, refuse=True)
+    key = (refused.prefecture_id, refused.procedure_id)
+    assert figures_compute(as_of=timezone.now())[key]["pending"] == 0
+    appeal = services.application_create_appeal(refused_id=refused.pk, actor=refused.person.user)
+    complete(appeal)
+    services.application_submit(application_id=appeal.pk, actor=refused.person.user)
+    agent = make_staff(prefecture_code="pref-69")
+    review.application_start_review(application_id=appeal.pk, actor=agent)
+    review.application_accept(application_id=appeal.pk, actor=agent)
+    assert figures_compute(as_of=timezone.now())[key]["pending"] == 1
+    assert figures_compute(as_of=timezone.now() - timedelta(days=1))[key]["pending"] == 0  # before the appeal
