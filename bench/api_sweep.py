@@ -9,28 +9,18 @@ coming year, as in a steady state: about 1/90 of them need a new API on a given 
 """
 
 import argparse
-import os
-import sys
 import time
 from datetime import date, timedelta
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-os.environ.setdefault("ANEF_VAR_DIR", str(ROOT / "var" / "bench"))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "anef.settings.base")
+from bench_setup import bench_django
 
 
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--count", type=int, default=100_000)
     args = parser.parse_args()
-    Path(os.environ["ANEF_VAR_DIR"]).mkdir(parents=True, exist_ok=True)
+    bench_django()
 
-    import django
-
-    django.setup()
-    from django.core.management import call_command
     from django.db import connection
     from django.utils import timezone
 
@@ -40,9 +30,6 @@ def main():
     from anef.procedures.models import Procedure
     from anef.territory.models import Prefecture
 
-    call_command("migrate", verbosity=0)
-    call_command("load_territory", verbosity=0)
-    call_command("load_catalogue", verbosity=0)
     Application.objects.all().delete() if Application.objects.count() > args.count * 2 else None
     procedure = Procedure.objects.get(code="student-renewal")
     prefecture = Prefecture.objects.get(code="pref-69")

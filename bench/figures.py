@@ -1,7 +1,7 @@
 """Benchmark: the nightly processing figures (SPEC §9) over a national year of files.
 
 Run on demand, prints figures; never part of the test suite:
-    .venv/bin/python bench/figures.py [--count 200000]                    # SQLite in var/bench/
+    .venv/bin/python bench/figures.py [--count 200000]                    # SQLite in var/bench-figures/
     DATABASE_URL=postgresql://postgres@localhost:5432/anef_bench .venv/bin/python bench/figures.py
 
 Creates N filed files spread over every prefecture and the renewal procedures, filed over the past
@@ -11,29 +11,19 @@ the pages that read them: the public statistics and an applicant's file.
 """
 
 import argparse
-import os
 import random
-import sys
 import time
 from datetime import date, timedelta
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-os.environ.setdefault("ANEF_VAR_DIR", str(ROOT / "var" / "bench"))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "anef.settings.base")
+from bench_setup import bench_django
 
 
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--count", type=int, default=200_000)
     args = parser.parse_args()
-    Path(os.environ["ANEF_VAR_DIR"]).mkdir(parents=True, exist_ok=True)
+    bench_django("bench-figures")
 
-    import django
-
-    django.setup()
-    from django.core.management import call_command
     from django.db import connection
     from django.test import Client
     from django.urls import reverse
@@ -45,9 +35,6 @@ def main():
     from anef.territory.models import Prefecture
     from anef.transparency.services import figures_compute, figures_record
 
-    call_command("migrate", verbosity=0)
-    call_command("load_territory", verbosity=0)
-    call_command("load_catalogue", verbosity=0)
     procedures = list(Procedure.objects.filter(renewal=True))
     prefectures = list(Prefecture.objects.all())
     random.seed(2026)

@@ -10,31 +10,21 @@ behind the deposit slip.
 """
 
 import argparse
-import os
-import sys
 import time
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-os.environ.setdefault("ANEF_VAR_DIR", str(ROOT / "var" / "bench"))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "anef.settings.base")
+from bench_setup import bench_django
 
 
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--letters", type=int, default=500)
     args = parser.parse_args()
-    Path(os.environ["ANEF_VAR_DIR"]).mkdir(parents=True, exist_ok=True)
-
-    import django
-
-    django.setup()
+    bench_django()
     import itertools
 
+    import django
     from django.core.files.base import ContentFile
     from django.core.files.storage import default_storage
-    from django.core.management import call_command
 
     from anef.accounts.constants import Role
     from anef.core import testing
@@ -43,9 +33,6 @@ def main():
     from anef.notifications.models import Notification, PrintRun
     from anef.notifications.printing import print_run_prepare, print_run_render
 
-    call_command("migrate", verbosity=0)
-    call_command("load_territory", verbosity=0)
-    call_command("load_catalogue", verbosity=0)
     testing._counter = itertools.count(time.time_ns())  # fresh accounts on every run
     application = submitted(paper_person())
     template = Notification.objects.filter(application=application, channel="letter").first()
