@@ -18,7 +18,7 @@ from .constants import APPEAL_DAYS, ClosureReason, DocumentVerdict, RefusalGroun
 from .errors import ApplicationError, TransitionNotAllowed
 from .models import Application, CaseNote, InformationRequest
 from .services import _lock, actor_kind, record_event, transition
-from .workflow import OPEN_STATES, PENDING_DECISION_STATES, Actor, EventKind, State
+from .workflow import APPEAL_STEPS, OPEN_STATES, PENDING_DECISION_STATES, Actor, EventKind, State
 
 MIN_REQUEST_DAYS = 15
 DECIDERS = frozenset({Role.CASE_AGENT, Role.SUPERVISOR, Role.ADMINISTRATOR})
@@ -104,45 +104,54 @@ def application_request_information(
 
 
 def application_accept(*, application_id: int, actor: User, comment: str = "") -> Application:
-    """Accept. Accepting an appeal grants it: the refused application is examined again, in the
-    same transaction, with its whole history (and its refusal letter withdrawn)."""
+    """Accept. Accepting an appeal grants it, in the same transaction: the refused application is
+    examined again with its whole history (its refusal letter withdrawn), and the appeal ends."""
     with transaction.atomic():
         application = _lock(application_id)
         transition(application=application, event=EventKind.ACCEPT, actor=actor, reason=comment)
         if application.appeal_of_id is not None:
-            _reopen_on_appeal(application, actor, comment)
+            _grant_appeal(application, actor, comment)
     return application
 
 
-def _reopen_on_appeal(appeal: Application, actor: User, comment: str) -> None:
+def _grant_appeal(appeal: Application, actor: User, comment: str) -> None:
     refused = _lock(appeal.appeal_of_id)
-    if refused.state != State.REFUSED:
-        return
-    waiting = Application.objects.filter(
-        person_id=refused.person_id, family_key=refused.family_key, state__in=PENDING_DECISION_STATES
-    ).exists()
-    if waiting:
-        raise ApplicationError(
-            _(
-                "The person has filed another application for this permit since the refusal: decide on that one "
-                "instead, or close it, before granting the appeal."
+    if refused.state == State.REFUSED:
+        waiting = Application.objects.filter(
+            person_id=refused.person_id, family_key=refused.family_key, state__in=PENDING_DECISION_STATES
+        ).exists()
+        if waiting:
+            raise ApplicationError(
+                _(
+                    "The person has filed another application for this permit since the refusal: decide on that "
+                    "one instead, or close it, before granting the appeal."
+                )
             )
+        reason = _("Appeal %(ref)s granted.") % {"ref": appeal.reference}
+        transition(
+            application=refused,
+            event=EventKind.REOPEN_ON_APPEAL,
+            actor=None,
+            reason=f"{reason} {comment}".strip(),
+            payload={"appeal": appeal.reference, "granted_by": actor.pk},
         )
-    reason = _("Appeal %(ref)s granted.") % {"ref": appeal.reference}
-    _reopen(refused, reason=f"{reason} {comment}".strip(), payload={"appeal": appeal.reference, "granted_by": actor.pk})
+    transition(
+        application=appeal,
+        event=EventKind.GRANT_APPEAL,
+        actor=None,
+        reason=str(_("Application %(ref)s is examined again.") % {"ref": refused.reference}),
+        payload={"appealed": refused.reference},
+    )
 
 
-def application_reopen_on_appeal(*, application_id: int, actor: User | None, reason: str) -> Application:
-    """Reopen a refused application: only the system does it, when it grants a linked appeal
-    (`application_accept` on the appeal); any person asking gets TransitionNotAllowed."""
+def application_system_step(*, application_id: int, event: EventKind, actor: User | None, reason: str) -> Application:
+    """A move only the system makes (APPEAL_STEPS): any person asking gets TransitionNotAllowed."""
+    if event not in APPEAL_STEPS:
+        raise ValueError(f"not a system step: {event}")
     with transaction.atomic():
         application = _lock(application_id)
-        transition(application=application, event=EventKind.REOPEN_ON_APPEAL, actor=actor, reason=reason)
+        transition(application=application, event=event, actor=actor, reason=reason)
     return application
-
-
-def _reopen(refused: Application, *, reason: str, payload: dict) -> None:
-    transition(application=refused, event=EventKind.REOPEN_ON_APPEAL, actor=None, reason=reason, payload=payload)
 
 
 def application_refuse(*, application_id: int, actor: User, ground: str, text: str) -> Application:

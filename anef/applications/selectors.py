@@ -216,3 +216,23 @@ def appeal_deadline(application: Application):
         return date.fromisoformat(value)
     except ValueError:
         return None
+
+
+def require_an_appeal(application: Application) -> None:
+    """Guard of GRANT_APPEAL: only an appeal ends as granted."""
+    from .errors import TransitionNotAllowed
+
+    if application.appeal_of_id is None:
+        raise TransitionNotAllowed()
+
+
+def may_be_appealed(application: Application, appeals: list) -> bool:
+    """The page offers "Appeal this decision": a refusal (not of an appeal: that goes to court),
+    with no appeal under way. The service checks the deadline and says so if it has passed."""
+    from .workflow import OPEN_STATES
+
+    return (
+        application.state == "refused"
+        and application.appeal_of_id is None
+        and not any(appeal.state in OPEN_STATES for appeal in appeals)
+    )

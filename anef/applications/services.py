@@ -228,10 +228,18 @@ def application_create_appeal(*, refused_id: int, actor: User) -> Application:
             raise TransitionNotAllowed()
         if refused.state != State.REFUSED:
             raise ApplicationError(_("Only a refusal can be appealed."))
-        current = refused.appeals.exclude(state__in=[State.WITHDRAWN, State.REFUSED, State.CLOSED_NO_ACTION]).first()
+        if refused.appeal_of_id is not None:
+            raise ApplicationError(
+                _("A rejected appeal is contested before the administrative court: the decision letter says how.")
+            )
+        current = refused.appeals.filter(state__in=OPEN_STATES).first()
         if current is not None:
             return current
         deadline = appeal_deadline(refused)
+        if deadline is not None:
+            from anef.incidents.selectors import grace_days
+
+            deadline += timedelta(days=grace_days(prefecture_id=refused.prefecture_id, day=deadline))
         if deadline is not None and timezone.localdate() > deadline:
             raise ApplicationError(
                 _("The time to appeal to the prefect ended on %(date)s. The decision letter says how to go to court.")
@@ -242,13 +250,14 @@ def application_create_appeal(*, refused_id: int, actor: User) -> Application:
             raise ApplicationError(_("Appeals cannot be filed online at the moment: write to the prefecture."))
         appeal = application_create(person=refused.person, procedure=procedure, actor=actor)
         appeal.appeal_of = refused
+        appeal.family_key = f"appeal:{refused.pk}"  # appeals of different refusals may run at once
         appeal.eligibility = {question["name"]: question["expected"] for question in procedure.questions}
         # What the refused file already says need not be typed again (the person can correct it).
         decided_on = timezone.localdate(refused.state_changed_at).isoformat()
         known = {"appealed_reference": refused.reference, "decision_date": decided_on}
         names = {field["name"] for field in procedure.fields}
         appeal.answers = {name: value for name, value in known.items() if name in names}
-        appeal.save(update_fields=["appeal_of", "eligibility", "answers", "updated_at"])
+        appeal.save(update_fields=["appeal_of", "family_key", "eligibility", "answers", "updated_at"])
     return appeal
 
 

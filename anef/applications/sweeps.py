@@ -4,6 +4,7 @@ idempotency key, each escalation a conditional update."""
 from datetime import timedelta
 
 from django.db import transaction
+from django.db.models import F, Q
 from django.utils import timezone
 
 from anef.notifications.services import notify_reminder
@@ -82,19 +83,22 @@ def remind_stale_drafts() -> int:
     from anef.core.retention import draft_deletion_date
 
     limit = timezone.now() - timedelta(days=DRAFT_REMINDER_DAYS)
-    stale = Application.objects.filter(state=State.DRAFT, updated_at__lte=limit, draft_reminded_at__isnull=True)
+    # Not reminded yet, or changed since the last reminder (whose deletion date no longer holds).
+    stale = Application.objects.filter(state=State.DRAFT, updated_at__lte=limit).filter(
+        Q(draft_reminded_at__isnull=True) | Q(draft_reminded_at__lt=F("updated_at"))
+    )
     count = 0
     for application in stale.select_related("person", "procedure"):
         with transaction.atomic():
-            if not Application.objects.filter(pk=application.pk, draft_reminded_at__isnull=True).update(
-                draft_reminded_at=timezone.now()
-            ):
-                continue
+            if not Application.objects.filter(
+                pk=application.pk, draft_reminded_at=application.draft_reminded_at
+            ).update(draft_reminded_at=timezone.now()):
+                continue  # another run reminded it first
             deleted_on = draft_deletion_date(application, reminded_on=timezone.localdate())
             notify_reminder(
                 kind="draft_reminder",
                 application=application,
-                key=f"draft-reminder:{application.pk}",
+                key=f"draft-reminder:{application.pk}:{application.updated_at:%Y%m%d%H%M%S}",
                 deleted_on=deleted_on.strftime("%d/%m/%Y") if deleted_on else "",
             )
             count += 1

@@ -30,9 +30,12 @@ class State(models.TextChoices):
     REFUSED = "refused", _("Refused")
     WITHDRAWN = "withdrawn", _("Withdrawn")
     CLOSED_NO_ACTION = "closed_no_action", _("Closed without action")
+    APPEAL_GRANTED = "appeal_granted", _("Appeal granted")
 
 
-TERMINAL_STATES = frozenset({State.CARD_DELIVERED, State.REFUSED, State.WITHDRAWN, State.CLOSED_NO_ACTION})
+TERMINAL_STATES = frozenset(
+    {State.CARD_DELIVERED, State.REFUSED, State.WITHDRAWN, State.CLOSED_NO_ACTION, State.APPEAL_GRANTED}
+)
 OPEN_STATES = frozenset(set(State) - TERMINAL_STATES)
 # Waiting for a decision: two such applications of the same family cannot coexist for one person.
 PENDING_DECISION_STATES = frozenset({State.SUBMITTED, State.IN_REVIEW, State.AWAITING_APPLICANT})
@@ -84,6 +87,7 @@ class EventKind(models.TextChoices):
     DEADLINE_EXTEND = "deadline_extend", _("Deadline extended after a service incident")
     APPEAL_FILED = "appeal_filed", _("An appeal against the decision was filed")
     REOPEN_ON_APPEAL = "reopen_on_appeal", _("Decision withdrawn on appeal: the application is examined again")
+    GRANT_APPEAL = "grant_appeal", _("Appeal granted: the refused application is examined again")
 
 
 # Events that concern the prefecture's organisation only: not shown on the applicant's timeline.
@@ -149,12 +153,22 @@ TRANSITIONS: dict[EventKind, Transition] = {
         # The one move out of a terminal state: the system's, when an appeal linked to the refusal
         # is granted (review.application_accept on the appeal); nobody can do it by hand.
         _t(EventKind.REOPEN_ON_APPEAL, {S.REFUSED}, S.IN_REVIEW, {SYSTEM}, reason_required=True),
+        # ...and the appeal itself ends there, once accepted (an appeal yields no card).
+        _t(
+            EventKind.GRANT_APPEAL,
+            {S.ACCEPTED},
+            S.APPEAL_GRANTED,
+            {SYSTEM},
+            guard="anef.applications.selectors.require_an_appeal",
+        ),
     ]
 }
 
 
 # Transitions out of a terminal state (SPEC §9: an appeal can reopen the decided file).
 REOPENINGS = frozenset({EventKind.REOPEN_ON_APPEAL})
+# Moves only the system makes, when an appeal is granted: no person can ask for them.
+APPEAL_STEPS = frozenset({EventKind.REOPEN_ON_APPEAL, EventKind.GRANT_APPEAL})
 
 
 def allowed_events(state: str, actor: Actor) -> list[EventKind]:

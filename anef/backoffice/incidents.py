@@ -3,6 +3,7 @@ the deadlines that fell inside it; the public sees ongoing incidents on every pa
 
 from django import forms
 from django.contrib import messages
+from django.db.models import Count
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -70,7 +71,9 @@ def incident_list(request):
         else:
             messages.success(request, _("The incident is declared."))
             return redirect("backoffice:incidents")
-    incidents = Incident.objects.select_related("prefecture", "declared_by", "closed_by")[:100]
+    incidents = Incident.objects.select_related("prefecture", "declared_by", "closed_by").annotate(
+        moved=Count("extensions")
+    )[:100]
     return render(
         request,
         "backoffice/incidents.html",

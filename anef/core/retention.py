@@ -23,7 +23,7 @@ from django.utils.translation import gettext_lazy as _
 
 from anef.applications.constants import APPEAL_DAYS
 from anef.applications.models import Application, ApplicationEvent, CaseNote, StaffRead
-from anef.applications.workflow import TERMINAL_STATES, EventKind, State
+from anef.applications.workflow import OPEN_STATES, TERMINAL_STATES, EventKind, State
 from anef.documents.models import UploadedDocument
 from anef.messaging.models import Attachment
 from anef.sharing.models import ShareCheck
@@ -186,8 +186,12 @@ def _closed_files_due(*, days: int, today: date) -> QuerySet[Application]:
     """Applications in a final state for the period, with files not erased yet."""
     documents = UploadedDocument.objects.filter(application=OuterRef("pk"), erased_at__isnull=True)
     attachments = Attachment.objects.filter(message__application=OuterRef("pk"), erased_at__isnull=True)
-    return Application.objects.filter(state__in=TERMINAL_STATES, state_changed_at__lt=_due_before(days, today)).filter(
-        Exists(documents) | Exists(attachments)
+    # A refusal under appeal may be reopened: its file must still be whole then.
+    appeal_under_way = Application.objects.filter(appeal_of=OuterRef("pk"), state__in=OPEN_STATES)
+    return (
+        Application.objects.filter(state__in=TERMINAL_STATES, state_changed_at__lt=_due_before(days, today))
+        .filter(Exists(documents) | Exists(attachments))
+        .exclude(Exists(appeal_under_way))
     )
 
 

@@ -26,6 +26,7 @@ from anef.applications.selectors import (
     applications_for_applicant,
     current_documents,
     last_decision_event,
+    may_be_appealed,
     missing_items,
     open_information_request,
     profile_editable_by,
@@ -185,6 +186,7 @@ def _application_page(request, application, inquiry_form=None, status=200):
     documents = current_documents(application)
     waiting = waiting_measure(application)
     inquiries = list(application.inquiries.all())
+    appeals = list(application.appeals.all()) if application.state == State.REFUSED else []
     return render(
         request,
         "portal/application_detail.html",
@@ -211,7 +213,8 @@ def _application_page(request, application, inquiry_form=None, status=200):
             "inquiry_refusal": inquiry_refusal(application, waiting=waiting, inquiries=inquiries) if waiting else "",
             "inquiry_form": inquiry_form or InquiryForm(),
             "inquiry_answer_days": INQUIRY_ANSWER_DAYS,
-            "appeals": list(application.appeals.all()) if application.state == State.REFUSED else [],
+            "appeals": appeals,
+            "can_appeal": may_be_appealed(application, appeals),
         },
         status=status,
     )

@@ -12,7 +12,7 @@ from anef.accounts.models import User
 from anef.applications.errors import ApplicationError, TransitionNotAllowed
 from anef.applications.models import Application
 from anef.applications.services import actor_kind, record_event
-from anef.applications.workflow import Actor, EventKind
+from anef.applications.workflow import PENDING_DECISION_STATES, Actor, EventKind
 
 from .constants import INQUIRY_AGAIN_DAYS, INQUIRY_ANSWER_DAYS
 from .models import Inquiry
@@ -22,6 +22,10 @@ MAX_TEXT = 2000
 
 
 def open_inquiry(application: Application) -> Inquiry | None:
+    """The inquiry waiting for its answer, while the file waits for its decision (the decision,
+    or the end of the file, answers it)."""
+    if application.state not in PENDING_DECISION_STATES:
+        return None
     return application.inquiries.filter(answered_at__isnull=True).first()
 
 
@@ -32,7 +36,7 @@ def inquiry_refusal(application: Application, *, waiting=None, inquiries=None) -
     if waiting is None:
         return _("A formal inquiry is possible only on a file waiting for a decision.")
     if not waiting["late"]:
-        return _("A formal inquiry is possible once the file has waited longer than 9 files in 10.")
+        return _("A formal inquiry is possible once the file has waited longer than most files of its procedure.")
     inquiries = list(application.inquiries.all()) if inquiries is None else inquiries
     if any(inquiry.answered_at is None for inquiry in inquiries):
         return _("An inquiry on this file is already waiting for its answer.")
@@ -115,9 +119,9 @@ def inquiry_answer(*, application_id: int, actor: User, text: str) -> Inquiry:
 
 def inquiries_waiting(*, prefecture_id: int | None):
     """Unanswered inquiries, the most urgent first (administrators: every prefecture)."""
-    inquiries = Inquiry.objects.filter(answered_at__isnull=True).select_related(
-        "application__procedure", "application__person", "application__assigned_to"
-    )
+    inquiries = Inquiry.objects.filter(
+        answered_at__isnull=True, application__state__in=PENDING_DECISION_STATES
+    ).select_related("application__procedure", "application__person", "application__assigned_to")
     if prefecture_id is not None:
         inquiries = inquiries.filter(application__prefecture_id=prefecture_id)
     return inquiries.order_by("answer_due_on", "asked_at")

@@ -1,5 +1,3 @@
-from datetime import timedelta
-
 from .constants import HISTORY_WEEKS
 from .models import ProcessingFigure
 
@@ -25,7 +23,8 @@ def figure_for(*, prefecture_id, procedure_id) -> ProcessingFigure | None:
 
 
 def figure_history(*, prefecture, procedure) -> list[ProcessingFigure]:
-    """One point a week (counted back from the latest day) over HISTORY_WEEKS weeks, newest first."""
+    """One point a week over HISTORY_WEEKS weeks, newest first: for each week counted back from the
+    latest day, the newest figures recorded in it (daily runs and weekly backfills mix)."""
     rows = list(
         ProcessingFigure.objects.filter(prefecture=prefecture, procedure=procedure).order_by("-day")[
             : HISTORY_WEEKS * 7 + 1
@@ -34,14 +33,20 @@ def figure_history(*, prefecture, procedure) -> list[ProcessingFigure]:
     if not rows:
         return []
     latest = rows[0].day
-    return [
-        row for row in rows if (latest - row.day).days % 7 == 0 and latest - row.day <= timedelta(weeks=HISTORY_WEEKS)
-    ]
+    points, seen = [], set()
+    for row in rows:  # newest first: the first row met in a week is its newest
+        week = (latest - row.day).days // 7
+        if week <= HISTORY_WEEKS and week not in seen:
+            seen.add(week)
+            points.append(row)
+    return points
 
 
 def waiting_measure(application) -> dict | None:
-    """For a file waiting for a decision: how long it has waited, against the latest figures of
-    its procedure at its prefecture; `late` once it has waited longer than 9 files in 10."""
+    """For a file waiting for a decision: how long it has waited, against the latest figures of its
+    procedure at its prefecture. It is `late` once it has waited longer than 9 files in 10 there;
+    where the prefecture decided too few to say, than 9 in 10 nationally; failing that, than the
+    procedure's target time (a prefecture that stops deciding must not escape inquiries)."""
     from django.utils import timezone
 
     from anef.applications.workflow import PENDING_DECISION_STATES
@@ -50,8 +55,12 @@ def waiting_measure(application) -> dict | None:
         return None
     figure = figure_for(prefecture_id=application.prefecture_id, procedure_id=application.procedure_id)
     waited = (timezone.now() - application.filed_at).days
-    return {
-        "figure": figure,
-        "waited_days": waited,
-        "late": bool(figure and figure.published and waited > figure.p90_days),
-    }
+    if figure and figure.published:
+        threshold, basis = figure.p90_days, "prefecture"
+    else:
+        national = figure_for(prefecture_id=None, procedure_id=application.procedure_id)
+        if national and national.published:
+            threshold, basis = national.p90_days, "national"
+        else:
+            threshold, basis = application.procedure.target_days, "target"
+    return {"figure": figure, "waited_days": waited, "late": waited > threshold, "basis": basis}

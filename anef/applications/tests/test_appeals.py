@@ -70,15 +70,14 @@ def test_granting_the_appeal_reopens_the_refused_application_without_losing_its_
 
     refused.refresh_from_db()
     appeal.refresh_from_db()
-    assert appeal.state == State.ACCEPTED
+    assert appeal.state == State.APPEAL_GRANTED  # the appeal ends; the refused file goes on
+    assert appeal.events.filter(kind=EventKind.ACCEPT).exists()
     assert refused.state == State.IN_REVIEW
     kinds = list(refused.events.order_by("sequence").values_list("kind", flat=True))
     assert kinds.index(EventKind.REFUSE) < kinds.index(EventKind.APPEAL_FILED) < kinds.index(EventKind.REOPEN_ON_APPEAL)
     letter = refused.issued_documents.get(type=DocumentType.DECISION_LETTER)
     assert letter.status == DocumentStatus.REVOKED  # the refusal no longer holds on the verification page
-    case = client.get(reverse("backoffice:case", args=[appeal.reference]), HTTP_ACCEPT_LANGUAGE="en").content.decode()
-    assert reverse("backoffice:act", args=[appeal.reference, "order_card"]) not in case  # an appeal yields no card
-    with pytest.raises(ApplicationError):
+    with pytest.raises(ApplicationError):  # an appeal yields no card
         review.application_card_step(application_id=appeal.pk, event=EventKind.ORDER_CARD, actor=agent)
 
     client.force_login(refused.person.user)
@@ -120,3 +119,51 @@ def test_nobody_else_appeals_someone_elses_refusal(client, refused):
     client.force_login(make_staff(prefecture_code="pref-69"))
     assert client.post(reverse("portal:appeal", args=[refused.reference])).status_code == 404
     assert not Application.objects.filter(appeal_of=refused).exists()
+
+
+def granted(refused) -> Application:
+    appeal = services.application_create_appeal(refused_id=refused.pk, actor=refused.person.user)
+    complete(appeal)
+    services.application_submit(application_id=appeal.pk, actor=refused.person.user)
+    agent = make_staff(prefecture_code="pref-69")
+    review.application_start_review(application_id=appeal.pk, actor=agent)
+    review.application_accept(application_id=appeal.pk, actor=agent)
+    return appeal
+
+
+def test_a_file_refused_again_after_a_granted_appeal_can_be_appealed_again(client, refused):
+    first = granted(refused)
+    agent = make_staff(prefecture_code="pref-69")
+    review.application_refuse(application_id=refused.pk, actor=agent, ground="other", text="Toujours incomplet.")
+    client.force_login(refused.person.user)
+    page = client.get(reverse("portal:application", args=[refused.reference])).content.decode()
+    assert reverse("portal:appeal", args=[refused.reference]) in page
+    second = services.application_create_appeal(refused_id=refused.pk, actor=refused.person.user)
+    assert second.pk != first.pk and second.state == State.DRAFT
+
+
+def test_two_refusals_can_be_appealed_at_the_same_time(refused):
+    agent = make_staff(prefecture_code="pref-69")
+    other = submitted(refused.person, "naturalisation")
+    review.application_start_review(application_id=other.pk, actor=agent)
+    review.application_refuse(application_id=other.pk, actor=agent, ground="other", text="Conditions.")
+    for decision in (refused, other):
+        appeal = services.application_create_appeal(refused_id=decision.pk, actor=refused.person.user)
+        complete(appeal)
+        services.application_submit(application_id=appeal.pk, actor=refused.person.user)
+    assert Application.objects.filter(appeal_of__isnull=False, state=State.SUBMITTED).count() == 2
+
+
+def test_a_rejected_appeal_points_to_the_court_not_to_another_appeal(client, refused):
+    appeal = services.application_create_appeal(refused_id=refused.pk, actor=refused.person.user)
+    complete(appeal)
+    services.application_submit(application_id=appeal.pk, actor=refused.person.user)
+    agent = make_staff(prefecture_code="pref-69")
+    review.application_start_review(application_id=appeal.pk, actor=agent)
+    review.application_refuse(application_id=appeal.pk, actor=agent, ground="other", text="Rien de nouveau.")
+    client.force_login(refused.person.user)
+    page = client.get(reverse("portal:application", args=[appeal.reference])).content.decode()
+    assert reverse("portal:appeal", args=[appeal.reference]) not in page
+    assert "You can still go to the administrative court" in page
+    with pytest.raises(ApplicationError):
+        services.application_create_appeal(refused_id=appeal.pk, actor=refused.person.user)

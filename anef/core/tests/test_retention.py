@@ -175,6 +175,21 @@ def test_the_draft_reminder_gives_the_day_the_draft_will_be_deleted():
 
 
 @override_settings(ANEF_RETENTION_DAYS=DEFAULTS)
+def test_a_draft_changed_after_its_reminder_gets_a_new_one_with_the_new_date():
+    application = draft(make_applicant(language="en"))
+    Application.objects.filter(pk=application.pk).update(updated_at=noon(40), draft_reminded_at=noon(33))
+    assert sweeps.remind_stale_drafts() == 0  # reminded, unchanged since
+    Application.objects.filter(pk=application.pk).update(updated_at=noon(8))  # the person came back
+
+    assert sweeps.remind_stale_drafts() == 1
+    assert sweeps.remind_stale_drafts() == 0
+
+    deleted_on = timezone.localdate() - timedelta(days=8) + timedelta(days=180)
+    reminders = Notification.objects.filter(application=application, kind="draft_reminder")
+    assert reminders and all(deleted_on.strftime("%d/%m/%Y") in n.body for n in reminders)
+
+
+@override_settings(ANEF_RETENTION_DAYS=DEFAULTS)
 def test_a_draft_never_filed_is_deleted_with_its_files_on_the_announced_day_not_before(run):
     due = complete(draft(make_applicant()))
     not_yet = complete(draft(make_applicant()))
@@ -414,3 +429,19 @@ def test_an_environment_variable_that_is_not_a_number_stops_the_start_up(monkeyp
 def test_the_sweep_refuses_to_run_with_a_period_below_its_floor():
     with pytest.raises(ImproperlyConfigured):
         apply_retention()
+
+
+@override_settings(ANEF_RETENTION_DAYS=DEFAULTS)
+def test_a_refusal_under_appeal_keeps_its_files_until_the_appeal_ends(run):
+    from anef.applications.workflow import State
+
+    application = closed_since(730)
+    Application.objects.filter(pk=application.pk).update(state=State.REFUSED)
+    appeal = draft(application.person, "appeal-gracious")
+    Application.objects.filter(pk=appeal.pk).update(appeal_of=application)
+    files = files_of(application)
+
+    assert run()["applications_erased"] == 0
+    assert all(stored(name) for name in files)
+    Application.objects.filter(pk=appeal.pk).update(state=State.WITHDRAWN)
+    assert run()["applications_erased"] == 1

@@ -161,3 +161,10 @@ def test_the_public_list_shows_incidents_with_what_they_moved(admin_client, clie
     page = client.get(reverse("public:incidents"), HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert "Upload broken" in page and "Files could not be sent." in page
     assert "deadlines inside it moved 1 day later" in page
+
+
+def test_the_incidents_page_answers_in_a_fixed_number_of_queries(admin_client, django_assert_max_num_queries):
+    for days_ago in (2, 4, 6, 8):
+        declare(admin_client, days_ago=days_ago, lasted_hours=3)
+    with django_assert_max_num_queries(9):
+        assert admin_client.get(reverse("backoffice:incidents")).status_code == 200

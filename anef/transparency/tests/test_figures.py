@@ -12,6 +12,7 @@ from anef.applications.models import ApplicationEvent
 from anef.applications.workflow import EventKind
 from anef.core.testing import complete, make_applicant, make_staff, submitted
 from anef.transparency.models import ProcessingFigure
+from anef.transparency.selectors import figure_history
 from anef.transparency.services import figures_backfill, figures_compute, figures_record
 
 pytestmark = pytest.mark.django_db
@@ -167,3 +168,13 @@ def test_a_refused_file_reopened_on_appeal_is_back_in_the_backlog():
     review.application_accept(application_id=appeal.pk, actor=agent)
     assert figures_compute(as_of=timezone.now())[key]["pending"] == 1
     assert figures_compute(as_of=timezone.now() - timedelta(days=1))[key]["pending"] == 0  # before the appeal
+
+
+def test_the_weekly_history_keeps_the_backfilled_weeks_once_daily_runs_add_days():
+    application = filed(40)
+    today = timezone.localdate()
+    figures_backfill(weeks=3)  # today and one day a week before
+    for days_later in (1, 2, 3):  # then the nightly sweep runs on the next days
+        figures_record(day=today + timedelta(days=days_later))
+    history = figure_history(prefecture=application.prefecture, procedure=application.procedure)
+    assert [(today - row.day).days for row in history] == [-3, 7, 14, 21]

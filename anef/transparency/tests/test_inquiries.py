@@ -7,6 +7,8 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from anef.applications import services
+from anef.applications.errors import ApplicationError
 from anef.applications.workflow import EventKind
 from anef.core.testing import make_applicant, make_staff, race, run_queued_tasks
 from anef.notifications.models import Notification
@@ -142,3 +144,26 @@ def test_two_inquiries_sent_at_once_give_one():
     assert sorted(outcomes) == ["ApplicationError"] * 3 + ["ok"]
     assert Inquiry.objects.count() == 1
     assert application.events.filter(kind=EventKind.INQUIRY_SEND).count() == 1
+
+
+def test_where_the_prefecture_decides_too_little_the_national_times_then_the_target_time_apply():
+    application = filed(40)  # no decision anywhere: the target time of the procedure (60 days) applies
+    figures_backfill(weeks=1)
+    with pytest.raises(ApplicationError):
+        inquiry_send(application_id=application.pk, actor=application.person.user)
+    for waited in (5, 6, 7, 8, 9):
+        decided(waited, postcode="33000")  # decided in the Gironde only: nationally 9 in 10 within 9 days
+    figures_backfill(weeks=1)
+    assert inquiry_send(application_id=application.pk, actor=application.person.user).answered_at is None
+
+
+def test_an_inquiry_left_unanswered_leaves_the_lists_once_the_file_ends(client):
+    application = late_file()
+    send(client, application)
+    services.application_withdraw(application_id=application.pk, actor=application.person.user, reason="Parti.")
+    client.force_login(make_staff(role="supervisor", prefecture_code="pref-69"))
+    board = client.get(reverse("backoffice:supervision"), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "Formal inquiries to answer (0)" in board
+    client.force_login(application.person.user)
+    page = client.get(reverse("portal:application", args=[application.reference])).content.decode()
+    assert "Your inquiry is with the prefecture" not in page
