@@ -403,6 +403,7 @@ def seed_demo() -> bool:
     _demo_inquiries(people, staff)
     _demo_incident(staff["admin"])
     _demo_appeal(people["Kwame Asante"])
+    _demo_appeal(people["Diego Ramírez"], grant_by=staff["instructeur.rhone"])
     return True
 
 
@@ -496,8 +497,9 @@ def _upload_and_file(application: Application, actor: User) -> None:
     services.application_submit(application_id=application.pk, actor=actor)
 
 
-def _demo_appeal(person: Person) -> None:
-    """A refusal appealed online: the appeal waits at the prefecture that refused."""
+def _demo_appeal(person: Person, grant_by: User | None = None) -> None:
+    """A refusal appealed online: the appeal waits at the prefecture that refused, or, granted,
+    has reopened the refused file."""
     refused = person.applications.get(state="refused")
     appeal = services.application_create_appeal(refused_id=refused.pk, actor=person.user)
     answers = {
@@ -508,6 +510,11 @@ def _demo_appeal(person: Person) -> None:
     }
     services.application_save_answers(application_id=appeal.pk, answers=answers, actor=person.user)
     _upload_and_file(appeal, person.user)
+    if grant_by is not None:
+        review.application_start_review(application_id=appeal.pk, actor=grant_by)
+        review.application_accept(
+            application_id=appeal.pk, actor=grant_by, comment="Le relevé de notes établit la réussite de l'année."
+        )
 
 
 def _demo_counter_filings(procedures, staff) -> None:

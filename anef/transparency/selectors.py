@@ -1,3 +1,5 @@
+from django.db.models import Q
+
 from .constants import HISTORY_WEEKS
 from .models import ProcessingFigure
 
@@ -53,12 +55,16 @@ def waiting_measure(application) -> dict | None:
 
     if application.state not in PENDING_DECISION_STATES or not application.filed_at or not application.prefecture_id:
         return None
-    figure = figure_for(prefecture_id=application.prefecture_id, procedure_id=application.procedure_id)
+    # The latest figures of the prefecture and of the nation, in one query (both are recorded daily).
+    latest = ProcessingFigure.objects.filter(
+        Q(prefecture_id=application.prefecture_id) | Q(prefecture__isnull=True), procedure_id=application.procedure_id
+    ).order_by("-day")[:4]
+    figure = next((row for row in latest if row.prefecture_id is not None), None)
+    national = next((row for row in latest if row.prefecture_id is None), None)
     waited = (timezone.now() - application.filed_at).days
     if figure and figure.published:
         threshold, basis = figure.p90_days, "prefecture"
     else:
-        national = figure_for(prefecture_id=None, procedure_id=application.procedure_id)
         if national and national.published:
             threshold, basis = national.p90_days, "national"
         else:
