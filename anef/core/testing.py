@@ -139,6 +139,44 @@ def submitted(person: Person, code: str = "student-renewal") -> Application:
     return application
 
 
+def awaiting_answer(*, deadline: date, postcode: str = "69002", language: str = "fr") -> Application:
+    """A file under review whose agent asked for a document, to be answered by `deadline`."""
+    from anef.applications import review
+    from anef.applications.models import InformationRequest
+
+    application = submitted(make_applicant(postcode=postcode, language=language))
+    agent = make_staff(prefecture_code=f"pref-{postcode[:2]}")
+    review.application_start_review(application_id=application.pk, actor=agent)
+    review.application_request_information(
+        application_id=application.pk,
+        actor=agent,
+        items=["Passport"],
+        message="Please",
+        deadline=timezone.localdate() + timedelta(days=20),
+    )
+    InformationRequest.objects.filter(application=application).update(deadline=deadline)
+    return application
+
+
+def appealed(refused: Application, *, decide: str = "") -> Application:
+    """An appeal of this refusal, filed by the person; `decide` "accept" or "refuse" has an agent of
+    the prefecture decide it."""
+    from anef.applications import review
+
+    appeal = services.application_create_appeal(refused_id=refused.pk, actor=refused.person.user)
+    complete(appeal)
+    services.application_submit(application_id=appeal.pk, actor=refused.person.user)
+    if decide:
+        agent = make_staff(prefecture_code=Application.objects.get(pk=refused.pk).prefecture.code)
+        review.application_start_review(application_id=appeal.pk, actor=agent)
+        if decide == "accept":
+            review.application_accept(application_id=appeal.pk, actor=agent)
+        else:
+            review.application_refuse(application_id=appeal.pk, actor=agent, ground="other", text="Rien de nouveau.")
+    appeal.refresh_from_db()
+    return appeal
+
+
 def url_patterns():
     """Every named URL pattern of the project: (namespace, pattern, modules of the URL confs that
     include it). The walks over pages (ownership, accessibility, garbled forms) filter this."""

@@ -12,7 +12,7 @@ from anef.applications.errors import ApplicationError
 from anef.applications.models import Application, ApplicationEvent
 from anef.applications.workflow import EventKind, State
 from anef.certificates.constants import DocumentStatus, DocumentType
-from anef.core.testing import complete, make_applicant, make_staff, submitted
+from anef.core.testing import appealed, complete, make_applicant, make_staff, submitted
 
 pytestmark = pytest.mark.django_db
 
@@ -86,12 +86,7 @@ def test_granting_the_appeal_reopens_the_refused_application_without_losing_its_
 
 
 def test_a_refused_appeal_leaves_the_refusal_as_it_was(refused):
-    appeal = services.application_create_appeal(refused_id=refused.pk, actor=refused.person.user)
-    complete(appeal)
-    services.application_submit(application_id=appeal.pk, actor=refused.person.user)
-    agent = make_staff(prefecture_code="pref-69")
-    review.application_start_review(application_id=appeal.pk, actor=agent)
-    review.application_refuse(application_id=appeal.pk, actor=agent, ground="other", text="Rien de nouveau.")
+    appealed(refused, decide="refuse")
     refused.refresh_from_db()
     assert refused.state == State.REFUSED
     assert not refused.events.filter(kind=EventKind.REOPEN_ON_APPEAL).exists()
@@ -121,18 +116,8 @@ def test_nobody_else_appeals_someone_elses_refusal(client, refused):
     assert not Application.objects.filter(appeal_of=refused).exists()
 
 
-def granted(refused) -> Application:
-    appeal = services.application_create_appeal(refused_id=refused.pk, actor=refused.person.user)
-    complete(appeal)
-    services.application_submit(application_id=appeal.pk, actor=refused.person.user)
-    agent = make_staff(prefecture_code="pref-69")
-    review.application_start_review(application_id=appeal.pk, actor=agent)
-    review.application_accept(application_id=appeal.pk, actor=agent)
-    return appeal
-
-
 def test_a_file_refused_again_after_a_granted_appeal_can_be_appealed_again(client, refused):
-    first = granted(refused)
+    first = appealed(refused, decide="accept")
     agent = make_staff(prefecture_code="pref-69")
     review.application_refuse(application_id=refused.pk, actor=agent, ground="other", text="Toujours incomplet.")
     client.force_login(refused.person.user)
@@ -148,19 +133,12 @@ def test_two_refusals_can_be_appealed_at_the_same_time(refused):
     review.application_start_review(application_id=other.pk, actor=agent)
     review.application_refuse(application_id=other.pk, actor=agent, ground="other", text="Conditions.")
     for decision in (refused, other):
-        appeal = services.application_create_appeal(refused_id=decision.pk, actor=refused.person.user)
-        complete(appeal)
-        services.application_submit(application_id=appeal.pk, actor=refused.person.user)
+        appealed(decision)
     assert Application.objects.filter(appeal_of__isnull=False, state=State.SUBMITTED).count() == 2
 
 
 def test_a_rejected_appeal_points_to_the_court_not_to_another_appeal(client, refused):
-    appeal = services.application_create_appeal(refused_id=refused.pk, actor=refused.person.user)
-    complete(appeal)
-    services.application_submit(application_id=appeal.pk, actor=refused.person.user)
-    agent = make_staff(prefecture_code="pref-69")
-    review.application_start_review(application_id=appeal.pk, actor=agent)
-    review.application_refuse(application_id=appeal.pk, actor=agent, ground="other", text="Rien de nouveau.")
+    appeal = appealed(refused, decide="refuse")
     client.force_login(refused.person.user)
     page = client.get(reverse("portal:application", args=[appeal.reference])).content.decode()
     assert reverse("portal:appeal", args=[appeal.reference]) not in page

@@ -4,29 +4,16 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
-from anef.applications import review, sweeps
-from anef.applications.models import Application, InformationRequest
-from anef.core.testing import draft, make_applicant, make_staff, run_queued_tasks, submitted
+from anef.applications import sweeps
+from anef.applications.models import Application
+from anef.core.testing import awaiting_answer, draft, make_applicant, run_queued_tasks
 from anef.notifications.models import Notification
 
 pytestmark = pytest.mark.django_db
 
 
 def _awaiting(deadline_in_days):
-    application = submitted(make_applicant())
-    agent = make_staff()
-    review.application_start_review(application_id=application.pk, actor=agent)
-    review.application_request_information(
-        application_id=application.pk,
-        actor=agent,
-        items=["Passport"],
-        message="Please",
-        deadline=timezone.localdate() + timedelta(days=20),
-    )
-    InformationRequest.objects.filter(application=application).update(
-        deadline=timezone.localdate() + timedelta(days=deadline_in_days)
-    )
-    return application
+    return awaiting_answer(deadline=timezone.localdate() + timedelta(days=deadline_in_days))
 
 
 def test_a_reminder_before_the_deadline_is_sent_once_even_if_the_sweep_runs_twice():

@@ -8,11 +8,11 @@ from django.urls import reverse
 from django.utils import timezone
 
 from anef.accounts.constants import Role
-from anef.applications import review, sweeps
+from anef.applications import sweeps
 from anef.applications.models import InformationRequest
 from anef.applications.selectors import is_filed_in_time
 from anef.applications.workflow import EventKind
-from anef.core.testing import make_applicant, make_staff, run_queued_tasks, submitted
+from anef.core.testing import awaiting_answer, make_applicant, make_staff, run_queued_tasks
 from anef.incidents.models import DeadlineExtension, Incident
 from anef.incidents.services import incident_extend_deadlines
 from anef.notifications.models import Notification
@@ -23,18 +23,7 @@ MOMENT = "%Y-%m-%dT%H:%M"
 
 
 def awaiting(deadline: date, postcode: str = "69003"):
-    application = submitted(make_applicant(postcode=postcode, language="en"))
-    agent = make_staff(prefecture_code=f"pref-{postcode[:2]}")
-    review.application_start_review(application_id=application.pk, actor=agent)
-    review.application_request_information(
-        application_id=application.pk,
-        actor=agent,
-        items=["Passport"],
-        message="Please",
-        deadline=timezone.localdate() + timedelta(days=20),
-    )
-    InformationRequest.objects.filter(application=application).update(deadline=deadline)
-    return application
+    return awaiting_answer(deadline=deadline, postcode=postcode, language="en")
 
 
 def deadline_of(application) -> date:

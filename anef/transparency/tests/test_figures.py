@@ -10,7 +10,7 @@ from django.utils import timezone
 from anef.applications import review, services
 from anef.applications.models import ApplicationEvent
 from anef.applications.workflow import EventKind
-from anef.core.testing import complete, make_applicant, make_staff, submitted
+from anef.core.testing import appealed, make_applicant, make_staff, submitted
 from anef.transparency.models import ProcessingFigure
 from anef.transparency.selectors import figure_history
 from anef.transparency.services import figures_backfill, figures_compute, figures_record
@@ -80,7 +80,6 @@ def test_national_figures_gather_every_prefecture_and_withdrawn_files_leave_the_
     rhone = filed(3)
     gironde = filed(4, postcode="33000")
     withdrawn = filed(5)
-    from anef.applications import services
 
     services.application_withdraw(application_id=withdrawn.pk, actor=withdrawn.person.user, reason="Plus besoin.")
     figures = figures_compute(as_of=timezone.now())
@@ -160,12 +159,7 @@ def test_a_refused_file_reopened_on_appeal_is_back_in_the_backlog():
     refused = decided(20, days_ago=10, refuse=True)
     key = (refused.prefecture_id, refused.procedure_id)
     assert figures_compute(as_of=timezone.now())[key]["pending"] == 0
-    appeal = services.application_create_appeal(refused_id=refused.pk, actor=refused.person.user)
-    complete(appeal)
-    services.application_submit(application_id=appeal.pk, actor=refused.person.user)
-    agent = make_staff(prefecture_code="pref-69")
-    review.application_start_review(application_id=appeal.pk, actor=agent)
-    review.application_accept(application_id=appeal.pk, actor=agent)
+    appealed(refused, decide="accept")
     assert figures_compute(as_of=timezone.now())[key]["pending"] == 1
     assert figures_compute(as_of=timezone.now() - timedelta(days=1))[key]["pending"] == 0  # before the appeal
 
