@@ -33,6 +33,17 @@ def django_db_setup(django_db_setup, django_db_blocker):
 
 
 @pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Each test starts with an empty cache: the rate limits (per address, per minute) count what
+    earlier tests of the same worker sent, so a walk that posts many forms made a later test hit
+    "Too many requests" depending on the order and the minute."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+
+
+@pytest.fixture(autouse=True)
 def _reference_data_after_flush(request):
     """Transactional tests (and the live server) flush the database after each test: reload."""
     marker = request.node.get_closest_marker("django_db")

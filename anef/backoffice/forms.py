@@ -80,6 +80,15 @@ class InquiryAnswerForm(forms.Form):
     )
 
 
+class CounterInquiryForm(forms.Form):
+    text = forms.CharField(
+        label=_("What the person wants to add (optional)"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=2000,
+        required=False,
+    )
+
+
 class NoteForm(forms.Form):
     text = forms.CharField(
         label=_("Internal note"),

@@ -27,13 +27,13 @@ from anef.applications.selectors import (
     open_information_request,
 )
 from anef.applications.services import actor_kind
-from anef.applications.workflow import PENDING_DECISION_STATES, EventKind, State, allowed_events
+from anef.applications.workflow import PENDING_DECISION_STATES, Actor, EventKind, State, allowed_events
 from anef.core.http import erased_file_response, posted_id, private_file_response
 from anef.documents.models import UploadedDocument
 from anef.messaging.models import Side
 from anef.messaging.selectors import threads_waiting_for_staff, unread_counts
 from anef.portal.presenters import answer_rows
-from anef.transparency.inquiries import inquiries_waiting, inquiry_answer, open_inquiry
+from anef.transparency.inquiries import inquiries_waiting, inquiry_answer, inquiry_refusal, inquiry_send, open_inquiry
 
 from .access import staff_required, supervisor_required
 from .filters import QueueFilter
@@ -41,6 +41,7 @@ from .forms import (
     AcceptForm,
     AssignForm,
     CloseForm,
+    CounterInquiryForm,
     InquiryAnswerForm,
     NoteForm,
     RefuseForm,
@@ -93,6 +94,9 @@ def _case_context(request, application, forms=None):
         "notes": application.notes.select_related("author"),
         "open_request": open_information_request(application),
         "inquiry": open_inquiry(application),
+        "can_send_inquiry": actor == Actor.COUNTER
+        and application.person.user_id is None
+        and not inquiry_refusal(application),
         "can": {event.value: True for event in events},
         "is_agent": actor == "agent",
         "can_verdict": actor == "agent" and application.state in PENDING_DECISION_STATES,
@@ -104,6 +108,7 @@ def _case_context(request, application, forms=None):
             "transfer": forms.get("transfer") or TransferForm(current=application.prefecture),
             "note": forms.get("note") or NoteForm(),
             "answer_inquiry": forms.get("answer_inquiry") or InquiryAnswerForm(),
+            "send_inquiry": forms.get("send_inquiry") or CounterInquiryForm(),
             "assign": AssignForm(prefecture=application.prefecture, initial={"assignee": application.assigned_to_id}),
             "verdict": VerdictForm(),
         },
@@ -203,6 +208,12 @@ ACTIONS = {
             application_id=app.pk, to=form.cleaned_data["prefecture"], actor=user, reason=form.cleaned_data["reason"]
         ),
         _("The file is transferred with its history."),
+    ),
+    "send_inquiry": (
+        # At the counter, for a person without an online account (the service checks it).
+        CounterInquiryForm,
+        lambda app, user, form: inquiry_send(application_id=app.pk, actor=user, text=form.cleaned_data["text"]),
+        _("The inquiry is sent. The person will receive the answer by post."),
     ),
     "answer_inquiry": (
         InquiryAnswerForm,

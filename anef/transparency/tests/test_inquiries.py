@@ -10,7 +10,7 @@ from django.utils import timezone
 from anef.applications import services
 from anef.applications.errors import ApplicationError
 from anef.applications.workflow import EventKind
-from anef.core.testing import make_applicant, make_staff, race, run_queued_tasks
+from anef.core.testing import make_applicant, make_staff, paper_person, race, run_queued_tasks, submitted
 from anef.notifications.models import Notification
 from anef.transparency.inquiries import inquiry_send
 from anef.transparency.models import Inquiry
@@ -167,3 +167,28 @@ def test_an_inquiry_left_unanswered_leaves_the_lists_once_the_file_ends(client):
     client.force_login(application.person.user)
     page = client.get(reverse("portal:application", args=[application.reference])).content.decode()
     assert "Your inquiry is with the prefecture" not in page
+
+
+def test_the_counter_sends_the_inquiry_for_a_person_without_an_account(client):
+    prefecture_times()
+    person = paper_person()
+    application = submitted(person)
+    type(person).objects.filter(pk=person.pk).update(user=None)  # as registered at the counter: no account
+    type(application).objects.filter(pk=application.pk).update(filed_at=timezone.now() - timedelta(days=60))
+    figures_backfill(weeks=1)
+    counter = make_staff(role="counter_agent", prefecture_code="pref-69")
+    client.force_login(counter)
+    case = client.get(reverse("backoffice:case", args=[application.reference]), HTTP_ACCEPT_LANGUAGE="en")
+    assert "Send a formal inquiry for the person" in case.content.decode()
+    url = reverse("backoffice:act", args=[application.reference, "send_inquiry"])
+    assert client.post(url, {"text": "Venu au guichet."}).status_code == 302
+    inquiry = Inquiry.objects.get(application=application)
+    assert inquiry.asked_by == counter and inquiry.text == "Venu au guichet."
+    run_queued_tasks()
+    assert Notification.objects.filter(application=application, kind="inquiry_send", channel="letter").exists()
+
+    online = late_file()  # a person with an account asks themselves
+    assert (
+        client.post(reverse("backoffice:act", args=[online.reference, "send_inquiry"]), {"text": ""}).status_code == 400
+    )
+    assert not Inquiry.objects.filter(application=online).exists()
