@@ -11,6 +11,7 @@ from anef.applications.review import MIN_REQUEST_DAYS
 from anef.portal.forms import DateInput, ProfileForm
 from anef.procedures.models import Procedure
 from anef.territory.models import Prefecture
+from anef.transparency.inquiries import MAX_TEXT as INQUIRY_MAX_TEXT
 
 
 class RequestInformationForm(forms.Form):
@@ -84,7 +85,7 @@ class CounterInquiryForm(forms.Form):
     text = forms.CharField(
         label=_("What the person wants to add (optional)"),
         widget=forms.Textarea(attrs={"rows": 3}),
-        max_length=2000,
+        max_length=INQUIRY_MAX_TEXT,
         required=False,
     )
 

@@ -12,6 +12,7 @@ from anef.procedures.constants import FieldType
 from anef.procedures.models import Procedure
 from anef.procedures.texts import describe_condition, localised
 from anef.territory.postcodes import UnknownPostcode, departement_for_postcode, normalise_postcode
+from anef.transparency.inquiries import MAX_TEXT as INQUIRY_MAX_TEXT
 
 YES_NO = [("yes", _("Yes")), ("no", _("No"))]
 STAMP_RE = re.compile(r"^\d{16}$")
@@ -266,7 +267,7 @@ class InquiryForm(forms.Form):
         label=_("What you want to add (optional)"),
         help_text=_("For example a change in your situation, or why the wait is hard for you."),
         widget=forms.Textarea(attrs={"rows": 3}),
-        max_length=2000,
+        max_length=INQUIRY_MAX_TEXT,
         required=False,
     )
 
