@@ -164,6 +164,7 @@ def application_profile_update(*, application_id: int, actor: User, **values) ->
             )
         before = {name: getattr(person, name) for name in values}
         person = person_update(person_id=person.pk, actor=actor, **values)
+        application.person = person  # the event's notice goes to the details as they are now
         changed = [name for name in values if getattr(person, name) != before[name]]
         if changed and actor.pk != person.user_id:
             payload: dict[str, Any] = {"fields": changed}
