@@ -17,6 +17,7 @@ class SecondFactorRequiredMiddleware:
             "mfa_activate_totp",
             "mfa_index",
             "account_logout",
+            "account_reauthenticate",  # enrolment asks for the password again first
             "account_login",
             "account_reset_password",
             "account_reset_password_done",
