@@ -66,7 +66,7 @@ def test_a_paper_mandate_opens_nothing_until_the_person_gives_their_code(client,
     assert {(n.channel, n.recipient) for n in sent} == {("email", person.email), ("sms", "+33611223344")}
 
     wrong = _confirm(client, person, "AAAA-AAAA")
-    assert wrong.status_code == 400 and "does not match" in wrong.content.decode()
+    assert wrong.status_code == 400 and "ne correspond à aucun mandat" in wrong.content.decode()
     assert client.get(page).status_code == 404
 
     assert _confirm(client, person, _code(person).lower()).status_code == 302  # typed as the person read it
