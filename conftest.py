@@ -44,6 +44,18 @@ def _fresh_cache():
 
 
 @pytest.fixture(autouse=True)
+def _default_language():
+    """Each test starts in the default language: a request served in English by an earlier test of
+    the same worker leaves English active in the thread (LocaleMiddleware does not reset it), and a
+    later test reading a catalogue title got English where the page shows French."""
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+
+
+@pytest.fixture(autouse=True)
 def _reference_data_after_flush(request):
     """Transactional tests (and the live server) flush the database after each test: reload."""
     marker = request.node.get_closest_marker("django_db")

@@ -146,6 +146,8 @@ def person_data_archive(*, person: Person) -> bytes:
                 "helper": mandate.helper.get_full_name(),
                 "structure": mandate.structure.name,
                 "all_applications": mandate.all_applications,
+                "consent": str(mandate.get_origin_display()),
+                "confirmed_at": _when(mandate.confirmed_at),
                 "from": _when(mandate.starts_on),
                 "until": _when(mandate.ends_on),
                 "revoked_at": _when(mandate.revoked_at),

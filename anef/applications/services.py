@@ -164,14 +164,14 @@ def application_profile_update(*, application_id: int, actor: User, **values) ->
             )
         before = {name: getattr(person, name) for name in values}
         person = person_update(person_id=person.pk, actor=actor, **values)
+        application.person = person  # the event's notice goes to the details as they are now
         changed = [name for name in values if getattr(person, name) != before[name]]
         if changed and actor.pk != person.user_id:
-            record_event(
-                application=application,
-                kind=EventKind.PROFILE_UPDATE,
-                actor=actor,
-                payload={"fields": changed},
-            )
+            payload: dict[str, Any] = {"fields": changed}
+            contacts = {name: before[name] for name in ("email", "phone") if name in changed and before[name]}
+            if contacts:
+                payload["previous_contacts"] = contacts  # told too: see notify_event
+            record_event(application=application, kind=EventKind.PROFILE_UPDATE, actor=actor, payload=payload)
     return person
 
 

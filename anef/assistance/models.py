@@ -4,6 +4,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from .constants import MandateOrigin
+
 
 class Structure(models.Model):
     """A France Services point or an association whose volunteers help applicants."""
@@ -25,13 +27,26 @@ class Structure(models.Model):
 
 class MandateQuerySet(models.QuerySet):
     def valid(self, today=None):
+        """Consented (confirmed), not revoked, inside its period: the only mandates that open anything."""
         today = today or timezone.localdate()
-        return self.filter(revoked_at__isnull=True, starts_on__lte=today, ends_on__gte=today)
+        return self.filter(
+            confirmed_at__isnull=False, revoked_at__isnull=True, starts_on__lte=today, ends_on__gte=today
+        )
+
+    def awaiting_confirmation(self, now=None):
+        """Paper mandates whose code the person has not yet given, still in time."""
+        now = now or timezone.now()
+        return self.filter(confirmed_at__isnull=True, revoked_at__isnull=True, code_expires_at__gt=now)
 
 
 class Mandate(models.Model):
     """A person lets a helper act for them: on all their applications or on chosen ones, until a
-    date, revocable at any time. Without a valid mandate the helper sees nothing."""
+    date, revocable at any time. Without a valid mandate the helper sees nothing.
+
+    It exists only with the person's consent: given online from their own space, at a counter where
+    an agent checked their identity, or signed on paper and then confirmed by the person with a code
+    sent to the contact details on file (until then `confirmed_at` is empty and it opens nothing).
+    """
 
     person = models.ForeignKey("accounts.Person", on_delete=models.PROTECT, related_name="mandates")
     helper = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="mandates")
@@ -40,9 +55,22 @@ class Mandate(models.Model):
     applications = models.ManyToManyField("applications.Application", blank=True, related_name="mandates")
     starts_on = models.DateField(_("from"), default=timezone.localdate)
     ends_on = models.DateField(_("until"))
-    granted_online = models.BooleanField(default=False)
+    origin = models.CharField(_("consent given"), max_length=10, choices=MandateOrigin.choices)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    # Counter mandates: the identity document the agent checked (type and number).
+    identity_checked = models.CharField(_("identity document checked"), max_length=120, blank=True)
     paper_mandate = models.FileField(upload_to="mandates/", blank=True, max_length=200)
+    confirmed_at = models.DateTimeField(_("consent confirmed on"), null=True, blank=True)
+    # Paper mandates: the confirmation code sent to the person (a keyed hash, never the code).
+    code_hash = models.CharField(max_length=64, blank=True)
+    code_expires_at = models.DateTimeField(null=True, blank=True)
+    code_attempts = models.PositiveSmallIntegerField(default=0)
     revoked_at = models.DateTimeField(_("revoked on"), null=True, blank=True)
+    revoked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = MandateQuerySet.as_manager()
@@ -52,7 +80,22 @@ class Mandate(models.Model):
         constraints = [
             models.CheckConstraint(condition=Q(ends_on__gte=models.F("starts_on")), name="mandate_is_a_period"),
             models.CheckConstraint(
-                condition=Q(granted_online=True) | ~Q(paper_mandate=""), name="mandate_granted_online_or_on_paper"
+                condition=~Q(origin=MandateOrigin.PAPER) | ~Q(paper_mandate=""), name="paper_mandate_has_its_scan"
+            ),
+            # Only a paper mandate can wait for the person's confirmation; the others are consent itself.
+            models.CheckConstraint(
+                condition=Q(origin=MandateOrigin.PAPER) | Q(confirmed_at__isnull=False),
+                name="mandate_confirmed_unless_paper",
+            ),
+            models.CheckConstraint(
+                condition=~Q(origin=MandateOrigin.COUNTER) | ~Q(identity_checked=""),
+                name="counter_mandate_names_the_identity_checked",
+            ),
+            # One request waiting for a code per helper and person: a new one replaces it.
+            models.UniqueConstraint(
+                fields=["person", "helper"],
+                condition=Q(confirmed_at__isnull=True, revoked_at__isnull=True),
+                name="one_mandate_awaiting_confirmation",
             ),
         ]
 

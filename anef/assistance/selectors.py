@@ -17,6 +17,18 @@ def mandated_applications(*, helper) -> QuerySet[Application]:
     )
 
 
+def mandate_covering(*, helper, application) -> Mandate | None:
+    """The valid mandate by which this helper reaches this application, if any."""
+    return (
+        Mandate.objects.valid()
+        .filter(helper=helper, person_id=application.person_id)
+        .filter(Q(all_applications=True) | Q(applications=application))
+        .select_related("person", "helper", "structure")
+        .order_by("-all_applications", "pk")
+        .first()
+    )
+
+
 def helper_may_start_for(*, helper, person) -> bool:
     return Mandate.objects.valid().filter(helper=helper, person=person, all_applications=True).exists()
 
@@ -70,3 +82,8 @@ def structure_helpers(*, structure: Structure):
 
 def structure_history(*, structure: Structure) -> QuerySet[StructureEvent]:
     return structure.events.select_related("actor", "helper")
+
+
+def structure_mandates(*, structure: Structure) -> QuerySet[Mandate]:
+    """Every mandate held by the structure's helpers, newest first, with its origin (administrators)."""
+    return structure.mandates.select_related("helper", "person", "recorded_by").order_by("-created_at", "-pk")

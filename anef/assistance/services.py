@@ -1,7 +1,10 @@
-from datetime import date
+import secrets
+from datetime import date, timedelta
 
 from django.db import IntegrityError, transaction
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.crypto import constant_time_compare, salted_hmac
 from django.utils.translation import gettext_lazy as _
 
 from anef.accounts.constants import Role
@@ -9,6 +12,7 @@ from anef.accounts.models import Person, User
 from anef.applications.errors import ApplicationError
 from anef.documents.validation import inspect_upload
 
+from .constants import CONFIRMATION_DAYS, MAX_CODE_ATTEMPTS, MandateOrigin
 from .models import Mandate, Structure, StructureEvent
 
 MAX_MANDATE_DAYS = 366
@@ -27,46 +31,224 @@ def _helper(email: str) -> User:
     return helper
 
 
-@transaction.atomic
-def mandate_grant(*, person: Person, helper_email: str, ends_on: date, applications=None) -> Mandate:
-    """The applicant gives a mandate online, for all their applications or for chosen ones."""
-    _check_period(ends_on)
-    helper = _helper(helper_email)
+def _tell(mandate: Mandate, kind: str, key: str, **context) -> None:
+    """The person hears of every mandate given, used or ended, on every channel they have."""
+    from anef.notifications.rendering import absolute
+    from anef.notifications.services import notify_person
+
+    notify_person(
+        person=mandate.person,
+        kind=kind,
+        key=f"{kind}:{mandate.pk}:{key}",
+        mandate=mandate,
+        helper_name=mandate.helper.get_full_name() or mandate.helper.email,
+        structure=mandate.structure.name,
+        link=absolute(reverse("portal:helpers")),
+        **context,
+    )
+
+
+def _create_consented(*, person: Person, helper: User, ends_on: date, origin: str, actor: User, **fields) -> Mandate:
     mandate = Mandate.objects.create(
         person=person,
         helper=helper,
         structure=helper.structure,
-        all_applications=not applications,
         ends_on=ends_on,
-        granted_online=True,
+        origin=origin,
+        recorded_by=actor,
+        confirmed_at=timezone.now(),
+        **fields,
     )
-    if applications:
-        own = person.applications.filter(pk__in=[a.pk for a in applications])
-        mandate.applications.set(own)
     return mandate
 
 
 @transaction.atomic
-def mandate_record_paper(*, helper: User, person_email: str, ends_on: date, uploaded) -> Mandate:
-    """The helper records a mandate signed on paper, with the scan (same checks as documents)."""
+def mandate_grant(*, person: Person, helper_email: str, ends_on: date, applications=None) -> Mandate:
+    """The applicant gives a mandate online, from their own space, for all their applications or
+    for chosen ones: their consent is the act itself."""
+    _check_period(ends_on)
+    helper = _helper(helper_email)
+    mandate = _create_consented(
+        person=person,
+        helper=helper,
+        ends_on=ends_on,
+        origin=MandateOrigin.ONLINE,
+        actor=person.user,
+        all_applications=not applications,
+    )
+    if applications:
+        own = person.applications.filter(pk__in=[a.pk for a in applications])
+        mandate.applications.set(own)
+    _tell(mandate, "mandate_granted", "granted")
+    return mandate
+
+
+@transaction.atomic
+def mandate_record_at_counter(
+    *, agent: User, person: Person, helper_email: str, ends_on: date, identity_checked: str
+) -> Mandate:
+    """At a prefecture counter, the agent checks the person's identity and records the mandate the
+    person gives there (the route for people without email or phone): all their applications."""
+    if agent.role != Role.COUNTER_AGENT or agent.prefecture_id is None:
+        raise ApplicationError(_("Only counter agents record mandates given at the counter."))
+    if not person.applications.filter(prefecture_id=agent.prefecture_id).exists():
+        raise ApplicationError(_("This person has no application at your prefecture."))
+    identity_checked = identity_checked.strip()
+    if not identity_checked:
+        raise ApplicationError(_("Say which identity document you checked (type and number)."))
+    _check_period(ends_on)
+    helper = _helper(helper_email)
+    mandate = _create_consented(
+        person=person,
+        helper=helper,
+        ends_on=ends_on,
+        origin=MandateOrigin.COUNTER,
+        actor=agent,
+        identity_checked=identity_checked[:120],
+    )
+    _tell(mandate, "mandate_granted", "granted")
+    return mandate
+
+
+def _code_hash(mandate: Mandate, code: str) -> str:
+    normalised = "".join(ch for ch in code.upper() if ch.isalnum())
+    return salted_hmac("anef.mandate-code", f"{mandate.person_id}:{mandate.helper_id}:{normalised}").hexdigest()
+
+
+CODE_ALPHABET = "ACDEFGHJKMNPQRTUVWXY34679"
+
+
+@transaction.atomic
+def mandate_request_paper(*, helper: User, person_email: str, birth_date: date, ends_on: date, uploaded) -> None:
+    """The helper records a mandate signed on paper. It opens nothing until the person confirms it
+    with the code sent to the contact details on file (never to details the helper types), or from
+    their own space. The answer is the same whether the details match an account or not, so the
+    form tells nobody who has an account."""
     if helper.role != Role.HELPER or helper.structure_id is None:
         raise ApplicationError(_("Only helpers of a recognised structure record mandates."))
     _check_period(ends_on)
     inspect_upload(uploaded)
-    person = Person.objects.filter(user__email__iexact=person_email.strip()).first()
+    person = Person.objects.filter(
+        user__email__iexact=person_email.strip(), user__is_active=True, date_of_birth=birth_date
+    ).first()
     if person is None:
-        raise ApplicationError(_("No account has this email address. The person can also go to a counter."))
-    mandate = Mandate(person=person, helper=helper, structure=helper.structure, ends_on=ends_on, all_applications=True)
+        return
+    now = timezone.now()
+    # A new request replaces the one still waiting (the person receives only the newest code).
+    Mandate.objects.filter(person=person, helper=helper, confirmed_at__isnull=True, revoked_at__isnull=True).update(
+        revoked_at=now, revoked_by=helper
+    )
+    code = "".join(secrets.choice(CODE_ALPHABET) for _ in range(8))
+    mandate = Mandate(
+        person=person,
+        helper=helper,
+        structure=helper.structure,
+        ends_on=ends_on,
+        origin=MandateOrigin.PAPER,
+        recorded_by=helper,
+        code_expires_at=now + timedelta(days=CONFIRMATION_DAYS),
+    )
+    mandate.code_hash = _code_hash(mandate, code)
     uploaded.seek(0)
     mandate.paper_mandate.save("mandate.pdf", uploaded, save=False)
     mandate.save()
+    _tell(
+        mandate,
+        "mandate_code",
+        str(mandate.pk),
+        code=f"{code[:4]}-{code[4:]}",
+        expires_on=timezone.localdate(mandate.code_expires_at),
+    )
+
+
+class WrongCode(ApplicationError):
+    default_message = _(
+        "This code does not match a mandate waiting for confirmation, or it has expired. Check the code "
+        "and the person's email address; the person can also confirm the mandate from their space."
+    )
+
+
+def mandate_confirm_with_code(*, helper: User, person_email: str, code: str) -> Mandate:
+    """The helper types the code the person gave them: the person's consent, proven by a channel
+    they control. Wrong codes count against that request only; after a few it is cancelled (the
+    person's account is never blocked)."""
+    with transaction.atomic():
+        mandate = (
+            Mandate.objects.awaiting_confirmation()
+            .select_for_update(of=("self",))
+            .select_related("person", "helper", "structure")
+            .filter(helper=helper, person__user__email__iexact=person_email.strip())
+            .first()
+        )
+        if mandate is None:
+            raise WrongCode()
+        if not constant_time_compare(mandate.code_hash, _code_hash(mandate, code)):
+            attempts = mandate.code_attempts + 1
+            fields = {"code_attempts": attempts}
+            if attempts >= MAX_CODE_ATTEMPTS:
+                fields.update(revoked_at=timezone.now(), revoked_by=helper)
+            Mandate.objects.filter(pk=mandate.pk).update(**fields)
+            failed = True
+        else:
+            _confirm(mandate)
+            failed = False
+    if failed:  # outside the block: the attempt is counted even though the answer is an error
+        raise WrongCode()
     return mandate
 
 
-def mandate_revoke(*, mandate: Mandate) -> Mandate:
-    Mandate.objects.filter(pk=mandate.pk, revoked_at__isnull=True).update(revoked_at=timezone.now())
+def _confirm(mandate: Mandate) -> None:
+    changed = Mandate.objects.filter(pk=mandate.pk, confirmed_at__isnull=True, revoked_at__isnull=True).update(
+        confirmed_at=timezone.now(), code_hash=""
+    )
+    if changed != 1:
+        raise WrongCode()
     mandate.refresh_from_db()
+    _tell(mandate, "mandate_granted", "granted")
+
+
+@transaction.atomic
+def mandate_answer(*, person: Person, mandate_id: int, agree: bool) -> Mandate:
+    """The person confirms or refuses, from their own space, a paper mandate a helper recorded."""
+    mandate = (
+        Mandate.objects.awaiting_confirmation()
+        .select_for_update(of=("self",))
+        .select_related("person", "helper", "structure")
+        .filter(person=person, pk=mandate_id)
+        .first()
+    )
+    if mandate is None:
+        raise ApplicationError(_("This request is no longer waiting for your answer."))
+    if agree:
+        _confirm(mandate)
+    else:
+        Mandate.objects.filter(pk=mandate.pk).update(revoked_at=timezone.now(), revoked_by=person.user)
+        mandate.refresh_from_db()
     return mandate
+
+
+@transaction.atomic
+def mandate_revoke(*, mandate: Mandate, actor: User | None = None) -> Mandate:
+    """End a mandate in one step (the person, or the helper who holds it); the person is told."""
+    ended = Mandate.objects.filter(pk=mandate.pk, revoked_at__isnull=True).update(
+        revoked_at=timezone.now(), revoked_by=actor
+    )
+    mandate.refresh_from_db()
+    if ended and mandate.confirmed_at:
+        _tell(mandate, "mandate_ended", "ended", by_person=actor is not None and actor.pk == mandate.person.user_id)
+    return mandate
+
+
+def mandate_record_use(*, helper: User, application) -> None:
+    """A helper read the person's files under the mandate: told once a day per mandate (actions
+    that change something are told one by one, with the history's events)."""
+    from anef.assistance.selectors import mandate_covering
+
+    mandate = mandate_covering(helper=helper, application=application)
+    if mandate is None:
+        return
+    with transaction.atomic():
+        _tell(mandate, "mandate_used", timezone.localdate().isoformat())
 
 
 # Structures and helper accounts: national administrators create them and vouch for them.

@@ -7,6 +7,7 @@ from django import forms
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
@@ -15,7 +16,7 @@ from anef.accounts.constants import Role
 from anef.accounts.models import User
 from anef.assistance import services
 from anef.assistance.models import Mandate, Structure
-from anef.assistance.selectors import structure_helpers, structure_history, structures_overview
+from anef.assistance.selectors import structure_helpers, structure_history, structure_mandates, structures_overview
 
 from .access import staff_required
 
@@ -77,6 +78,8 @@ def _detail(request, structure, *, structure_form=None, helper_form=None):
         "structure": structure,
         "helpers": structure_helpers(structure=structure),
         "events": structure_history(structure=structure)[:100],
+        "mandates": structure_mandates(structure=structure)[:200],
+        "today": timezone.localdate(),
         "structure_form": structure_form
         or StructureForm(initial={name: getattr(structure, name) for name in services.STRUCTURE_FIELDS}),
         "helper_form": helper_form or HelperForm(),

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import incidents, letters, structures, views
+from . import incidents, letters, mandates, structures, views
 
 app_name = "backoffice"
 
@@ -38,5 +38,6 @@ urlpatterns = [
     path("dossiers/<str:reference>/pieces/<uuid:document_id>/verdict/", views.verdict, name="verdict"),
     path("dossiers/<str:reference>/messages/", views.case_messages, name="messages"),
     path("dossiers/<str:reference>/messages/pieces/<uuid:attachment_id>/", views.message_attachment, name="attachment"),
+    path("dossiers/<str:reference>/mandat/", mandates.counter_mandate, name="counter_mandate"),
     path("dossiers/<str:reference>/<slug:action>/", views.act, name="act"),
 ]

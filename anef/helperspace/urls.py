@@ -7,5 +7,7 @@ app_name = "helperspace"
 urlpatterns = [
     path("", views.dashboard, name="dashboard"),
     path("mandats/papier/", views.paper_mandate, name="paper_mandate"),
+    path("mandats/confirmer/", views.confirm_mandate, name="confirm_mandate"),
+    path("mandats/<int:mandate_id>/fin/", views.end_mandate, name="end_mandate"),
     path("personnes/<int:person_id>/commencer/<slug:code>/", views.start, name="start"),
 ]

@@ -8,10 +8,13 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
+from django_ratelimit.decorators import ratelimit
 
 from anef.applications import services
 from anef.applications.errors import ApplicationError
@@ -19,7 +22,7 @@ from anef.applications.models import InformationRequest
 from anef.appointments.models import Invitation
 from anef.assistance.models import Mandate
 from anef.assistance.selectors import mandated_applications, people_assisted
-from anef.assistance.services import mandate_record_paper
+from anef.assistance.services import mandate_confirm_with_code, mandate_request_paper, mandate_revoke
 from anef.portal.forms import DateInput
 from anef.procedures.models import Procedure
 
@@ -78,6 +81,7 @@ def start(request, person_id, code):
 
 class PaperMandateForm(forms.Form):
     person_email = forms.EmailField(label=gettext_lazy("The person's email address (their ANEF account)"))
+    birth_date = forms.DateField(label=gettext_lazy("The person's date of birth"), widget=DateInput())
     ends_on = forms.DateField(label=gettext_lazy("Mandate valid until"), widget=DateInput())
     scan = forms.FileField(
         label=gettext_lazy("The signed mandate, scanned"),
@@ -87,17 +91,22 @@ class PaperMandateForm(forms.Form):
 
 @helper_required
 @require_http_methods(["GET", "POST"])
+@ratelimit(key="user", rate="20/h", method="POST", block=False)
 def paper_mandate(request):
     form = PaperMandateForm(
         request.POST if request.method == "POST" else None,
         request.FILES if request.method == "POST" else None,
         initial={"ends_on": timezone.localdate() + timedelta(days=180)},
     )
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST" and getattr(request, "limited", False):
+        form.is_valid()
+        form.add_error(None, _("You recorded many mandates in the last hour. Try again later."))
+    elif request.method == "POST" and form.is_valid():
         try:
-            mandate_record_paper(
+            mandate_request_paper(
                 helper=request.user,
                 person_email=form.cleaned_data["person_email"],
+                birth_date=form.cleaned_data["birth_date"],
                 ends_on=form.cleaned_data["ends_on"],
                 uploaded=form.cleaned_data["scan"],
             )
@@ -106,6 +115,57 @@ def paper_mandate(request):
         except ApplicationError as exc:
             form.add_error(None, exc.message)
         else:
-            messages.success(request, _("The mandate is recorded."))
-            return redirect("helperspace:dashboard")
+            messages.success(
+                request,
+                _(
+                    "If these details match an ANEF account, the person has received a code by email or text "
+                    "message. The mandate starts once they give it to you, or confirm it from their space."
+                ),
+            )
+            return redirect(f"{reverse('helperspace:confirm_mandate')}?email={form.cleaned_data['person_email']}")
     return render(request, "helperspace/paper_mandate.html", {"form": form}, status=400 if form.errors else 200)
+
+
+class ConfirmMandateForm(forms.Form):
+    person_email = forms.EmailField(label=gettext_lazy("The person's email address (their ANEF account)"))
+    code = forms.CharField(
+        label=gettext_lazy("The code the person received"),
+        help_text=gettext_lazy("8 letters and digits, for example ABCD-3467."),
+        max_length=20,
+    )
+
+
+@helper_required
+@require_http_methods(["GET", "POST"])
+@ratelimit(key="user", rate="30/h", method="POST", block=False)
+def confirm_mandate(request):
+    form = ConfirmMandateForm(
+        request.POST if request.method == "POST" else None, initial={"person_email": request.GET.get("email", "")}
+    )
+    if request.method == "POST" and getattr(request, "limited", False):
+        form.is_valid()
+        form.add_error(None, _("Too many codes typed in the last hour. Try again later."))
+    elif request.method == "POST" and form.is_valid():
+        try:
+            mandate = mandate_confirm_with_code(
+                helper=request.user, person_email=form.cleaned_data["person_email"], code=form.cleaned_data["code"]
+            )
+        except ApplicationError as exc:
+            form.add_error("code", exc.message)
+        else:
+            messages.success(
+                request,
+                _("%(name)s confirmed the mandate: you can act for them until %(date)s.")
+                % {"name": mandate.person.full_name, "date": date_format(mandate.ends_on, "d/m/Y")},
+            )
+            return redirect("helperspace:dashboard")
+    return render(request, "helperspace/confirm_mandate.html", {"form": form}, status=400 if form.errors else 200)
+
+
+@helper_required
+@require_POST
+def end_mandate(request, mandate_id):
+    mandate = get_object_or_404(Mandate.objects.valid(), pk=mandate_id, helper=request.user)
+    mandate_revoke(mandate=mandate, actor=request.user)
+    messages.success(request, _("The mandate has ended. The person is told."))
+    return redirect("helperspace:dashboard")

@@ -23,6 +23,10 @@ def render_for_event(*, event, person, application) -> dict:
             "requested": event.payload.get("requested", []),
             "appointment": event.payload if event.kind.startswith("appointment_") else None,
         }
+        if event.payload.get("helper_structure") and event.actor is not None:
+            context["helper_name"] = event.actor.get_full_name() or event.actor.email
+            context["structure"] = event.payload["helper_structure"]
+            context["helpers_link"] = absolute(reverse("portal:helpers"))
         if event.kind == "appointment_offer":
             context["link"] = absolute(reverse("portal:offer", args=[event.payload["offer"]]))
         if event.kind == "appointment_invite":
@@ -46,6 +50,16 @@ def render_reminder(*, kind: str, person, application, **extra) -> dict:
             "link": absolute(reverse("portal:application", args=[application.reference])),
             **extra,
         }
+        subject = render_to_string(f"notifications/{kind}_subject.txt", context).strip()
+        body = render_to_string(f"notifications/{kind}_body.txt", context).strip()
+        sms = render_to_string(f"notifications/{kind}_sms.txt", context).strip()
+    return {"subject": subject, "body": body, "sms": sms}
+
+
+def render_for_person(*, kind: str, person, **extra) -> dict:
+    """A notification about the person rather than one application (mandates, for instance)."""
+    with translation.override(person.preferred_language or settings.LANGUAGE_CODE):
+        context = {"person": person, **extra}
         subject = render_to_string(f"notifications/{kind}_subject.txt", context).strip()
         body = render_to_string(f"notifications/{kind}_body.txt", context).strip()
         sms = render_to_string(f"notifications/{kind}_sms.txt", context).strip()

@@ -7,7 +7,7 @@ from anef.core.tasks import enqueue
 
 from .constants import Channel, NotificationState
 from .models import Notification
-from .rendering import render_for_event, render_reminder
+from .rendering import render_for_event, render_for_person, render_reminder
 
 # Events that matter to the applicant (SPEC §8); others are the prefecture's business.
 NOTIFIED_EVENTS = frozenset(
@@ -53,15 +53,19 @@ def _channels(person) -> list[tuple[str, str]]:
     return channels
 
 
-def _create(*, person, application, kind: str, key: str, texts: dict, event=None) -> list[Notification]:
+def _create(
+    *, person, application, kind: str, key: str, texts: dict, event=None, also_to: tuple = ()
+) -> list[Notification]:
     """One notification per channel, each with its own idempotency key; enqueue their sending.
 
     Must run inside the transaction of the change: if it rolls back, neither the rows nor the tasks
     exist. A key already used means this notification exists already: nothing is created twice.
     """
     created = []
-    for channel, recipient in _channels(person):
-        idempotency_key = f"{key}:{channel}"
+    own = _channels(person)
+    previous = [channel for channel in also_to if channel[1] and channel not in own]
+    for (channel, recipient), suffix in [*((c, "") for c in own), *((c, ":previous") for c in previous)]:
+        idempotency_key = f"{key}:{channel}{suffix}"
         try:
             with transaction.atomic():
                 notification = Notification.objects.create(
@@ -84,19 +88,39 @@ def _create(*, person, application, kind: str, key: str, texts: dict, event=None
 
 
 def notify_event(event) -> list[Notification]:
-    """Notify the applicant of an event of their application's history, if it matters to them."""
-    if event.kind not in NOTIFIED_EVENTS:
-        return []
-    if event.kind == "message" and event.payload.get("side") != "prefecture":
-        return []  # the applicant is not told about their own message
-    if event.kind == "document_issue" and event.payload.get("type") not in NOTIFIED_DOCUMENTS:
-        return []
+    """Notify the applicant of an event of their application's history, if it matters to them.
+    Whatever a helper does under a mandate is told, whatever it is: the person must see every use."""
+    by_helper = bool(event.payload.get("helper_structure"))
+    if not by_helper:
+        if event.kind not in NOTIFIED_EVENTS:
+            return []
+        if event.kind == "message" and event.payload.get("side") != "prefecture":
+            return []  # the applicant is not told about their own message
+        if event.kind == "document_issue" and event.payload.get("type") not in NOTIFIED_DOCUMENTS:
+            return []
     application = event.application
     person = application.person
     texts = render_for_event(event=event, person=person, application=application)
+    # Contact details changed by someone else: the old ones are told too (a stranger who changed
+    # them must not be the only one to hear of it).
+    previous = event.payload.get("previous_contacts") or {}
+    also_to = ((Channel.EMAIL, previous.get("email", "")), (Channel.SMS, previous.get("phone", "")))
     return _create(
-        person=person, application=application, kind=event.kind, key=f"event:{event.pk}", texts=texts, event=event
+        person=person,
+        application=application,
+        kind=event.kind,
+        key=f"event:{event.pk}",
+        texts=texts,
+        event=event,
+        also_to=also_to,
     )
+
+
+def notify_person(*, person, kind: str, key: str, **context) -> list[Notification]:
+    """Tell the person something that concerns them rather than one application (a mandate given,
+    used or ended; a code to confirm one), on every channel they have, in the same transaction."""
+    texts = render_for_person(kind=kind, person=person, **context)
+    return _create(person=person, application=None, kind=kind, key=key, texts=texts)
 
 
 def notify_reminder(*, kind: str, application, key: str, **extra) -> list[Notification]:

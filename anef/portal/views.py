@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 from django_ratelimit.decorators import ratelimit
 
+from anef.accounts.constants import Role
 from anef.accounts.services import PROFILE_FIELDS, person_update
 from anef.applications import services
 from anef.applications.errors import ApplicationError, IncompleteApplication
@@ -42,7 +43,7 @@ from anef.appointments.services import (
     waitlist_join,
 )
 from anef.assistance.models import Mandate
-from anef.assistance.services import mandate_grant, mandate_revoke
+from anef.assistance.services import mandate_answer, mandate_grant, mandate_record_use, mandate_revoke
 from anef.certificates.models import IssuedDocument
 from anef.certificates.selectors import documents_for_person
 from anef.certificates.services import document_render_pdf
@@ -179,6 +180,8 @@ def application_start(request, code):
 @login_required
 def application_detail(request, reference):
     application = application_for_user(user=request.user, reference=reference)
+    if request.user.role == Role.HELPER:
+        mandate_record_use(helper=request.user, application=application)
     return _application_page(request, application)
 
 
@@ -412,6 +415,8 @@ def application_withdraw(request, reference):
 @login_required
 def document_download(request, document_id):
     document = document_for_user(user=request.user, document_id=document_id)
+    if request.user.role == Role.HELPER:
+        mandate_record_use(helper=request.user, application=document.application)
     if document.erased_at:
         return erased_file_response(
             request,
@@ -706,9 +711,23 @@ def helpers(request):
     if request.method == "POST":
         if "revoke" in request.POST:
             mandate = get_object_or_404(Mandate, pk=posted_id(request, "revoke"), person=person)
-            mandate_revoke(mandate=mandate)
+            mandate_revoke(mandate=mandate, actor=request.user)
             messages.success(request, _("The mandate is revoked: the helper no longer sees your applications."))
             return redirect("portal:helpers")
+        for answer in ("agree", "refuse"):
+            if answer in request.POST:
+                try:
+                    mandate_answer(person=person, mandate_id=posted_id(request, answer), agree=answer == "agree")
+                except ApplicationError as exc:
+                    messages.error(request, exc.message)
+                else:
+                    messages.success(
+                        request,
+                        _("The helper can now act for you, and you see everything they do.")
+                        if answer == "agree"
+                        else _("You refused the mandate: the helper sees nothing of your applications."),
+                    )
+                return redirect("portal:helpers")
         chosen = person.applications.filter(reference__in=request.POST.getlist("applications"))
         try:
             from datetime import date
@@ -731,7 +750,12 @@ def helpers(request):
         request,
         "portal/helpers.html",
         {
-            "mandates": Mandate.objects.filter(person=person).select_related("helper", "structure"),
+            "mandates": Mandate.objects.filter(person=person, confirmed_at__isnull=False).select_related(
+                "helper", "structure"
+            ),
+            "awaiting": Mandate.objects.filter(person=person)
+            .awaiting_confirmation()
+            .select_related("helper", "structure"),
             "applications": person.applications.exclude(state__in=["withdrawn"]).select_related("procedure"),
             "default_end": timezone.localdate() + timedelta(days=180),
             "today": timezone.localdate(),

@@ -80,8 +80,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "anef.core.middleware.PreferredLanguageMiddleware",
-    "anef.core.middleware.SecondFactorRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "anef.core.middleware.SecondFactorRequiredMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
 ]
@@ -171,6 +171,9 @@ ACCOUNT_RATE_LIMITS = {
 # Staff sign in with a second factor (TOTP, with recovery codes); enrolment is forced on first use.
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "ANEF"
+# One 30-second step either side (RFC 6238 §5.2): a code typed at the end of its window on a slow
+# connection is still accepted (and a browser test that crossed a window boundary no longer fails).
+MFA_TOTP_TOLERANCE = 1
 
 LANGUAGE_CODE = "fr"
 LANGUAGES = [("fr", _("French")), ("en", _("English"))]

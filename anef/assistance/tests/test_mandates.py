@@ -5,7 +5,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from anef.assistance.models import Mandate
-from anef.assistance.services import mandate_grant, mandate_record_paper, mandate_revoke
+from anef.assistance.services import mandate_grant, mandate_request_paper, mandate_revoke
 from anef.core.testing import draft, make_applicant, make_helper, pdf_upload, submitted
 
 pytestmark = pytest.mark.django_db
@@ -101,19 +101,23 @@ def test_a_paper_mandate_needs_a_valid_scan(helper):
 
     person = make_applicant()
     with pytest.raises(ValidationError):
-        mandate_record_paper(
+        mandate_request_paper(
             helper=helper,
             person_email=person.user.email,
+            birth_date=person.date_of_birth,
             ends_on=timezone.localdate() + timedelta(days=30),
             uploaded=SimpleUploadedFile("m.pdf", b"not a pdf"),
         )
-    mandate = mandate_record_paper(
+    assert not Mandate.objects.exists()
+    mandate_request_paper(
         helper=helper,
         person_email=person.user.email,
+        birth_date=person.date_of_birth,
         ends_on=timezone.localdate() + timedelta(days=30),
         uploaded=pdf_upload(),
     )
-    assert mandate.paper_mandate.name and not mandate.granted_online
+    mandate = Mandate.objects.get(person=person)
+    assert mandate.paper_mandate.name and mandate.origin == "paper" and mandate.confirmed_at is None
 
 
 def test_the_applicant_gives_and_revokes_a_mandate_from_their_space(client, helper):

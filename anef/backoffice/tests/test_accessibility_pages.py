@@ -83,6 +83,12 @@ PAGES = [
     Page("counter_agent", "backoffice:counter_register", shows="main input[name=last_name]"),
     Page("counter_agent", "backoffice:letters", shows="main button[name=prefecture]"),
     Page("counter_agent", "backoffice:print_run", {"run": "print_run"}, shows="main a[href$='/pdf/']"),
+    Page(
+        "counter_agent",
+        "backoffice:counter_mandate",
+        {"reference": "in_review"},
+        shows="main input[name=identity_checked]",
+    ),
     # The supervisor.
     Page("supervisor", "backoffice:supervision", shows="main form[action$='/issue_api/']"),
     Page("supervisor", "backoffice:reads", shows="main tbody a[href*='/dossiers/']"),

@@ -93,10 +93,23 @@ def test_the_competent_agent_gets_through(client, file_and_values):
     for url in _urls(values):
         if url.startswith(ADMINISTRATORS_ONLY):
             continue  # national administrators only: see below
+        if url.endswith(COUNTER_ONLY):
+            continue  # counter agents only: see below
         assert client.get(url).status_code in (200, 302, 405), url
 
 
 ADMINISTRATORS_ONLY = ("/agents/structures/", "/agents/incidents/")
+COUNTER_ONLY = ("/mandat/",)
+
+
+def test_only_the_counter_of_the_files_prefecture_records_a_mandate_given_there(client, file_and_values):
+    _, values = file_and_values
+    urls = [url for url in _urls(values) if url.endswith(COUNTER_ONLY)]
+    assert len(urls) == 1
+    client.force_login(make_staff(role=Role.COUNTER_AGENT, prefecture_code="pref-69"))
+    assert client.get(urls[0]).status_code == 200
+    client.force_login(make_staff(role=Role.CASE_AGENT, prefecture_code="pref-69"))
+    assert client.get(urls[0]).status_code == 404
 
 
 def test_only_a_national_administrator_gets_through_the_structure_and_incident_pages(client, file_and_values):

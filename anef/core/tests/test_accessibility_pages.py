@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from anef.applications import review
 from anef.appointments.services import booking_book, free_slots, waitlist_join
-from anef.assistance.services import mandate_grant
+from anef.assistance.services import mandate_grant, mandate_request_paper
 from anef.core.browser import follow, serious_violations, sign_in_with_session
 from anef.core.testing import (
     PASSWORD,
@@ -108,6 +108,7 @@ PAGES = [
     # The helper's space, and the person's application as the helper sees it.
     Page("helper", "helperspace:dashboard"),
     Page("helper", "helperspace:paper_mandate"),
+    Page("helper", "helperspace:confirm_mandate"),
     Page("helper", "portal:application", {"reference": "awaiting"}, "as the helper"),
     Page("helper", "portal:application_profile", {"reference": "draft"}, "as the helper"),
     Page("helper", "portal:review", {"reference": "draft"}, "as the helper"),
@@ -141,6 +142,7 @@ NOT_PAGES = {
     "portal:issued_document_pdf": "a PDF",
     "portal:data_export": "a ZIP file",
     "helperspace:start": "POST only, redirects to the first step",
+    "helperspace:end_mandate": "POST only, redirects to the dashboard",
     "account_set_password": "redirects to the change of password: every account has a password",
     "account_confirm_login_code": "sign-in by emailed code is off",
     "mfa_download_recovery_codes": "a text file",
@@ -184,6 +186,14 @@ def journey_data(language: str) -> dict:
     helper = make_helper()
     RecoveryCodes.activate(helper)
     mandate_grant(person=person, helper_email=helper.email, ends_on=today + timedelta(days=60))
+    # Another helper's paper mandate waits for the person's agreement (shown on their helpers page).
+    mandate_request_paper(
+        helper=make_helper(structure_name="Association Lyon 8e"),
+        person_email=person.user.email,
+        birth_date=person.date_of_birth,
+        ends_on=today + timedelta(days=60),
+        uploaded=pdf_upload(),
+    )
     agent = make_staff()
 
     awaiting = submitted(person, "change-of-address")

@@ -52,12 +52,13 @@ def fill_application(page, procedure, tmp_path, violations):
 def test_a_helper_files_for_a_person_under_a_mandate(browser_context, tmp_path):
     person = make_applicant(permit_expires_in_days=90)
     helper = make_helper()
+    title = Procedure.objects.get(code="change-of-address").title  # in French, as the page shows it
     mandate_grant(person=person, helper_email=helper.email, ends_on=timezone.localdate() + timedelta(days=60))
     page = browser_context()
     sign_in(page, helper.email, helper.totp_secret)
     violations = serious_violations(page)
     page.locator("details:has(button) > summary").first.click()
-    follow(page.locator("button", has_text=Procedure.objects.get(code="change-of-address").title).first)
+    follow(page.locator("button", has_text=title).first)
     reference = fill_application(page, Procedure.objects.get(code="change-of-address"), tmp_path, violations)
 
     application = person.applications.get(reference=reference)
