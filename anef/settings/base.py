@@ -84,6 +84,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    # Last: its process_view runs after the CSRF check, with the user and the flash messages known.
+    "anef.core.submit_once.SubmitOnceMiddleware",
 ]
 
 ROOT_URLCONF = "anef.urls"
@@ -103,6 +105,9 @@ TEMPLATES = [
                 "anef.core.context_processors.site",
                 "anef.incidents.context_processors.ongoing_incidents",
             ],
+            # Overrides Django's {% csrf_token %} so that every POST form also carries a one-time
+            # submission token (anef/core/submit_once.py) without editing each template.
+            "builtins": ["anef.core.templatetags.submission"],
         },
     },
 ]
@@ -210,6 +215,11 @@ Q_CLUSTER = {
     "poll": float(os.environ.get("ANEF_Q_POLL", "0.5")),
     "label": "Tâches de fond",
 }
+# Exactly once (anef/core/submit_once.py): how long a duplicate waits for the first request to
+# finish, how long a used token is remembered, which views are left out (they answer with cookies).
+ANEF_SUBMISSION_WAIT_SECONDS = float(os.environ.get("ANEF_SUBMISSION_WAIT_SECONDS", "15"))
+ANEF_SUBMISSION_TOKEN_HOURS = int(os.environ.get("ANEF_SUBMISSION_TOKEN_HOURS", "48"))
+ANEF_SUBMISSION_EXEMPT_MODULES = ("allauth.", "django.views.i18n", "django.contrib.auth.", "django.contrib.admin.sites")
 ANEF_BASE_URL = os.environ.get("ANEF_BASE_URL", "http://127.0.0.1:8000")
 ANEF_SMS_BACKEND = os.environ.get("ANEF_SMS_BACKEND", "anef.notifications.sms.FileSmsBackend")
 ANEF_SMS_FILE_PATH = VAR_DIR / "sms"
