@@ -220,6 +220,11 @@ Q_CLUSTER = {
 ANEF_SUBMISSION_WAIT_SECONDS = float(os.environ.get("ANEF_SUBMISSION_WAIT_SECONDS", "15"))
 ANEF_SUBMISSION_TOKEN_HOURS = int(os.environ.get("ANEF_SUBMISSION_TOKEN_HOURS", "48"))
 ANEF_SUBMISSION_EXEMPT_MODULES = ("allauth.", "django.views.i18n", "django.contrib.auth.", "django.contrib.admin.sites")
+# A notification still queued after this many minutes with no sending task in the queue gets a new one.
+ANEF_NOTIFICATION_STRANDED_MINUTES = int(os.environ.get("ANEF_NOTIFICATION_STRANDED_MINUTES", "10"))
+# Stored files that no row names are deleted once older than this many hours (a file is written
+# before its row commits: a younger one may belong to an upload in progress).
+ANEF_ORPHAN_FILES_GRACE_HOURS = int(os.environ.get("ANEF_ORPHAN_FILES_GRACE_HOURS", "24"))
 ANEF_BASE_URL = os.environ.get("ANEF_BASE_URL", "http://127.0.0.1:8000")
 ANEF_SMS_BACKEND = os.environ.get("ANEF_SMS_BACKEND", "anef.notifications.sms.FileSmsBackend")
 ANEF_SMS_FILE_PATH = VAR_DIR / "sms"
