@@ -225,6 +225,12 @@ ANEF_NOTIFICATION_STRANDED_MINUTES = int(os.environ.get("ANEF_NOTIFICATION_STRAN
 # Stored files that no row names are deleted once older than this many hours (a file is written
 # before its row commits: a younger one may belong to an upload in progress).
 ANEF_ORPHAN_FILES_GRACE_HOURS = int(os.environ.get("ANEF_ORPHAN_FILES_GRACE_HOURS", "24"))
+ANEF_ORPHAN_FILES_SCAN_LIMIT = int(os.environ.get("ANEF_ORPHAN_FILES_SCAN_LIMIT", "500000"))  # names read a run
+# Top folders to scan besides those found from the FileFields (a callable upload_to is known only
+# from the names already stored): comma-separated.
+ANEF_ORPHAN_FILES_EXTRA_ROOTS = [
+    root for root in os.environ.get("ANEF_ORPHAN_FILES_EXTRA_ROOTS", "uploads,messages").split(",") if root
+]
 ANEF_BASE_URL = os.environ.get("ANEF_BASE_URL", "http://127.0.0.1:8000")
 ANEF_SMS_BACKEND = os.environ.get("ANEF_SMS_BACKEND", "anef.notifications.sms.FileSmsBackend")
 ANEF_SMS_FILE_PATH = VAR_DIR / "sms"
