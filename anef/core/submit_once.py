@@ -7,10 +7,12 @@ Before the view runs, `SubmitOnceMiddleware` claims the token with an INSERT on 
 number of web processes. The other one waits (bounded) for the first to finish and answers what it
 answered: the same redirect with the same flash messages (a form), the same body (an API write).
 A first answer that is not a success (form errors, refusal, crash) releases the token, so that the
-person can correct and send again. Requests without a token work as before (CSRF still applies).
+person can correct and send again; the same token with other content counts as another submission.
+Requests without a token work as before (CSRF still applies).
 """
 
 import hashlib
+import json
 import time
 from datetime import timedelta
 
@@ -36,8 +38,26 @@ def new_token() -> str:
     return secrets.token_urlsafe(24)
 
 
-def _key(*, user_id, path: str, token: str, kind: str) -> str:
-    return hashlib.sha256(f"{kind}|{user_id or '-'}|{path}|{token}".encode()).hexdigest()
+def _key(*, user_id, path: str, token: str, kind: str, content: str = "") -> str:
+    return hashlib.sha256(f"{kind}|{user_id or '-'}|{path}|{token}|{content}".encode()).hexdigest()
+
+
+def _content(request, api: bool) -> str:
+    """A digest of what was sent. The same token with other content is another submission: a person
+    who comes back to a page with the browser's back button, writes something else and sends it
+    means a new message, not a copy of the first (whose result they would otherwise be shown)."""
+    if api and not request.content_type.startswith("multipart/"):
+        return hashlib.sha256(request.body).hexdigest()
+    fields = sorted(
+        (name, value)
+        for name in request.POST
+        if name not in (FIELD, "csrfmiddlewaretoken")
+        for value in request.POST.getlist(name)
+    )
+    files = sorted(
+        (name, upload.name or "", upload.size or 0) for name in request.FILES for upload in request.FILES.getlist(name)
+    )
+    return hashlib.sha256(json.dumps([fields, files]).encode()).hexdigest()
 
 
 def submission_claim(*, key: str, user_id, path: str, wait: float) -> tuple[str, SubmissionToken | None]:
@@ -128,7 +148,13 @@ class SubmitOnceMiddleware:
         if not token or len(token) > 255:
             return None
         user_id = request.user.pk if getattr(request, "user", None) and request.user.is_authenticated else None
-        key = _key(user_id=user_id, path=request.path, token=token, kind="api" if api else "form")
+        key = _key(
+            user_id=user_id,
+            path=request.path,
+            token=token,
+            kind="api" if api else "form",
+            content=_content(request, api),
+        )
         outcome, row = submission_claim(
             key=key, user_id=user_id, path=request.path, wait=settings.ANEF_SUBMISSION_WAIT_SECONDS
         )

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
-from django.test import Client
+from django.test import Client, RequestFactory
 from django.urls import reverse
 from django.utils import timezone
 
@@ -96,6 +96,21 @@ def test_a_message_sent_twice_is_sent_once(client):
     assert first["Location"] == second["Location"]
 
 
+def test_a_page_shown_again_by_the_back_button_sends_a_different_message_as_new(client):
+    application = submitted(make_applicant())
+    client.force_login(application.person.user)
+    path = reverse("portal:messages", args=[application.reference])
+    token = token_of_form(client.get(path).content.decode())
+
+    client.post(path, {"body": "Where is my file?", FIELD: token})
+    client.post(path, {"body": "And my card?", FIELD: token})  # the same page, back from the history
+
+    assert set(Message.objects.filter(application=application).values_list("body", flat=True)) == {
+        "Where is my file?",
+        "And my card?",
+    }
+
+
 def test_a_form_with_errors_releases_its_token_so_the_corrected_form_is_accepted(client):
     _, data = counter_registration(client)
 
@@ -123,12 +138,18 @@ def test_a_duplicate_of_a_request_still_running_is_told_so_and_does_nothing(clie
     from anef.core.submit_once import _key
 
     path = reverse("backoffice:counter_register")
-    SubmissionToken.objects.create(key=_key(user_id=counter.pk, path=path, token=data[FIELD], kind="form"), path=path)
+    from anef.core.submit_once import _content
+
+    duplicate = RequestFactory().post(path, data)
+    content = _content(duplicate, api=False)
+    SubmissionToken.objects.create(
+        key=_key(user_id=counter.pk, path=path, token=data[FIELD], kind="form", content=content), path=path
+    )
 
     response = client.post(path, data)
 
     assert response.status_code == 409
-    assert "already sent" in response.content.decode()
+    assert "Ce formulaire a déjà été envoyé" in response.content.decode()
     assert not Person.objects.filter(last_name="Sylla").exists()
 
 
