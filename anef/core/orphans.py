@@ -48,6 +48,7 @@ def _roots(fields) -> set[str]:
             .annotate(_slash=StrIndex(F(field.attname), Value("/")))
             .filter(_slash__gt=1)
             .annotate(_top=Substr(F(field.attname), 1, F("_slash") - 1))
+            .order_by()
             .values_list("_top", flat=True)
             .distinct()
         )
