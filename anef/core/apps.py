@@ -11,3 +11,10 @@ class CoreConfig(AppConfig):
         from .retention import validate_retention_days
 
         validate_retention_days()
+
+        # Tasks that failed because the database went away are delivered again (see the receiver).
+        from django_q.signals import post_execute_in_worker
+
+        from .tasks import retry_tasks_interrupted_by_the_database
+
+        post_execute_in_worker.connect(retry_tasks_interrupted_by_the_database, dispatch_uid="anef-db-retry")

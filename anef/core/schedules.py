@@ -11,6 +11,7 @@ SWEEPS = {
     "escalate_overdue_requests": ("anef.applications.sweeps.escalate_overdue_requests", 60),
     "remind_stale_drafts": ("anef.applications.sweeps.remind_stale_drafts", 360),
     "retry_due_notifications": ("anef.notifications.tasks.retry_due_notifications", 1),
+    "requeue_stranded_notifications": ("anef.notifications.tasks.requeue_stranded_notifications", 10),
     "issue_due_apis": ("anef.certificates.sweeps.issue_due_apis", 360),
     "remind_appointments": ("anef.appointments.sweeps.remind_appointments", 30),
     "pass_on_lapsed_offers": ("anef.appointments.sweeps.pass_on_lapsed_offers", 15),
@@ -20,6 +21,8 @@ SWEEPS = {
     "record_todays_figures": ("anef.transparency.services.record_todays_figures", 1440),
     "housekeeping": ("anef.core.sweeps.housekeeping", 1440),
     "apply_retention": ("anef.core.retention.apply_retention", 1440),
+    "sweep_submission_tokens": ("anef.core.submit_once.sweep_submission_tokens", 60),
+    "sweep_orphan_files": ("anef.core.orphans.sweep_orphan_files", 1440),
 }
 
 

@@ -2,10 +2,11 @@
 
 from datetime import timedelta
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from anef.core.tasks import enqueue
+from anef.core.tasks import enqueue, pending_task_args
 
 from .constants import MAX_ATTEMPTS, NotificationState
 from .delivery import deliver
@@ -56,3 +57,27 @@ def retry_due_notifications() -> int:
         for pk in due:
             enqueue("anef.notifications.tasks.send_notification", pk)
     return len(due)
+
+
+SEND_TASK = "anef.notifications.tasks.send_notification"
+
+
+def requeue_stranded_notifications() -> dict:
+    """Sweep: a notification queued for longer than `ANEF_NOTIFICATION_STRANDED_MINUTES` with no
+    sending task in the queue (its task failed before it locked the row, or was dropped) gets a new
+    task. Safe to run twice and to race a late task: the send task locks the row and does nothing
+    for a notification already sent."""
+    cutoff = timezone.now() - timedelta(minutes=settings.ANEF_NOTIFICATION_STRANDED_MINUTES)
+    queued = list(
+        Notification.objects.filter(state=NotificationState.QUEUED, created_at__lt=cutoff)
+        .order_by("pk")
+        .values_list("pk", flat=True)[:1000]
+    )
+    pending = pending_task_args(SEND_TASK) if queued else set()
+    if pending is None:
+        return {"requeued": 0, "skipped": "the queue is too long to read: its tasks are still pending"}
+    stranded = [pk for pk in queued if pk not in pending]
+    with transaction.atomic():
+        for pk in stranded:
+            enqueue(SEND_TASK, pk)
+    return {"requeued": len(stranded)}

@@ -84,6 +84,8 @@ MIDDLEWARE = [
     "anef.core.middleware.SecondFactorRequiredMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    # Last: its process_view runs after the CSRF check, with the user and the flash messages known.
+    "anef.core.submit_once.SubmitOnceMiddleware",
 ]
 
 ROOT_URLCONF = "anef.urls"
@@ -103,6 +105,9 @@ TEMPLATES = [
                 "anef.core.context_processors.site",
                 "anef.incidents.context_processors.ongoing_incidents",
             ],
+            # Overrides Django's {% csrf_token %} so that every POST form also carries a one-time
+            # submission token (anef/core/submit_once.py) without editing each template.
+            "builtins": ["anef.core.templatetags.submission"],
         },
     },
 ]
@@ -213,6 +218,22 @@ Q_CLUSTER = {
     "poll": float(os.environ.get("ANEF_Q_POLL", "0.5")),
     "label": "Tâches de fond",
 }
+# Exactly once (anef/core/submit_once.py): how long a duplicate waits for the first request to
+# finish, how long a used token is remembered, which views are left out (they answer with cookies).
+ANEF_SUBMISSION_WAIT_SECONDS = float(os.environ.get("ANEF_SUBMISSION_WAIT_SECONDS", "15"))
+ANEF_SUBMISSION_TOKEN_HOURS = int(os.environ.get("ANEF_SUBMISSION_TOKEN_HOURS", "48"))
+ANEF_SUBMISSION_EXEMPT_MODULES = ("allauth.", "django.views.i18n", "django.contrib.auth.", "django.contrib.admin.sites")
+# A notification still queued after this many minutes with no sending task in the queue gets a new one.
+ANEF_NOTIFICATION_STRANDED_MINUTES = int(os.environ.get("ANEF_NOTIFICATION_STRANDED_MINUTES", "10"))
+# Stored files that no row names are deleted once older than this many hours (a file is written
+# before its row commits: a younger one may belong to an upload in progress).
+ANEF_ORPHAN_FILES_GRACE_HOURS = int(os.environ.get("ANEF_ORPHAN_FILES_GRACE_HOURS", "24"))
+ANEF_ORPHAN_FILES_SCAN_LIMIT = int(os.environ.get("ANEF_ORPHAN_FILES_SCAN_LIMIT", "500000"))  # names read a run
+# Top folders to scan besides those found from the FileFields (a callable upload_to is known only
+# from the names already stored): comma-separated.
+ANEF_ORPHAN_FILES_EXTRA_ROOTS = [
+    root for root in os.environ.get("ANEF_ORPHAN_FILES_EXTRA_ROOTS", "uploads,messages").split(",") if root
+]
 ANEF_BASE_URL = os.environ.get("ANEF_BASE_URL", "http://127.0.0.1:8000")
 ANEF_SMS_BACKEND = os.environ.get("ANEF_SMS_BACKEND", "anef.notifications.sms.FileSmsBackend")
 ANEF_SMS_FILE_PATH = VAR_DIR / "sms"
