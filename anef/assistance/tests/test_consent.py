@@ -87,7 +87,7 @@ def test_the_paper_form_tells_nobody_who_has_an_account(client, helper):
 
     def shown(email, birth_date):
         response = _paper(client, email, birth_date)
-        page = re.sub(r'name="csrfmiddlewaretoken" value="[^"]+"', "", response.content.decode())
+        page = re.sub(r'name="(csrfmiddlewaretoken|submission_token)" value="[^"]+"', "", response.content.decode())
         page = page.replace(email, "…").replace(email.replace("@", "%40"), "…")
         return response.status_code, str(response.redirect_chain).replace(email, "…"), page
 
