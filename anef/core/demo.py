@@ -527,11 +527,12 @@ def _demo_counter_filings(procedures, staff) -> None:
 
     counter = staff["guichet.rhone"]
 
-    def counter_filing(identity: dict, target: str, days_ago: int) -> None:
+    def counter_filing(identity: dict, target: str, days_ago: int) -> Person:
         person = person_create_at_counter(actor=counter, **identity)
         _demo_file(person, procedures["family-first"], counter, target, days_ago, staff)
         for pk in Notification.objects.filter(person=person, channel="letter").values_list("pk", flat=True):
             send_notification(pk)  # what the worker does: the letter's PDF, ready to print
+        return person
 
     mamadou, tigist = COUNTER_PEOPLE
     counter_filing(mamadou, "in_review", 12)
@@ -545,7 +546,8 @@ def _demo_counter_filings(procedures, staff) -> None:
         postage_cost=Decimal("1.39") * run.letter_count,
         deposit_reference="LV-0612",
     )
-    counter_filing(tigist, "submitted", 2)
+    tigist = counter_filing(tigist, "submitted", 2)
+    _demo_consents(tigist, staff)
 
 
 def _demo_mandates(people, staff) -> None:
@@ -565,6 +567,31 @@ def _demo_mandates(people, staff) -> None:
     RecoveryCodes.activate(helper)
     for key in ("fatou", "oleksandr"):
         mandate_grant(person=people[key], helper_email=helper.email, ends_on=timezone.localdate() + timedelta(days=180))
+
+
+def _demo_consents(tigist: Person, staff) -> None:
+    """Consent, the two other ways: Tigist (no email, no phone) gave the France Services helper a
+    mandate at the Lyon counter, identity checked; Carlos signed a paper mandate that the helper
+    recorded, and it waits for his code or his answer in his space (the helper sees nothing yet)."""
+    from anef.assistance.services import mandate_record_at_counter, mandate_request_paper
+
+    helper = staff["aidant"]
+    until = timezone.localdate() + timedelta(days=180)
+    mandate_record_at_counter(
+        agent=staff["guichet.rhone"],
+        person=tigist,
+        helper_email=helper.email,
+        ends_on=until,
+        identity_checked="passeport éthiopien EP1234567",
+    )
+    carlos = Person.objects.get(user__email="carlos@demo.anef.example")
+    mandate_request_paper(
+        helper=helper,
+        person_email=carlos.user.email,
+        birth_date=carlos.date_of_birth,
+        ends_on=until,
+        uploaded=SimpleUploadedFile("mandat.pdf", demo_pdf("Mandat signé"), "application/pdf"),
+    )
 
 
 def _demo_capacity(site) -> None:
