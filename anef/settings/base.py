@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "django_filters",
     "django_q",
+    "pgtrigger",
     "anef.core",
     "anef.accounts",
     "anef.territory",
