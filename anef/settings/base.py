@@ -172,6 +172,13 @@ ACCOUNT_RATE_LIMITS = {
 # Staff sign in with a second factor (TOTP, with recovery codes); enrolment is forced on first use.
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "ANEF"
+# Their secrets are encrypted at rest (anef/accounts/mfa.py) under these Fernet keys, the first one
+# encrypting: ANEF_MFA_ENCRYPTION_KEY="new,old" during a rotation. Empty: derived from SECRET_KEY,
+# which production settings refuse.
+MFA_ADAPTER = "anef.accounts.mfa.MFAAdapter"
+ANEF_MFA_ENCRYPTION_KEYS = [
+    key.strip() for key in os.environ.get("ANEF_MFA_ENCRYPTION_KEY", "").split(",") if key.strip()
+]
 
 LANGUAGE_CODE = "fr"
 LANGUAGES = [("fr", _("French")), ("en", _("English"))]
