@@ -121,3 +121,19 @@ def test_production_refuses_to_start_without_an_encryption_key_for_the_second_fa
     assert _start_production(ANEF_MFA_ENCRYPTION_KEY="not-a-key").returncode != 0
     started = _start_production(ANEF_MFA_ENCRYPTION_KEY=Fernet.generate_key().decode())
     assert started.returncode == 0, started.stderr
+
+
+def test_demo_totp_prints_the_current_code_of_a_demo_account_from_its_encrypted_secret():
+    import io
+
+    from allauth.mfa.totp.internal.auth import generate_totp_secret
+
+    from anef.accounts.models import User
+    from anef.core.demo import DOMAIN
+
+    user = User.objects.create_user(f"agent.totp@{DOMAIN}", PASSWORD)
+    secret = generate_totp_secret()
+    TOTP.activate(user, secret)
+    out = io.StringIO()
+    call_command("demo_totp", user.email, stdout=out)
+    assert out.getvalue().strip() == totp_now(secret)
