@@ -214,3 +214,55 @@ class StaffRead(models.Model):
 
     def delete(self, *args, **kwargs):
         raise ValueError("Staff reads are append-only")
+
+
+class HistoryDigest(models.Model):
+    """The seal of one day (local time) of the applications' history: the day's events, ordered by
+    id, chained by SHA-256 from the previous day's digest, the result signed with the documents' key.
+    Written by the `seal_history` sweep, checked by `manage.py verify_history` (anef/applications/sealing.py)."""
+
+    day = models.DateField(unique=True)
+    count = models.PositiveIntegerField()
+    first_event_id = models.BigIntegerField(null=True)
+    last_event_id = models.BigIntegerField(null=True)
+    digest = models.CharField(max_length=64)  # hex SHA-256
+    previous_digest = models.CharField(max_length=64)
+    key_id = models.CharField(max_length=64)
+    signature = models.CharField(max_length=128)  # base64url Ed25519 signature of the statement
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["day"]
+        triggers = append_only_triggers()
+
+    def __str__(self) -> str:
+        return f"{self.day} {self.digest[:12]}"
+
+
+class SealedEvent(models.Model):
+    """The hash of one sealed history row, kept when the row is purged by retention: verification
+    names the event that was changed, added or removed, and a purged draft's day still verifies."""
+
+    event_id = models.BigIntegerField(primary_key=True)
+    day = models.DateField(db_index=True)
+    leaf = models.CharField(max_length=64)  # hex SHA-256 of the event's canonical bytes
+
+    class Meta:
+        triggers = append_only_triggers()
+
+    def __str__(self) -> str:
+        return f"{self.day} #{self.event_id}"
+
+
+class PurgedEvent(models.Model):
+    """A history row deleted by the retention sweep (with the never-filed draft it belonged to)."""
+
+    event_id = models.BigIntegerField(primary_key=True)
+    application_id = models.BigIntegerField()
+    purged_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        triggers = append_only_triggers()
+
+    def __str__(self) -> str:
+        return f"#{self.event_id} purged"

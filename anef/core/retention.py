@@ -22,7 +22,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from anef.applications.constants import APPEAL_DAYS
-from anef.applications.models import Application, ApplicationEvent, CaseNote, StaffRead
+from anef.applications.models import Application, CaseNote, StaffRead
+from anef.applications.sealing import events_purge
 from anef.applications.workflow import OPEN_STATES, TERMINAL_STATES, EventKind, State
 from anef.core.append_only import purging
 from anef.documents.models import UploadedDocument
@@ -157,9 +158,9 @@ def _delete_draft(pk: int, *, days: int, today: date) -> bool:
         CaseNote.objects.filter(application=application).delete()
         # The only deletion of history rows in the product (the rows' own delete() refuses, and so
         # does the database outside `purging`).
-        with purging(ApplicationEvent, StaffRead):
+        with purging(StaffRead):
             StaffRead.objects.filter(application=application).delete()
-            ApplicationEvent.objects.filter(application=application).delete()
+        events_purge(application=application)  # keeps what the sealed days need to verify
         application.delete()  # anything else still referring to it (a booking...) raises ProtectedError
         _delete_files_after_commit(UploadedDocument, files)
     return True

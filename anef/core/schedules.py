@@ -20,6 +20,8 @@ SWEEPS = {
     "record_todays_figures": ("anef.transparency.services.record_todays_figures", 1440),
     "housekeeping": ("anef.core.sweeps.housekeeping", 1440),
     "apply_retention": ("anef.core.retention.apply_retention", 1440),
+    # Hourly, so that yesterday is sealed soon after GRACE; a run with nothing to seal does nothing.
+    "seal_history": ("anef.applications.sealing.seal_history", 60),
 }
 
 
