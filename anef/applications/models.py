@@ -5,6 +5,8 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from anef.core.append_only import append_only_triggers
+
 from .workflow import PENDING_DECISION_STATES, TERMINAL_STATES, EventKind, State
 
 REFERENCE_ALPHABET = "ACDEFGHJKLMNPQRTUVWXY345679"  # no 0/O, 1/I, 2/Z, 8/B lookalikes
@@ -109,7 +111,9 @@ class ApplicationEvent(models.Model):
     application = models.ForeignKey(Application, on_delete=models.PROTECT, related_name="events")
     sequence = models.PositiveIntegerField()
     kind = models.CharField(max_length=30, choices=EventKind.choices)
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    # PROTECT: an account that acted stays (deactivated, never deleted); setting the actor to NULL
+    # would rewrite the history, which the database refuses.
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
     actor_role = models.CharField(max_length=20, blank=True)
     from_state = models.CharField(max_length=20, choices=State.choices, blank=True)
     to_state = models.CharField(max_length=20, choices=State.choices, blank=True)
@@ -122,6 +126,7 @@ class ApplicationEvent(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["application", "sequence"], name="unique_event_sequence"),
         ]
+        triggers = append_only_triggers()
 
     def __str__(self) -> str:
         return f"{self.application_id}#{self.sequence} {self.kind}"
@@ -197,6 +202,7 @@ class StaffRead(models.Model):
 
     class Meta:
         ordering = ["-created_at"]
+        triggers = append_only_triggers()
 
     def __str__(self) -> str:
         return f"{self.actor_id} read {self.application_id}"
@@ -205,3 +211,58 @@ class StaffRead(models.Model):
         if self.pk is not None:
             raise ValueError("Staff reads are append-only")
         super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ValueError("Staff reads are append-only")
+
+
+class HistoryDigest(models.Model):
+    """The seal of one day (local time) of the applications' history: the day's events, ordered by
+    id, chained by SHA-256 from the previous day's digest, the result signed with the documents' key.
+    Written by the `seal_history` sweep, checked by `manage.py verify_history` (anef/applications/sealing.py)."""
+
+    day = models.DateField(unique=True)
+    count = models.PositiveIntegerField()
+    first_event_id = models.BigIntegerField(null=True)
+    last_event_id = models.BigIntegerField(null=True)
+    digest = models.CharField(max_length=64)  # hex SHA-256
+    previous_digest = models.CharField(max_length=64)
+    key_id = models.CharField(max_length=64)
+    signature = models.CharField(max_length=128)  # base64url Ed25519 signature of the statement
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["day"]
+        triggers = append_only_triggers()
+
+    def __str__(self) -> str:
+        return f"{self.day} {self.digest[:12]}"
+
+
+class SealedEvent(models.Model):
+    """The hash of one sealed history row, kept when the row is purged by retention: verification
+    names the event that was changed, added or removed, and a purged draft's day still verifies."""
+
+    event_id = models.BigIntegerField(primary_key=True)
+    day = models.DateField(db_index=True)
+    leaf = models.CharField(max_length=64)  # hex SHA-256 of the event's canonical bytes
+
+    class Meta:
+        triggers = append_only_triggers()
+
+    def __str__(self) -> str:
+        return f"{self.day} #{self.event_id}"
+
+
+class PurgedEvent(models.Model):
+    """A history row deleted by the retention sweep (with the never-filed draft it belonged to)."""
+
+    event_id = models.BigIntegerField(primary_key=True)
+    application_id = models.BigIntegerField()
+    purged_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        triggers = append_only_triggers()
+
+    def __str__(self) -> str:
+        return f"#{self.event_id} purged"

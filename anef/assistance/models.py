@@ -4,6 +4,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from anef.core.append_only import append_only_triggers
+
 from .constants import MandateOrigin
 
 
@@ -126,6 +128,7 @@ class StructureEvent(models.Model):
 
     class Meta:
         ordering = ["-created_at", "-pk"]
+        triggers = append_only_triggers()
 
     def __str__(self) -> str:
         return f"{self.structure_id} {self.kind}"

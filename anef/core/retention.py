@@ -22,8 +22,10 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from anef.applications.constants import APPEAL_DAYS
-from anef.applications.models import Application, ApplicationEvent, CaseNote, StaffRead
+from anef.applications.models import Application, CaseNote, StaffRead
+from anef.applications.sealing import events_purge
 from anef.applications.workflow import OPEN_STATES, TERMINAL_STATES, EventKind, State
+from anef.core.append_only import purging
 from anef.documents.models import UploadedDocument
 from anef.messaging.models import Attachment
 from anef.sharing.models import ShareCheck
@@ -152,10 +154,13 @@ def _delete_draft(pk: int, *, days: int, today: date) -> bool:
         Notification.objects.filter(application=application).update(application=None, event=None)
         Notification.objects.filter(event__application=application).update(event=None)
         # Reads of a draft by the counter agent filing it refer to data that no longer exists.
-        StaffRead.objects.filter(application=application).delete()
         UploadedDocument.objects.filter(application=application).delete()
         CaseNote.objects.filter(application=application).delete()
-        ApplicationEvent.objects.filter(application=application).delete()  # the rows' own delete() refuses
+        # The only deletion of history rows in the product (the rows' own delete() refuses, and so
+        # does the database outside `purging`).
+        with purging(StaffRead):
+            StaffRead.objects.filter(application=application).delete()
+        events_purge(application=application)  # keeps what the sealed days need to verify
         application.delete()  # anything else still referring to it (a booking...) raises ProtectedError
         _delete_files_after_commit(UploadedDocument, files)
     return True
@@ -276,9 +281,10 @@ def apply_retention() -> dict[str, int]:
         "share_checks_deleted": _delete_in_batches(
             ShareCheck.objects.filter(checked_at__lt=_due_before(days["share_checks"], today))
         ),
-        "staff_reads_deleted": _delete_in_batches(
-            StaffRead.objects.filter(created_at__lt=_due_before(days["staff_reads"], today))
-        ),
     }
+    with purging(StaffRead):
+        counts["staff_reads_deleted"] = _delete_in_batches(
+            StaffRead.objects.filter(created_at__lt=_due_before(days["staff_reads"], today))
+        )
     logger.info("Retention: %s", counts)
     return counts

@@ -23,6 +23,8 @@ SWEEPS = {
     "apply_retention": ("anef.core.retention.apply_retention", 1440),
     "sweep_submission_tokens": ("anef.core.submit_once.sweep_submission_tokens", 60),
     "sweep_orphan_files": ("anef.core.orphans.sweep_orphan_files", 1440),
+    # Hourly, so that yesterday is sealed soon after GRACE; a run with nothing to seal does nothing.
+    "seal_history": ("anef.applications.sealing.seal_history", 60),
 }
 
 

@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "django_filters",
     "django_q",
+    "pgtrigger",
     "anef.core",
     "anef.accounts",
     "anef.territory",
@@ -179,6 +180,13 @@ MFA_TOTP_ISSUER = "ANEF"
 # One 30-second step either side (RFC 6238 §5.2): a code typed at the end of its window on a slow
 # connection is still accepted (and a browser test that crossed a window boundary no longer fails).
 MFA_TOTP_TOLERANCE = 1
+# Their secrets are encrypted at rest (anef/accounts/mfa.py) under these Fernet keys, the first one
+# encrypting: ANEF_MFA_ENCRYPTION_KEY="new,old" during a rotation. Empty: derived from SECRET_KEY,
+# which production settings refuse.
+MFA_ADAPTER = "anef.accounts.mfa.MFAAdapter"
+ANEF_MFA_ENCRYPTION_KEYS = [
+    key.strip() for key in os.environ.get("ANEF_MFA_ENCRYPTION_KEY", "").split(",") if key.strip()
+]
 
 LANGUAGE_CODE = "fr"
 LANGUAGES = [("fr", _("French")), ("en", _("English"))]

@@ -2,10 +2,23 @@
 
 import os
 
+from cryptography.fernet import Fernet
+from django.core.exceptions import ImproperlyConfigured
+
 from .base import *  # noqa: F403
 
 DEBUG = False
 SECRET_KEY = os.environ["ANEF_SECRET_KEY"]
+if not ANEF_MFA_ENCRYPTION_KEYS:  # noqa: F405
+    # Second-factor secrets are never encrypted under a key derived from SECRET_KEY in production.
+    raise ImproperlyConfigured(
+        "ANEF_MFA_ENCRYPTION_KEY must be set in production: a Fernet key (python -c 'from cryptography.fernet "
+        "import Fernet; print(Fernet.generate_key().decode())'), kept apart from the database backups."
+    )
+try:
+    [Fernet(key) for key in ANEF_MFA_ENCRYPTION_KEYS]  # noqa: F405
+except ValueError as exc:
+    raise ImproperlyConfigured("ANEF_MFA_ENCRYPTION_KEY must be Fernet keys, separated by commas.") from exc
 SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True
 SECURE_SSL_REDIRECT = os.environ.get("ANEF_SSL_REDIRECT", "true") == "true"

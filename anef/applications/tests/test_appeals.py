@@ -12,7 +12,7 @@ from anef.applications.errors import ApplicationError
 from anef.applications.models import Application, ApplicationEvent
 from anef.applications.workflow import EventKind, State
 from anef.certificates.constants import DocumentStatus, DocumentType
-from anef.core.testing import appealed, complete, make_applicant, make_staff, submitted
+from anef.core.testing import appealed, complete, make_applicant, make_staff, rewriting_history, submitted
 
 pytestmark = pytest.mark.django_db
 
@@ -93,9 +93,10 @@ def test_a_refused_appeal_leaves_the_refusal_as_it_was(refused):
 
 
 def test_an_appeal_after_its_deadline_or_on_a_file_not_refused_is_refused_with_a_reason(client, refused):
-    ApplicationEvent.objects.filter(application=refused, kind=EventKind.REFUSE).update(
-        payload={"ground": "other", "appeal_deadline": (timezone.localdate() - timedelta(days=1)).isoformat()}
-    )
+    with rewriting_history(ApplicationEvent):
+        ApplicationEvent.objects.filter(application=refused, kind=EventKind.REFUSE).update(
+            payload={"ground": "other", "appeal_deadline": (timezone.localdate() - timedelta(days=1)).isoformat()}
+        )
     client.force_login(refused.person.user)
     response = client.post(reverse("portal:appeal", args=[refused.reference]), HTTP_ACCEPT_LANGUAGE="en")
     assert response.status_code == 302

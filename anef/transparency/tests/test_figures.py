@@ -10,7 +10,7 @@ from django.utils import timezone
 from anef.applications import review, services
 from anef.applications.models import ApplicationEvent
 from anef.applications.workflow import EventKind
-from anef.core.testing import appealed, make_applicant, make_staff, submitted
+from anef.core.testing import appealed, make_applicant, make_staff, rewriting_history, submitted
 from anef.transparency.models import ProcessingFigure
 from anef.transparency.selectors import figure_history
 from anef.transparency.services import figures_backfill, figures_compute, figures_record
@@ -38,9 +38,10 @@ def decided(waited: float, days_ago: float = 1, postcode: str = "69003", refuse=
     else:
         review.application_accept(application_id=application.pk, actor=agent)
     type(application).objects.filter(pk=application.pk).update(filed_at=now - timedelta(days=days_ago + waited))
-    ApplicationEvent.objects.filter(
-        application=application, kind=EventKind.REFUSE if refuse else EventKind.ACCEPT
-    ).update(created_at=now - timedelta(days=days_ago))
+    with rewriting_history(ApplicationEvent):
+        ApplicationEvent.objects.filter(
+            application=application, kind=EventKind.REFUSE if refuse else EventKind.ACCEPT
+        ).update(created_at=now - timedelta(days=days_ago))
     return application
 
 
