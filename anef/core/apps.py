@@ -11,3 +11,10 @@ class CoreConfig(AppConfig):
         from .retention import validate_retention_days
 
         validate_retention_days()
+
+        # Session clocks (idle and absolute limits) start at each sign-in.
+        from django.contrib.auth.signals import user_logged_in
+
+        from .sessions import start_clocks_on_login
+
+        user_logged_in.connect(start_clocks_on_login, dispatch_uid="anef-session-clocks")
