@@ -14,6 +14,10 @@ class AccountAdapter(DefaultAccountAdapter):
             return resolve_url("helperspace:dashboard")
         return super().get_login_redirect_url(request)
 
+    def get_client_ip(self, request):
+        """allauth's per-address limits see the same client address as ours (one place to read it)."""
+        return client_address(request)
+
     def _get_login_attempts_cache_key(self, request, **credentials):
         """allauth counts failed sign-ins per "key" and refuses further attempts on that key for a
         while. Its key is the email alone, so five wrong passwords from anywhere blocked the account

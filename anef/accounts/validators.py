@@ -6,8 +6,9 @@ import unicodedata
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
-# Shorter name parts ("Li", "Ana") are refused only when the password is nothing else.
-MIN_PART = 3
+# Shorter name parts ("Li", "Awa") are refused only when the password is nothing else (with digits
+# and signs): containing them would refuse "Kawasaki" for every Awa.
+MIN_PART = 4
 
 
 def _plain(text: str) -> str:

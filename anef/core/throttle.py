@@ -32,13 +32,15 @@ def _digest(value: str) -> str:
 @dataclass(frozen=True)
 class FailureLimit:
     """At most `rate` wrong answers (django-ratelimit syntax: "5/h") per client, or per client and
-    target when a target is given."""
+    target when a target is given; per target alone with `per_client=False` (for a target that is
+    the guesser's own, such as their account: never a code or a person someone else depends on)."""
 
     group: str
     rate: str
+    per_client: bool = True
 
     def _usage(self, request, target: str, *, increment: bool):
-        key = client_address(request) + ("|" + _digest(target) if target else "")
+        key = "|".join(([client_address(request)] if self.per_client else []) + ([_digest(target)] if target else []))
         return get_usage(
             request, group=self.group, key=lambda _group, _request: key, rate=self.rate, increment=increment
         )

@@ -743,7 +743,7 @@ def helpers(request):
 # Wrong claim codes or dates of birth: per client, per account, and per client and code. The code is
 # never locked, so the person it was printed for can always use it from their own connection.
 CLAIM_FAILURES_PER_CLIENT = FailureLimit("claim-client", "10/h")
-CLAIM_FAILURES_PER_ACCOUNT = FailureLimit("claim-account", "10/h")
+CLAIM_FAILURES_PER_ACCOUNT = FailureLimit("claim-account", "10/h", per_client=False)  # the guesser's own account
 CLAIM_FAILURES_PER_CODE = FailureLimit("claim-target", "5/h")
 
 
