@@ -87,3 +87,17 @@ def fill_procedure_form(page, procedure) -> None:
             page.fill(f"[name={field['name']}]", str(value))
     if procedure.needs_stamp:
         page.fill("input[name=stamp_number]", "1234 5678 9012 3456")
+
+
+def watch_csp(page) -> list[str]:
+    """Collect the Content-Security-Policy violations Chromium reports in the page's console (a
+    blocked inline script, handler or style, or a resource from another origin): the fixture fails
+    the test with them, so a page that silently lost its behaviour under the policy is seen."""
+    found: list[str] = []
+
+    def on_console(message) -> None:
+        if "Content Security Policy" in message.text:
+            found.append(f"{page.url}: {message.text}")
+
+    page.on("console", on_console)
+    return found

@@ -60,3 +60,20 @@ def any_reached(request, limits: list[tuple[FailureLimit, str]]) -> bool:
 def record_all(request, limits: list[tuple[FailureLimit, str]]) -> None:
     for limit, target in limits:
         limit.record(request, target)
+
+
+def limit_per_client(view, *, group: str, rate: str):
+    """Wrap a view we do not own (allauth's) with a per-client limit on every request: past it, a
+    translated 429 page, and the view is not called."""
+    from functools import wraps
+
+    from django.shortcuts import render
+    from django_ratelimit.core import is_ratelimited
+
+    @wraps(view)
+    def limited(request, *args, **kwargs):
+        if is_ratelimited(request, group=group, key=client_key, rate=rate, increment=True):
+            return render(request, "too_many_requests.html", status=429)
+        return view(request, *args, **kwargs)
+
+    return limited
