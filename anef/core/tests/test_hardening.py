@@ -227,6 +227,15 @@ def test_an_applicant_has_two_hours_of_inactivity_and_a_day_at_most(client):
     assert "a session lasts at most 24 hours" in client.get(reverse("portal:dashboard"), follow=True).content.decode()
 
 
+def test_an_expired_session_reaches_the_api_as_nobody(client):
+    person = make_applicant()
+    _signed_in(client, person.user)
+    assert client.get(reverse("api:application-list")).status_code == 200
+    _age_session(client, idle_minutes=121)
+    assert client.get(reverse("api:application-list")).status_code in (401, 403)
+    assert client.get(reverse("portal:dashboard")).status_code == 302
+
+
 def test_activity_keeps_the_session_alive(client):
     person = make_applicant()
     _signed_in(client, person.user)
