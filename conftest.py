@@ -94,8 +94,9 @@ def browser_context(live_server):
     os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's sync API runs an event loop
     from playwright.sync_api import sync_playwright
 
-    from anef.core.browser import launch
+    from anef.core.browser import launch, watch_csp
 
+    pages = []
     with sync_playwright() as playwright:
         browser = launch(playwright)
 
@@ -105,7 +106,11 @@ def browser_context(live_server):
             page.set_default_timeout(15_000)
             page.base = live_server.url
             page.violations = []
+            page.csp_violations = watch_csp(page)
+            pages.append(page)
             return page
 
         yield new_page
         browser.close()
+    blocked = [violation for page in pages for violation in page.csp_violations]
+    assert not blocked, "Content-Security-Policy violations:\n" + "\n".join(blocked)

@@ -1,6 +1,9 @@
+from allauth.account.views import confirm_email
 from django.contrib import admin
 from django.contrib.auth.decorators import login_required
-from django.urls import include, path
+from django.urls import include, path, re_path
+
+from anef.core.throttle import limit_per_client
 
 # The admin's own password form would skip the second factor: sign in through the service's login
 # (allauth, with its TOTP stage); the second-factor middleware then guards every admin page.
@@ -11,6 +14,13 @@ urlpatterns = [
     path("espace/", include("anef.portal.urls")),
     path("agents/", include("anef.backoffice.urls")),
     path("aidant/", include("anef.helperspace.urls")),
+    # The email confirmation link carries a key: a client trying keys is refused past 20 a minute.
+    # (Before allauth's own route for the same address, which stays for `reverse`.)
+    re_path(
+        r"^compte/confirm-email/(?P<key>[-:\w]+)/$",
+        limit_per_client(confirm_email, group="confirm-email-key", rate="20/m"),
+        name="account_confirm_email",
+    ),
     path("compte/", include("allauth.urls")),
     path("api/", include("anef.api.urls")),
     path("i18n/", include("django.conf.urls.i18n")),

@@ -1,6 +1,8 @@
 from allauth.account.adapter import DefaultAccountAdapter
 from django.shortcuts import resolve_url
 
+from anef.core.throttle import client_address
+
 from .services import person_create_for_user
 
 
@@ -11,6 +13,18 @@ class AccountAdapter(DefaultAccountAdapter):
         if getattr(request.user, "role", "") == "helper":
             return resolve_url("helperspace:dashboard")
         return super().get_login_redirect_url(request)
+
+    def get_client_ip(self, request):
+        """allauth's per-address limits see the same client address as ours (one place to read it)."""
+        return client_address(request)
+
+    def _get_login_attempts_cache_key(self, request, **credentials):
+        """allauth counts failed sign-ins per "key" and refuses further attempts on that key for a
+        while. Its key is the email alone, so five wrong passwords from anywhere blocked the account
+        (an attacker could shut a person out before a deadline). Here the key is the client and the
+        email: the guesser is slowed down, the owner on their own connection still signs in.
+        (The only allauth hook that names this key; `test_auth` guards it.)"""
+        return f"{client_address(request)}:{super()._get_login_attempts_cache_key(request, **credentials)}"
 
     def save_user(self, request, user, form, commit=True):
         user = super().save_user(request, user, form, commit=commit)

@@ -18,3 +18,9 @@ class CoreConfig(AppConfig):
         from .tasks import retry_tasks_interrupted_by_the_database
 
         post_execute_in_worker.connect(retry_tasks_interrupted_by_the_database, dispatch_uid="anef-db-retry")
+        # Session clocks (idle and absolute limits) start at each sign-in.
+        from django.contrib.auth.signals import user_logged_in
+
+        from .sessions import start_clocks_on_login
+
+        user_logged_in.connect(start_clocks_on_login, dispatch_uid="anef-session-clocks")

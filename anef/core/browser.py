@@ -87,3 +87,28 @@ def fill_procedure_form(page, procedure) -> None:
             page.fill(f"[name={field['name']}]", str(value))
     if procedure.needs_stamp:
         page.fill("input[name=stamp_number]", "1234 5678 9012 3456")
+
+
+_REPORT_VIOLATIONS = """
+document.addEventListener("securitypolicyviolation", (event) => {
+  console.error(`ANEF-CSP-VIOLATION ${event.violatedDirective} blocked ${event.blockedURI || "inline"}`
+                + ` at ${event.sourceFile || event.documentURI}:${event.lineNumber}`);
+});
+"""
+
+
+def watch_csp(page) -> list[str]:
+    """Collect the Content-Security-Policy violations of our pages (a blocked inline script, handler
+    or style, or a resource from another origin): the fixture fails the test with them, so a page
+    that silently lost its behaviour under the policy is seen. Each document reports its own
+    violations (`securitypolicyviolation`), which leaves out Chromium's own PDF viewer, whose
+    internal pages refuse to be framed and say so in the console."""
+    found: list[str] = []
+    page.add_init_script(_REPORT_VIOLATIONS)
+
+    def on_console(message) -> None:
+        if message.text.startswith("ANEF-CSP-VIOLATION"):
+            found.append(f"{page.url}: {message.text}")
+
+    page.on("console", on_console)
+    return found

@@ -48,6 +48,7 @@ from anef.certificates.models import IssuedDocument
 from anef.certificates.selectors import documents_for_person
 from anef.certificates.services import document_render_pdf
 from anef.core.http import erased_file_response, posted_id, private_file_response
+from anef.core.throttle import FailureLimit, any_reached, record_all
 from anef.documents.selectors import document_for_user
 from anef.documents.services import UPLOAD_STATES, document_upload
 from anef.messaging.forms import MessageForm
@@ -763,6 +764,13 @@ def helpers(request):
     )
 
 
+# Wrong claim codes or dates of birth: per client, per account, and per client and code. The code is
+# never locked, so the person it was printed for can always use it from their own connection.
+CLAIM_FAILURES_PER_CLIENT = FailureLimit("claim-client", "10/h")
+CLAIM_FAILURES_PER_ACCOUNT = FailureLimit("claim-account", "10/h", per_client=False)  # the guesser's own account
+CLAIM_FAILURES_PER_CODE = FailureLimit("claim-target", "5/h")
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def claim(request):
@@ -771,19 +779,28 @@ def claim(request):
 
     from anef.accounts.services import person_claim
 
-    error = None
+    error, status = None, 200
+    typed = {"code": request.POST.get("code", "")[:40], "birth_date": request.POST.get("birth_date", "")[:10]}
     if request.method == "POST":
-        try:
-            person_claim(
-                user=request.user,
-                claim_code=request.POST.get("code", ""),
-                birth_date=date.fromisoformat(request.POST.get("birth_date", "")),
-            )
-        except ValueError:
-            error = _("Give the date of birth.")
-        except ApplicationError as exc:
-            error = exc.message
+        code = "".join(ch for ch in typed["code"].upper() if ch.isalnum())
+        limits = [
+            (CLAIM_FAILURES_PER_CLIENT, ""),
+            (CLAIM_FAILURES_PER_ACCOUNT, f"account:{request.user.pk}"),
+            (CLAIM_FAILURES_PER_CODE, code),
+        ]
+        if any_reached(request, limits):
+            error, status = _("Too many wrong codes or dates of birth. Wait an hour and try again."), 429
         else:
-            messages.success(request, _("Your files registered at the counter are now in your space."))
-            return redirect("portal:dashboard")
-    return render(request, "portal/claim.html", {"error": error}, status=400 if error else 200)
+            try:
+                person_claim(
+                    user=request.user, claim_code=typed["code"], birth_date=date.fromisoformat(typed["birth_date"])
+                )
+            except ValueError:
+                error, status = _("Give the date of birth."), 400
+            except ApplicationError as exc:
+                error, status = exc.message, 400
+                record_all(request, limits)
+            else:
+                messages.success(request, _("Your files registered at the counter are now in your space."))
+                return redirect("portal:dashboard")
+    return render(request, "portal/claim.html", {"error": error, "typed": typed}, status=status)

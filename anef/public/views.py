@@ -3,11 +3,13 @@ from django.core import signing
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext_lazy as _
+from django.views.decorators.cache import never_cache
 from django_ratelimit.decorators import ratelimit
 
 from anef.certificates.constants import LEGAL_BASIS
 from anef.certificates.selectors import verify_number, verify_payload
 from anef.certificates.signing import published_keys
+from anef.core.throttle import FailureLimit, any_reached, record_all
 from anef.portal.forms import DateInput
 from anef.procedures.constants import Category
 from anef.procedures.models import Procedure
@@ -76,22 +78,43 @@ class VerifyForm(forms.Form):
         return data
 
 
-@ratelimit(key="ip", rate="30/m", block=False)
+# Wrong document numbers or dates of birth, per client and per client and number. Nothing is ever
+# locked: the holder (or a verifier) on another connection always gets an answer.
+VERIFY_FAILURES_PER_CLIENT = FailureLimit("verify-number-client", "20/h")
+VERIFY_FAILURES_PER_NUMBER = FailureLimit("verify-number-target", "5/h")
+
+
+@ratelimit(key="anef.core.throttle.client_key", rate="30/m", block=False)
 def verify(request):
     form = VerifyForm(request.POST if request.method == "POST" else None)
     verdict = None
-    if request.method == "POST" and getattr(request, "limited", False):
+    limited = request.method == "POST" and getattr(request, "limited", False)
+    if limited:
         form.add_error(None, _("Too many checks from your connection. Wait a minute and try again."))
     elif request.method == "POST" and form.is_valid():
         if form.cleaned_data.get("payload"):
             verdict = verify_payload(form.cleaned_data["payload"])
         else:
-            verdict = verify_number(form.cleaned_data["number"], form.cleaned_data["birth_date"])
+            number = form.cleaned_data["number"].strip().upper()
+            limits = [(VERIFY_FAILURES_PER_CLIENT, ""), (VERIFY_FAILURES_PER_NUMBER, number)]
+            if any_reached(request, limits):
+                limited = True
+                form.add_error(
+                    None,
+                    _(
+                        "Too many wrong document numbers or dates of birth from your connection. "
+                        "Wait an hour and try again."
+                    ),
+                )
+            else:
+                verdict = verify_number(number, form.cleaned_data["birth_date"])
+                if verdict.status == "unknown":
+                    record_all(request, limits)
     return render(
         request,
         "public/verify.html",
         {"form": form, "verdict": verdict, "legal_basis": LEGAL_BASIS},
-        status=429 if getattr(request, "limited", False) and request.method == "POST" else 200,
+        status=429 if limited else 200,
     )
 
 
@@ -115,21 +138,39 @@ class RightCheckForm(forms.Form):
     )
 
 
-@ratelimit(key="ip", rate="10/m", block=False)
+# Wrong codes or dates of birth, per client and per client and code. A share code is never locked
+# (an attacker could otherwise block a person who needs to prove their right before a deadline):
+# the guesser is slowed down, the holder's verifier on another connection always gets through.
+SHARE_FAILURES_PER_CLIENT = FailureLimit("share-check-client", "20/h")
+SHARE_FAILURES_PER_CODE = FailureLimit("share-check-target", "5/h")
+
+
+@ratelimit(key="anef.core.throttle.client_key", rate="10/m", block=False)
 def check_right(request):
     """Employers, landlords, benefit offices: code + date of birth, then only what the purpose needs."""
+    from anef.sharing.services import normalise
+
     form = RightCheckForm(request.POST if request.method == "POST" else None)
     check, no_match = None, False
     limited = request.method == "POST" and getattr(request, "limited", False)
     if limited:
         form.add_error(None, _("Too many checks from your connection. Wait a minute and try again."))
     elif request.method == "POST" and form.is_valid():
-        check = share_code_check(
-            code=form.cleaned_data["code"],
-            birth_date=form.cleaned_data["birth_date"],
-            verifier=form.cleaned_data["verifier"],
-        )
-        no_match = check is None
+        limits = [(SHARE_FAILURES_PER_CLIENT, ""), (SHARE_FAILURES_PER_CODE, normalise(form.cleaned_data["code"]))]
+        if any_reached(request, limits):
+            limited = True
+            form.add_error(
+                None, _("Too many wrong codes or dates of birth from your connection. Wait an hour and try again.")
+            )
+        else:
+            check = share_code_check(
+                code=form.cleaned_data["code"],
+                birth_date=form.cleaned_data["birth_date"],
+                verifier=form.cleaned_data["verifier"],
+            )
+            no_match = check is None
+            if no_match:
+                record_all(request, limits)
     proof = signing.dumps(str(check.pk), salt="share-proof") if check else None
     return render(
         request,
@@ -139,6 +180,7 @@ def check_right(request):
     )
 
 
+@never_cache
 def check_right_proof(request, token):
     """A dated PDF proof of a check, for the verifier's records (the link is signed and expires)."""
     try:

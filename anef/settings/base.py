@@ -7,6 +7,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONCE, NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -50,6 +51,7 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "django_filters",
     "django_q",
+    "csp",
     "pgtrigger",
     "anef.core",
     "anef.accounts",
@@ -74,14 +76,17 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "anef.core.privacy.NoStoreForPersonalPagesMiddleware",
     "anef.core.middleware.PreferredLanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "anef.core.sessions.SessionTimeoutMiddleware",
     "anef.core.middleware.SecondFactorRequiredMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
@@ -150,6 +155,8 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    # Names, email, date of birth: of the account and of its Person profile (sign-up adds the typed names).
+    {"NAME": "anef.accounts.validators.PersonalDetailsValidator"},
 ]
 LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "portal:dashboard"
@@ -167,7 +174,9 @@ ACCOUNT_ADAPTER = "anef.accounts.adapter.AccountAdapter"
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[ANEF] "
 ACCOUNT_SESSION_REMEMBER = None
 ACCOUNT_RATE_LIMITS = {
-    # Failed sign-ins: per address and per account; allauth locks further attempts.
+    # Failed sign-ins: per client address, and per client and account (the adapter puts the client in
+    # the key): a guesser is slowed down, never the account's owner on another connection. The same
+    # limit covers second-factor codes (per client, and per client and account).
     "login_failed": os.environ.get("ANEF_RATE_LOGIN_FAILED", "10/m/ip,5/5m/key"),
     "signup": "20/m/ip",
     "reset_password": "20/m/ip,5/m/key",
@@ -291,9 +300,38 @@ SPECTACULAR_SETTINGS = {
     "SERVE_INCLUDE_SCHEMA": False,
 }
 
+# Sessions (anef.core.sessions): signed out after this long without activity, and after this long
+# whatever happens. Staff and helpers (many people's files) have shorter limits than applicants.
+ANEF_SESSION_IDLE_MINUTES_STAFF = int(os.environ.get("ANEF_SESSION_IDLE_MINUTES_STAFF", "30"))
+ANEF_SESSION_MAX_HOURS_STAFF = int(os.environ.get("ANEF_SESSION_MAX_HOURS_STAFF", "10"))
+ANEF_SESSION_IDLE_MINUTES_APPLICANT = int(os.environ.get("ANEF_SESSION_IDLE_MINUTES_APPLICANT", "120"))
+ANEF_SESSION_MAX_HOURS_APPLICANT = int(os.environ.get("ANEF_SESSION_MAX_HOURS_APPLICANT", "24"))
+# The cookie itself never outlives the longest absolute limit (Django's default was 14 days).
+SESSION_COOKIE_AGE = max(ANEF_SESSION_MAX_HOURS_STAFF, ANEF_SESSION_MAX_HOURS_APPLICANT) * 3600
+SESSION_COOKIE_SAMESITE = "Lax"
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False
 X_FRAME_OPTIONS = "DENY"
+
+# Content-Security-Policy on every page (django-csp). Scripts only from our own origin (DSFR's files),
+# or inline with the request's nonce; no inline handlers. Styles from our origin only: neither our
+# templates nor the DSFR components we use write `style=` attributes. `data:` images are DSFR's
+# icons (SVG in its CSS) and the QR code of the second-factor set-up. A view that already set its own
+# header (user files served in a sandbox) keeps it: django-csp never overwrites one.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "frame-ancestors": [NONE],
+        "form-action": [SELF],
+    }
+}
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 

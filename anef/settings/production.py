@@ -21,8 +21,20 @@ except ValueError as exc:
     raise ImproperlyConfigured("ANEF_MFA_ENCRYPTION_KEY must be Fernet keys, separated by commas.") from exc
 SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True
+# `__Host-` cookies: the browser accepts them only over HTTPS, for the whole site (Path=/) and for
+# this host alone (no Domain), so no sibling subdomain can set or overwrite them.
+SESSION_COOKIE_NAME = "__Host-sessionid"
+CSRF_COOKIE_NAME = "__Host-csrftoken"
+SESSION_COOKIE_PATH = "/"
+CSRF_COOKIE_PATH = "/"
+SESSION_COOKIE_DOMAIN = None
+CSRF_COOKIE_DOMAIN = None
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_SAMESITE = "Lax"
 SECURE_SSL_REDIRECT = os.environ.get("ANEF_SSL_REDIRECT", "true") == "true"
 SECURE_HSTS_SECONDS = 31536000
+SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+SECURE_HSTS_PRELOAD = True
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 EMAIL_BACKEND = os.environ.get("ANEF_EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend")
 if os.environ.get("ANEF_S3_BUCKET"):

@@ -19,8 +19,6 @@ class ShareCode(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     expires_at = models.DateTimeField(_("expires on"))
     revoked_at = models.DateTimeField(_("revoked on"), null=True, blank=True)
-    failed_attempts = models.PositiveIntegerField(default=0)
-    locked_until = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at"]

@@ -2,7 +2,6 @@ import secrets
 from datetime import timedelta
 
 from django.db import transaction
-from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -12,12 +11,11 @@ from .models import Purpose, ShareCheck, ShareCode
 from .rights import right_for
 
 # 25 unambiguous characters (no 0/O, 1/I/L, 2/Z, 5/S, 8/B): 10 of them make 25^10, about 1e14 codes;
-# with the per-code lock and the per-client throttle, guessing is hopeless.
+# with the per-client throttle (anef.core.throttle, applied by the page), guessing is hopeless. A code
+# is never locked: an attacker guessing dates of birth must not block the holder before a deadline.
 ALPHABET = "ACDEFGHJKMNPQRTUVWXY34679"
 CODE_LENGTH = 10
 VALIDITY = timedelta(days=90)
-MAX_FAILURES = 5
-LOCK = timedelta(hours=1)
 
 
 def normalise(code: str) -> str:
@@ -43,23 +41,16 @@ def share_code_revoke(*, share_code: ShareCode) -> ShareCode:
 
 def share_code_check(*, code: str, birth_date, verifier: str = "") -> ShareCheck | None:
     """The check a verifier makes. None means "no match", whatever the reason (unknown code, wrong
-    date of birth, expired, revoked, locked): the page reveals nothing more."""
+    date of birth, expired, revoked): the page reveals nothing more."""
     now = timezone.now()
     share_code = ShareCode.objects.select_related("person").filter(code=normalise(code)).first()
     if share_code is None:
         return None
-    if share_code.locked_until and share_code.locked_until > now:
-        return None
     if share_code.person.date_of_birth != birth_date:
-        with transaction.atomic():
-            ShareCode.objects.filter(pk=share_code.pk).update(failed_attempts=F("failed_attempts") + 1)
-            share_code.refresh_from_db(fields=["failed_attempts"])
-            if share_code.failed_attempts >= MAX_FAILURES:
-                ShareCode.objects.filter(pk=share_code.pk).update(locked_until=now + LOCK, failed_attempts=0)
-            # The holder sees failed attempts too: someone has their code without their date of birth.
-            ShareCheck.objects.create(
-                share_code=share_code, verifier=verifier.strip()[:200], right_holds=None, result={"failed": True}
-            )
+        # The holder sees failed attempts too: someone has their code without their date of birth.
+        ShareCheck.objects.create(
+            share_code=share_code, verifier=verifier.strip()[:200], right_holds=None, result={"failed": True}
+        )
         return None
     if share_code.revoked_at is not None or share_code.expires_at <= now:
         return None
@@ -73,7 +64,6 @@ def share_code_check(*, code: str, birth_date, verifier: str = "") -> ShareCheck
         "renewal_pending": status.renewal_pending,
         "check_again_on": status.check_again_on.isoformat() if status.check_again_on else None,
     }
-    ShareCode.objects.filter(pk=share_code.pk).update(failed_attempts=0)
     return ShareCheck.objects.create(
         share_code=share_code, verifier=verifier.strip()[:200], right_holds=status.holds, result=result
     )

@@ -89,6 +89,51 @@ def test_failed_sign_ins_are_rate_limited(client, settings):
     assert client.get(reverse("portal:dashboard")).status_code == 302
 
 
+def test_failed_sign_ins_slow_the_guesser_without_locking_the_owner_out():
+    """Five wrong passwords used to block the account for everybody: an attacker could shut a person
+    out before a deadline. Now the limit is per client and account."""
+    from django.test import Client
+
+    make_applicant(email="target@example.org")
+    guesser, owner = Client(REMOTE_ADDR="203.0.113.9"), Client(REMOTE_ADDR="198.51.100.7")
+    for _ in range(5):
+        guesser.post(reverse("account_login"), {"login": "target@example.org", "password": "wrong"})
+
+    refused = guesser.post(
+        reverse("account_login"), {"login": "target@example.org", "password": PASSWORD}, HTTP_ACCEPT_LANGUAGE="en"
+    )
+    assert "Too many failed login attempts" in refused.content.decode()
+    assert guesser.get(reverse("portal:dashboard")).status_code == 302
+
+    assert (
+        owner.post(reverse("account_login"), {"login": "target@example.org", "password": PASSWORD}).status_code == 302
+    )
+    assert owner.get(reverse("portal:dashboard")).status_code == 200
+
+
+def test_a_client_trying_email_confirmation_keys_gets_a_429_page(client):
+    url = reverse("account_confirm_email", args=["not-a-real-key"])
+    for _ in range(20):
+        assert client.get(url, REMOTE_ADDR="203.0.113.9").status_code != 429
+    refused = client.get(url, REMOTE_ADDR="203.0.113.9", HTTP_ACCEPT_LANGUAGE="fr")
+    assert refused.status_code == 429
+    assert "Trop de tentatives depuis votre connexion" in refused.content.decode()
+    assert client.get(url, REMOTE_ADDR="198.51.100.7").status_code != 429
+
+
+def test_the_second_factor_entry_is_rate_limited(client):
+    from anef.core.testing import make_staff, totp_now
+
+    agent = make_staff()
+    step = client.post(reverse("account_login"), {"login": agent.email, "password": PASSWORD})["Location"]
+    for _ in range(5):
+        assert client.post(step, {"code": "000000"}).status_code == 200
+
+    refused = client.post(step, {"code": totp_now(agent.totp_secret)}, HTTP_ACCEPT_LANGUAGE="en")
+    assert refused.status_code == 200 and "Too many failed login attempts" in refused.content.decode()
+    assert client.get(reverse("backoffice:queue")).status_code == 302
+
+
 def test_a_forgotten_password_can_be_reset_by_mail(client):
     make_applicant(email="forgetful@example.org")
     client.post(reverse("account_reset_password"), {"email": "forgetful@example.org"})

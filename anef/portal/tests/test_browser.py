@@ -66,8 +66,8 @@ def test_sign_up_verify_apply_twice_and_follow_both(page, tmp_path):
     page.fill("input[name=first_name]", "Awa")
     page.fill("input[name=last_name]", "Koné")
     page.select_option("select[name=preferred_language]", "fr")
-    page.fill("input[name=password1]", "a-long-journey-passphrase")
-    page.fill("input[name=password2]", "a-long-journey-passphrase")
+    page.fill("input[name=password1]", "a-long-voyage-passphrase")
+    page.fill("input[name=password2]", "a-long-voyage-passphrase")
     follow(page.locator("main form button[type=submit]"))
     visit_check(page)
 
