@@ -77,7 +77,11 @@ def test_no_template_of_ours_needs_inline_scripts_handlers_or_styles():
 
 @pytest.fixture
 def production_settings(monkeypatch):
+    from anef.settings import base as base_settings
+
     monkeypatch.setenv("ANEF_SECRET_KEY", "a-production-secret-key-for-this-test-only-0123456789")
+    # Production refuses to start without its own key for second-factor secrets (read by base.py).
+    monkeypatch.setattr(base_settings, "ANEF_MFA_ENCRYPTION_KEYS", ["YjNvZ3N2c2x0d3J4eHl6MDEyMzQ1Njc4OWFiY2RlZmc="])
     sys.modules.pop("anef.settings.production", None)
     module = importlib.import_module("anef.settings.production")
     yield module
