@@ -1,3 +1,4 @@
+import os
 from datetime import date
 
 from django.db import IntegrityError, transaction
@@ -7,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from anef.accounts.constants import Role
 from anef.accounts.models import Person, User
 from anef.applications.errors import ApplicationError
-from anef.documents.validation import inspect_upload
+from anef.documents.validation import prepare_upload
 
 from .models import Mandate, Structure, StructureEvent
 
@@ -48,17 +49,17 @@ def mandate_grant(*, person: Person, helper_email: str, ends_on: date, applicati
 
 @transaction.atomic
 def mandate_record_paper(*, helper: User, person_email: str, ends_on: date, uploaded) -> Mandate:
-    """The helper records a mandate signed on paper, with the scan (same checks as documents)."""
+    """The helper records a mandate signed on paper, with the scan (same pipeline as documents: scanned,
+    rebuilt; the rebuilt file is stored)."""
     if helper.role != Role.HELPER or helper.structure_id is None:
         raise ApplicationError(_("Only helpers of a recognised structure record mandates."))
     _check_period(ends_on)
-    inspect_upload(uploaded)
+    prepared = prepare_upload(uploaded)
     person = Person.objects.filter(user__email__iexact=person_email.strip()).first()
     if person is None:
         raise ApplicationError(_("No account has this email address. The person can also go to a counter."))
     mandate = Mandate(person=person, helper=helper, structure=helper.structure, ends_on=ends_on, all_applications=True)
-    uploaded.seek(0)
-    mandate.paper_mandate.save("mandate.pdf", uploaded, save=False)
+    mandate.paper_mandate.save("mandate" + os.path.splitext(prepared.display_name)[1], prepared.as_file(), save=False)
     mandate.save()
     return mandate
 
