@@ -53,10 +53,12 @@ class PreparedFile:
 
 
 def clean_display_name(name: str) -> str:
-    """A name safe to show: no folders, no control or format characters (bidi overrides included),
-    bounded length that keeps the extension."""
+    """A name safe to show and to save a download under: no folders, bounded length that keeps the
+    extension."""
     name = name.replace("\\", "/").rsplit("/", 1)[-1]
-    name = "".join(ch for ch in name if unicodedata.category(ch)[0] != "C").strip().strip(".").strip()
+    # Control and format characters go (bidi overrides included), and those no file system accepts.
+    name = "".join(ch for ch in name if unicodedata.category(ch)[0] != "C" and ch not in '"*:<>?|')
+    name = name.strip().strip(".").strip()
     stem, extension = os.path.splitext(name)
     if len(extension) > 10:
         stem, extension = name, ""
