@@ -46,7 +46,7 @@ class ClamdScanner:
         from clamav_client.clamd import ClamdNetworkSocket, ClamdUnixSocket
 
         address = address.strip()
-        if address.startswith("unix://") or address.startswith("/"):
+        if address.startswith("unix://") or ("/" in address and not address.startswith("tcp://")):
             self.client = ClamdUnixSocket(path=address.removeprefix("unix://"), timeout=timeout)
         else:
             host, _, port = address.removeprefix("tcp://").rpartition(":")

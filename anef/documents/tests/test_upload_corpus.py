@@ -334,3 +334,24 @@ def test_the_fake_scanner_finds_eicar_in_deflated_pdf_streams_and_nothing_in_a_c
     assert EICAR not in hidden
     assert fake.scan(hidden).clean is False
     assert fake.scan(pdf()).clean is True
+
+
+@pytest.mark.parametrize(
+    ("address", "kind"),
+    [
+        ("/run/clamav/clamd.ctl", "ClamdUnixSocket"),
+        ("var/clamd/clamd.ctl", "ClamdUnixSocket"),
+        ("unix:///run/clamav/clamd.ctl", "ClamdUnixSocket"),
+        ("clamav:3310", "ClamdNetworkSocket"),
+        ("tcp://10.0.0.5:3310", "ClamdNetworkSocket"),
+    ],
+)
+def test_the_clamd_address_is_a_socket_path_or_host_and_port(address, kind):
+    assert type(scanning.ClamdScanner(address, timeout=1).client).__name__ == kind
+
+
+def test_a_clamd_address_that_is_neither_is_a_configuration_error():
+    from django.core.exceptions import ImproperlyConfigured
+
+    with pytest.raises(ImproperlyConfigured):
+        scanning.ClamdScanner("clamav", timeout=1)
