@@ -1,4 +1,4 @@
-"""The applications' history, sealed day by day and verifiable (docs/decisions/0005-sealed-history.md).
+"""The applications' history, sealed day by day and verifiable (docs/decisions/0007-sealed-history.md).
 
 Each closed day (local time) gets one `HistoryDigest`:
 

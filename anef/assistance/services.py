@@ -1,3 +1,4 @@
+import os
 import secrets
 from datetime import date, timedelta
 
@@ -10,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from anef.accounts.constants import Role
 from anef.accounts.models import Person, User
 from anef.applications.errors import ApplicationError
-from anef.documents.validation import inspect_upload
+from anef.documents.validation import prepare_upload
 
 from .constants import CONFIRMATION_DAYS, MAX_CODE_ATTEMPTS, MandateOrigin
 from .models import Mandate, Structure, StructureEvent
@@ -127,7 +128,7 @@ def mandate_request_paper(*, helper: User, person_email: str, birth_date: date, 
     if helper.role != Role.HELPER or helper.structure_id is None:
         raise ApplicationError(_("Only helpers of a recognised structure record mandates."))
     _check_period(ends_on)
-    inspect_upload(uploaded)
+    prepared = prepare_upload(uploaded)  # scanned and rebuilt, as documents; the rebuilt file is stored
     person = Person.objects.filter(
         user__email__iexact=person_email.strip(), user__is_active=True, date_of_birth=birth_date
     ).first()
@@ -149,8 +150,7 @@ def mandate_request_paper(*, helper: User, person_email: str, birth_date: date, 
         code_expires_at=now + timedelta(days=CONFIRMATION_DAYS),
     )
     mandate.code_hash = _code_hash(mandate, code)
-    uploaded.seek(0)
-    mandate.paper_mandate.save("mandate.pdf", uploaded, save=False)
+    mandate.paper_mandate.save("mandate" + os.path.splitext(prepared.display_name)[1], prepared.as_file(), save=False)
     mandate.save()
     _tell(
         mandate,

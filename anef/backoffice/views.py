@@ -28,8 +28,9 @@ from anef.applications.selectors import (
 )
 from anef.applications.services import actor_kind
 from anef.applications.workflow import PENDING_DECISION_STATES, Actor, EventKind, State, allowed_events
-from anef.core.http import erased_file_response, posted_id, private_file_response
-from anef.documents.models import UploadedDocument
+from anef.core.http import erased_file_response, posted_id, private_file_response, user_file_response, wants_inline
+from anef.documents.constants import ScanStatus
+from anef.documents.selectors import document_for_staff
 from anef.messaging.models import Side
 from anef.messaging.selectors import threads_waiting_for_staff, unread_counts
 from anef.portal.presenters import answer_rows
@@ -145,10 +146,7 @@ def case(request, reference):
 @staff_required
 def document(request, reference, document_id):
     application = application_for_staff(user=request.user, reference=reference)
-    try:
-        doc = application.uploaded_documents.get(pk=document_id)
-    except (UploadedDocument.DoesNotExist, ValueError) as exc:
-        raise Http404 from exc
+    doc = document_for_staff(application=application, document_id=document_id)
     if doc.erased_at:  # nothing left to read: no read to log
         return erased_file_response(
             request,
@@ -157,11 +155,8 @@ def document(request, reference, document_id):
             back_url=reverse("backoffice:case", args=[application.reference]),
         )
     StaffRead.objects.create(actor=request.user, application=application, document=doc, kind=StaffRead.Kind.DOCUMENT)
-    return private_file_response(
-        doc.file,
-        content_type=doc.content_type,
-        filename=doc.original_name,
-        as_attachment=request.GET.get("download") == "1",
+    return user_file_response(
+        doc.file, content_type=doc.content_type, filename=doc.original_name, inline=wants_inline(request)
     )
 
 
@@ -338,7 +333,7 @@ def _simple(request, application, call, success):
 @require_POST
 def verdict(request, reference, document_id):
     application = application_for_staff(user=request.user, reference=reference)
-    doc = get_object_or_404(UploadedDocument, pk=document_id, application=application)
+    doc = document_for_staff(application=application, document_id=document_id)
     form = VerdictForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Choose accepted or rejected."))
@@ -529,9 +524,14 @@ def message_attachment(request, reference, attachment_id):
             erased_at=attachment.erased_at,
             back_url=reverse("backoffice:messages", args=[application.reference]),
         )
+    if attachment.scan_status != ScanStatus.CLEAN:  # never shown to staff until a scanner found it clean
+        raise Http404
     StaffRead.objects.create(actor=request.user, application=application, kind=StaffRead.Kind.DOCUMENT)
-    return private_file_response(
-        attachment.file, content_type=attachment.content_type, filename=attachment.original_name
+    return user_file_response(
+        attachment.file,
+        content_type=attachment.content_type,
+        filename=attachment.original_name,
+        inline=wants_inline(request),
     )
 
 

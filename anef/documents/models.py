@@ -6,6 +6,8 @@ from django.utils.translation import gettext_lazy as _
 
 from anef.applications.constants import DocumentVerdict
 
+from .constants import ScanStatus
+
 
 def upload_path(instance: "UploadedDocument", filename: str) -> str:
     # The stored name never derives from what the user sent: a random name in a dated folder.
@@ -25,7 +27,13 @@ class UploadedDocument(models.Model):
     content_type = models.CharField(max_length=50)
     size = models.PositiveIntegerField(_("size in bytes"))
     pages = models.PositiveIntegerField(_("pages"), default=1)
-    sha256 = models.CharField(max_length=64)
+    sha256 = models.CharField(max_length=64)  # of the stored file, which is the rebuilt one
+    original_sha256 = models.CharField(max_length=64, blank=True)  # of the file as it was sent
+    scan_status = models.CharField(
+        _("virus check"), max_length=12, choices=ScanStatus.choices, default=ScanStatus.NOT_SCANNED
+    )
+    scanned_by = models.CharField(max_length=100, blank=True)  # the scanner and its signatures' version
+    scanned_at = models.DateTimeField(null=True, blank=True)
     uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     uploaded_at = models.DateTimeField()
     superseded_at = models.DateTimeField(null=True, blank=True)

@@ -10,8 +10,9 @@ from anef.applications.selectors import applicable_documents
 from anef.applications.services import actor_kind, record_event
 from anef.applications.workflow import PENDING_DECISION_STATES, Actor, EventKind, State
 
+from .constants import ScanStatus
 from .models import UploadedDocument
-from .validation import inspect_upload
+from .validation import prepare_upload
 
 UPLOAD_STATES = frozenset({State.DRAFT, *PENDING_DECISION_STATES})
 
@@ -23,9 +24,10 @@ def document_upload(
 
     In a draft the applicant changes documents freely; once filed, a change needs a short reason
     and shows in the history. The replaced file is kept, marked superseded.
+    What is stored is the file made harmless (scanned clean, PDF rebuilt, image re-encoded).
     Raises django ValidationError for a bad file (nothing is stored) or ApplicationError.
     """
-    inspected = inspect_upload(uploaded)
+    prepared = prepare_upload(uploaded)
     with transaction.atomic():
         application = (
             Application.objects.select_for_update(of=("self",))
@@ -49,19 +51,22 @@ def document_upload(
         document = UploadedDocument(
             application=application,
             requirement_code=requirement_code,
-            original_name=inspected.display_name,
-            content_type=inspected.content_type,
-            size=inspected.size,
-            pages=inspected.pages,
-            sha256=inspected.sha256,
+            original_name=prepared.display_name,
+            content_type=prepared.content_type,
+            size=prepared.size,
+            pages=prepared.pages,
+            sha256=prepared.sha256,
+            original_sha256=prepared.original_sha256,
+            scan_status=ScanStatus.CLEAN,
+            scanned_by=prepared.scanned_by,
+            scanned_at=now,
             uploaded_by=actor,
             uploaded_at=now,
             reason=reason,
         )
-        uploaded.seek(0)
         # The storage write happens inside the transaction: if it fails nothing is recorded; if the
         # transaction fails after it, an orphan file remains, never a record without its file.
-        document.file.save("upload", uploaded, save=False)
+        document.file.save("upload", prepared.as_file(), save=False)
         document.save()
         record_event(
             application=application,

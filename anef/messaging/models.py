@@ -4,6 +4,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from anef.documents.constants import ScanStatus
+
 
 class Side(models.TextChoices):
     APPLICANT = "applicant", _("Applicant")
@@ -40,7 +42,13 @@ class Attachment(models.Model):
     original_name = models.CharField(max_length=200)
     content_type = models.CharField(max_length=50)
     size = models.PositiveIntegerField()
-    sha256 = models.CharField(max_length=64)
+    sha256 = models.CharField(max_length=64)  # of the stored file, which is the rebuilt one
+    original_sha256 = models.CharField(max_length=64, blank=True)  # of the file as it was sent
+    scan_status = models.CharField(
+        _("virus check"), max_length=12, choices=ScanStatus.choices, default=ScanStatus.NOT_SCANNED
+    )
+    scanned_by = models.CharField(max_length=100, blank=True)
+    scanned_at = models.DateTimeField(null=True, blank=True)
     # Set when the retention policy erased the file from storage (`file` is then empty).
     erased_at = models.DateTimeField(_("erased on"), null=True, blank=True)
 

@@ -7,7 +7,8 @@ from anef.accounts.models import User
 from anef.applications.errors import ApplicationError, TransitionNotAllowed
 from anef.applications.services import _lock, actor_kind, record_event
 from anef.applications.workflow import Actor, EventKind, State
-from anef.documents.validation import inspect_upload
+from anef.documents.constants import ScanStatus
+from anef.documents.validation import prepare_upload
 
 from .models import Attachment, Message, Side
 
@@ -16,13 +17,14 @@ MAX_BODY = 8000
 
 def message_send(*, application_id: int, actor: User, body: str, uploaded: UploadedFile | None = None) -> Message:
     """Add a message to the application's thread; it is part of the history, and the applicant is
-    notified of the prefecture's messages. A bad attachment (same checks as documents) stores nothing."""
+    notified of the prefecture's messages. An attachment goes through the documents' pipeline (scanned,
+    rebuilt); a bad one stores nothing."""
     body = (body or "").strip()
     if not body:
         raise ApplicationError(_("The message is empty."))
     if len(body) > MAX_BODY:
         raise ApplicationError(_("The message is too long."))
-    inspected = inspect_upload(uploaded) if uploaded else None
+    prepared = prepare_upload(uploaded) if uploaded else None
     with transaction.atomic():
         application = _lock(application_id)
         kind = actor_kind(user=actor, application=application)
@@ -35,22 +37,25 @@ def message_send(*, application_id: int, actor: User, body: str, uploaded: Uploa
         if application.state == State.DRAFT:
             raise ApplicationError(_("Messages start once the application is submitted."))
         message = Message.objects.create(application=application, author=actor, side=side, body=body)
-        if inspected is not None:
+        if prepared is not None:
             attachment = Attachment(
                 message=message,
-                original_name=inspected.display_name,
-                content_type=inspected.content_type,
-                size=inspected.size,
-                sha256=inspected.sha256,
+                original_name=prepared.display_name,
+                content_type=prepared.content_type,
+                size=prepared.size,
+                sha256=prepared.sha256,
+                original_sha256=prepared.original_sha256,
+                scan_status=ScanStatus.CLEAN,
+                scanned_by=prepared.scanned_by,
+                scanned_at=timezone.now(),
             )
-            uploaded.seek(0)
-            attachment.file.save("attachment", uploaded, save=False)
+            attachment.file.save("attachment", prepared.as_file(), save=False)
             attachment.save()
         record_event(
             application=application,
             kind=EventKind.MESSAGE,
             actor=actor,
-            payload={"message": message.pk, "side": side, "attachment": inspected.display_name if inspected else ""},
+            payload={"message": message.pk, "side": side, "attachment": prepared.display_name if prepared else ""},
         )
     return message
 

@@ -47,7 +47,7 @@ from anef.assistance.services import mandate_answer, mandate_grant, mandate_reco
 from anef.certificates.models import IssuedDocument
 from anef.certificates.selectors import documents_for_person
 from anef.certificates.services import document_render_pdf
-from anef.core.http import erased_file_response, posted_id, private_file_response
+from anef.core.http import erased_file_response, posted_id, private_file_response, user_file_response, wants_inline
 from anef.core.throttle import FailureLimit, any_reached, record_all
 from anef.documents.selectors import document_for_user
 from anef.documents.services import UPLOAD_STATES, document_upload
@@ -425,11 +425,11 @@ def document_download(request, document_id):
             erased_at=document.erased_at,
             back_url=reverse("portal:application", args=[document.application.reference]),
         )
-    return private_file_response(
+    return user_file_response(
         document.file,
         content_type=document.content_type,
         filename=document.original_name,
-        as_attachment=request.GET.get("download") == "1",
+        inline=wants_inline(request),
     )
 
 
@@ -525,8 +525,11 @@ def message_attachment(request, attachment_id):
             erased_at=attachment.erased_at,
             back_url=reverse("portal:messages", args=[attachment.message.application.reference]),
         )
-    return private_file_response(
-        attachment.file, content_type=attachment.content_type, filename=attachment.original_name
+    return user_file_response(
+        attachment.file,
+        content_type=attachment.content_type,
+        filename=attachment.original_name,
+        inline=wants_inline(request),
     )
 
 

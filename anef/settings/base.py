@@ -264,6 +264,16 @@ ANEF_API_VALIDITY_DAYS = int(os.environ.get("ANEF_API_VALIDITY_DAYS", "90"))  # 
 # Uploads: the content decides the type; limits are per file.
 ANEF_UPLOAD_MAX_BYTES = int(os.environ.get("ANEF_UPLOAD_MAX_BYTES", str(10 * 1024 * 1024)))
 ANEF_UPLOAD_MAX_PAGES = int(os.environ.get("ANEF_UPLOAD_MAX_PAGES", "30"))
+# Images with more pixels are refused before decoding (decompression bombs); an A4 page scanned at
+# 600 dpi is 35 million.
+ANEF_UPLOAD_MAX_PIXELS = int(os.environ.get("ANEF_UPLOAD_MAX_PIXELS", str(40_000_000)))
+# The malware scanner every upload goes through before it is stored (docs/decisions/0008):
+# "clamav" (ClamAV's daemon, the default and the only one production accepts) or "fake" (finds the
+# EICAR test string; tests and the local demo). No verdict means the file is refused.
+ANEF_SCANNER = os.environ.get("ANEF_SCANNER", "clamav")
+# clamd's socket: a UNIX socket path (Debian's clamav-daemon: /run/clamav/clamd.ctl) or host:port.
+ANEF_CLAMD_ADDRESS = os.environ.get("ANEF_CLAMD_ADDRESS", "/run/clamav/clamd.ctl")
+ANEF_CLAMD_TIMEOUT = float(os.environ.get("ANEF_CLAMD_TIMEOUT", "30"))
 DATA_UPLOAD_MAX_MEMORY_SIZE = 12 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 12 * 1024 * 1024
 

@@ -43,3 +43,5 @@ if os.environ.get("ANEF_S3_BUCKET"):
         "BACKEND": "storages.backends.s3.S3Storage",
         "OPTIONS": {"bucket_name": os.environ["ANEF_S3_BUCKET"], "querystring_auth": True},
     }
+if ANEF_SCANNER != "clamav":  # noqa: F405
+    raise ImproperlyConfigured("Production scans uploads with ClamAV: ANEF_SCANNER must be 'clamav'.")

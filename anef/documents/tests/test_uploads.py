@@ -42,12 +42,24 @@ def test_pdf_jpeg_and_png_are_accepted(name, content, content_type):
     assert default_storage.exists(document.file.name)
 
 
-def test_the_type_comes_from_the_content_so_a_pdf_named_png_is_stored_and_served_as_a_pdf():
+def test_the_type_comes_from_the_content_and_a_pdf_named_png_is_refused_saying_it_is_a_pdf():
     application = draft(make_applicant())
 
-    document = _upload(application, pdf_upload("photo.png"))
+    with pytest.raises(ValidationError) as refusal:
+        _upload(application, pdf_upload("photo.png"))
+
+    assert refusal.value.code == "extension"
+    assert "PDF" in refusal.value.messages[0] and ".png" in refusal.value.messages[0]
+    assert not UploadedDocument.objects.exists()
+
+
+def test_a_name_without_extension_gets_the_one_of_its_content():
+    application = draft(make_applicant())
+
+    document = _upload(application, pdf_upload("scan"))
 
     assert document.content_type == "application/pdf"
+    assert document.original_name == "scan.pdf"
     assert document.file.name.endswith(".pdf")
 
 
