@@ -19,7 +19,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from anef.applications.selectors import applicable_documents
-from anef.assistance.services import mandate_record_paper
+from anef.assistance.models import Mandate
+from anef.assistance.services import mandate_request_paper
 from anef.core.testing import draft, make_applicant, make_helper, make_staff, pdf_upload, submitted
 from anef.documents import scanning
 from anef.documents.constants import ScanStatus
@@ -242,17 +243,15 @@ def test_the_paper_mandate_scan_goes_through_the_same_pipeline():
     helper = make_helper()
     person = make_applicant()
     ends_on = timezone.localdate()
+    identity = {"helper": helper, "person_email": person.user.email, "birth_date": person.date_of_birth}
     with pytest.raises(ValidationError) as refusal:
-        mandate_record_paper(
-            helper=helper, person_email=person.user.email, ends_on=ends_on, uploaded=SimpleUploadedFile("m.pdf", EICAR)
-        )
+        mandate_request_paper(**identity, ends_on=ends_on, uploaded=SimpleUploadedFile("m.pdf", EICAR))
     assert refusal.value.code == "infected"
+    assert not Mandate.objects.exists()
 
     active = pdf(catalog_extra="/OpenAction << /S /JavaScript /JS (app.alert\\(1\\)) >>")
-    mandate = mandate_record_paper(
-        helper=helper, person_email=person.user.email, ends_on=ends_on, uploaded=SimpleUploadedFile("m.pdf", active)
-    )
-    stored = mandate.paper_mandate.read()
+    mandate_request_paper(**identity, ends_on=ends_on, uploaded=SimpleUploadedFile("m.pdf", active))
+    stored = Mandate.objects.get(person=person).paper_mandate.read()
     assert stored.startswith(b"%PDF") and b"/OpenAction" not in stored and b"app.alert" not in stored
 
 
