@@ -15,6 +15,8 @@ class SecondFactorRequiredMiddleware:
         from allauth.mfa.utils import is_mfa_enabled
         from django.shortcuts import redirect
 
+        from anef.security.services import security_event_record
+
         user = request.user
         if (
             user.is_authenticated
@@ -22,6 +24,7 @@ class SecondFactorRequiredMiddleware:
             and request.path.startswith(self.PROTECTED)
             and not is_mfa_enabled(user)
         ):
+            security_event_record(kind="second_factor_missing", user=user, request=request)
             return redirect("mfa_activate_totp")
         return self.get_response(request)
 
