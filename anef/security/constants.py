@@ -3,7 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 
 class SecurityEventKind(models.TextChoices):
-    SIGN_IN = "sign_in", _("Signed in")
+    SIGN_IN = "sign_in", _("Successful sign-in")
     SIGN_IN_FAILED = "sign_in_failed", _("Failed sign-in")
     SECOND_FACTOR_FAILED = "second_factor_failed", _("Wrong second-factor code")
     SECOND_FACTOR_MISSING = "second_factor_missing", _("Refused: second factor not set up")

@@ -25,7 +25,7 @@ class SecurityEvent(models.Model):
     )
     ip = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
     user_agent = models.CharField(_("browser"), max_length=USER_AGENT_MAX, blank=True)
-    path = models.CharField(_("address"), max_length=PATH_MAX, blank=True)
+    path = models.CharField(_("page address"), max_length=PATH_MAX, blank=True)
     details = models.JSONField(default=dict, blank=True, encoder=DjangoJSONEncoder)
     created_at = models.DateTimeField(default=timezone.now, db_index=True)
 

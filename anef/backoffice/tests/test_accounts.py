@@ -4,6 +4,7 @@ import pytest
 from django.contrib.sessions.models import Session
 from django.test import Client
 from django.urls import reverse
+from django.utils import translation
 
 from anef.accounts.constants import Role
 from anef.accounts.services import AccountError, account_deactivate
@@ -86,7 +87,7 @@ def test_an_administrator_cannot_deactivate_themselves(admin):
 
     assert client.get(reverse("backoffice:account_deactivate", args=[admin.pk])).status_code == 404
     assert _deactivate(client, admin).status_code == 404
-    with pytest.raises(AccountError, match="your own account"):
+    with translation.override("en"), pytest.raises(AccountError, match="your own account"):
         account_deactivate(user_id=admin.pk, actor=admin)
     admin.refresh_from_db()
     assert admin.is_active
