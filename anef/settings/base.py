@@ -241,6 +241,8 @@ ANEF_RETENTION_DAYS = {
     "share_checks": env_days("ANEF_RETENTION_SHARE_CHECKS_DAYS", 365),
     # the journal of staff reads of files
     "staff_reads": env_days("ANEF_RETENTION_STAFF_READS_DAYS", 1825),
+    # the security events: sign-ins and their failures, refusals, credential changes, deactivations
+    "security_events": env_days("ANEF_RETENTION_SECURITY_EVENTS_DAYS", 365),
 }
 
 # Renewals are "in time" when filed between these numbers of days before the permit expires.

@@ -158,3 +158,21 @@ def test_security_events_are_append_only():
     with pytest.raises(ValueError, match="append-only"):
         event.delete()
     assert SecurityEvent.objects.get().details == {"mandate": 3}
+
+
+def test_the_retention_sweep_deletes_security_events_on_the_day_their_period_ends(settings):
+    from datetime import datetime, time, timedelta
+
+    from django.utils import timezone
+
+    from anef.core.retention import apply_retention
+
+    settings.ANEF_RETENTION_DAYS = {**settings.ANEF_RETENTION_DAYS, "security_events": 365}
+    old, recent = (security_event_record(kind=Kind.SIGN_IN, email="a@example.org") for _ in range(2))
+    for event, age in ((old, 365), (recent, 364)):
+        noon = datetime.combine(timezone.localdate() - timedelta(days=age), time(12))
+        SecurityEvent.objects.filter(pk=event.pk).update(created_at=timezone.make_aware(noon))
+
+    assert apply_retention()["security_events_deleted"] == 1
+
+    assert list(SecurityEvent.objects.values_list("pk", flat=True)) == [recent.pk]
