@@ -176,3 +176,30 @@ def test_the_retention_sweep_deletes_security_events_on_the_day_their_period_end
     assert apply_retention()["security_events_deleted"] == 1
 
     assert list(SecurityEvent.objects.values_list("pk", flat=True)) == [recent.pk]
+
+
+def test_an_agent_asking_for_a_file_of_another_prefecture_is_recorded_a_mistyped_number_is_not(client):
+    from anef.core.testing import submitted
+
+    application = submitted(make_applicant(postcode="69003"))
+    agent = make_staff(role=Role.CASE_AGENT, prefecture_code="pref-33")
+    client.force_login(agent)
+
+    assert client.get(reverse("backoffice:case", args=[application.reference])).status_code == 404
+    assert client.get(reverse("backoffice:case", args=["NO-SUCH-FILE"])).status_code == 404
+
+    [event] = _events(Kind.OUT_OF_SCOPE)
+    assert event.user == agent and event.details == {"application": application.reference}
+
+
+def test_a_helper_without_a_mandate_asking_for_a_file_is_recorded(client):
+    from anef.core.testing import make_helper, submitted
+
+    application = submitted(make_applicant())
+    helper = make_helper()
+    client.force_login(helper)
+
+    assert client.get(reverse("portal:application", args=[application.reference])).status_code == 404
+
+    [event] = _events(Kind.OUT_OF_SCOPE)
+    assert event.user == helper and event.details == {"application": application.reference}
