@@ -144,3 +144,15 @@ def test_a_deactivated_helper_is_signed_out_at_once(admin):
     assert response.status_code == 302
     assert not Session.objects.filter(session_key=key).exists()
     assert SecurityEvent.objects.filter(kind=SecurityEventKind.ACCOUNT_DEACTIVATED, user=helper, actor=admin).exists()
+
+
+def test_the_accounts_page_reads_in_few_queries_whatever_the_number_of_accounts(admin, django_assert_max_num_queries):
+    for number in range(12):
+        make_staff(role=Role.COUNTER_AGENT, prefecture_code="pref-33" if number % 2 else "pref-69")
+        make_helper(structure_name=f"Structure {number}")
+    client = _signed_in(admin)
+
+    with django_assert_max_num_queries(10):
+        page = client.get(reverse("backoffice:accounts"))
+
+    assert page.content.decode().count("/desactiver/") == 24  # 12 agents and 12 helpers, never oneself
