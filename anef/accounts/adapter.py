@@ -1,7 +1,10 @@
 from allauth.account.adapter import DefaultAccountAdapter
+from django.core.exceptions import ValidationError
 from django.shortcuts import resolve_url
 
 from anef.core.throttle import client_address
+from anef.security.constants import SecurityEventKind
+from anef.security.services import security_event_record
 
 from .services import person_create_for_user
 
@@ -25,6 +28,20 @@ class AccountAdapter(DefaultAccountAdapter):
         email: the guesser is slowed down, the owner on their own connection still signs in.
         (The only allauth hook that names this key; `test_auth` guards it.)"""
         return f"{client_address(request)}:{super()._get_login_attempts_cache_key(request, **credentials)}"
+
+    def pre_authenticate(self, request, **credentials):
+        """allauth refuses a sign-in after too many failures with a form error, not a 429: record
+        it as a rate limit hit all the same."""
+        try:
+            super().pre_authenticate(request, **credentials)
+        except ValidationError:
+            security_event_record(
+                kind=SecurityEventKind.RATE_LIMITED,
+                request=request,
+                email=str(credentials.get("email", "")),
+                limit="login_failed",
+            )
+            raise
 
     def save_user(self, request, user, form, commit=True):
         user = super().save_user(request, user, form, commit=commit)

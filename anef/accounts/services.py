@@ -1,6 +1,11 @@
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
+from anef.applications.errors import ApplicationError
+from anef.security.constants import SecurityEventKind
+from anef.security.services import security_event_append, sessions_end
+
+from .constants import STAFF_ROLES, Role
 from .models import Person, User
 
 PROFILE_FIELDS = (
@@ -74,3 +79,65 @@ def person_claim(*, user: User, claim_code: str, birth_date) -> Person:
     person.claim_code = None
     person.save(update_fields=["user", "email", "claim_code", "updated_at"])
     return person
+
+
+# Deactivating accounts of people who leave: staff here, helpers through their structure
+# (anef.assistance.services.helper_deactivate), both through account_set_active.
+
+# Supervisors may deactivate the agents of their own prefecture at once (they are the first to know
+# that one leaves, or that an account is misused); everything else, and every reactivation, is for
+# national administrators.
+DEACTIVATED_BY_SUPERVISORS = frozenset({Role.CASE_AGENT, Role.COUNTER_AGENT})
+
+
+class AccountError(ApplicationError):
+    default_message = _("You cannot change this account.")
+
+
+def account_may_deactivate(*, actor: User, account: User) -> bool:
+    """The rule, also applied as a query by `accounts.selectors.accounts_managed_by`."""
+    if actor.pk == account.pk or not actor.is_active:
+        return False
+    if actor.role == Role.ADMINISTRATOR:
+        return account.role in STAFF_ROLES
+    if actor.role == Role.SUPERVISOR:
+        return account.role in DEACTIVATED_BY_SUPERVISORS and account.prefecture_id == actor.prefecture_id
+    return False
+
+
+def account_set_active(*, account: User, active: bool, actor: User) -> bool:
+    """Change the flag of a locked account (the caller holds the row and checked its rules): on
+    deactivation every open session of the account ends now. One security event either way.
+    Returns whether anything changed. Call inside the caller's transaction."""
+    if account.is_active == active:
+        return False
+    account.is_active = active
+    account.save(update_fields=["is_active"])
+    ended = 0 if active else sessions_end(user_id=account.pk)
+    kind = SecurityEventKind.ACCOUNT_REACTIVATED if active else SecurityEventKind.ACCOUNT_DEACTIVATED
+    security_event_append(kind=kind, user=account, actor=actor, role=account.role, sessions_ended=ended)
+    return True
+
+
+@transaction.atomic
+def account_deactivate(*, user_id: int, actor: User) -> User:
+    """A staff member can no longer sign in, and is signed out of every session at once. Their
+    work (assignments, history) is kept as it is."""
+    account = User.objects.select_for_update().get(pk=user_id)
+    if actor.pk == account.pk:
+        raise AccountError(_("You cannot deactivate your own account."))
+    if account.role == Role.HELPER:
+        raise AccountError(_("Helper accounts are deactivated from the page of their structure."))
+    if not account_may_deactivate(actor=actor, account=account):
+        raise AccountError(_("You cannot deactivate this account."))
+    account_set_active(account=account, active=False, actor=actor)
+    return account
+
+
+@transaction.atomic
+def account_reactivate(*, user_id: int, actor: User) -> User:
+    account = User.objects.select_for_update().get(pk=user_id)
+    if actor.role != Role.ADMINISTRATOR or not actor.is_active or account.role not in STAFF_ROLES:
+        raise AccountError(_("Only national administrators reactivate staff accounts."))
+    account_set_active(account=account, active=True, actor=actor)
+    return account

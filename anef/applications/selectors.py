@@ -36,6 +36,8 @@ def application_for_user(*, user: User, reference: str) -> Application:
     try:
         return applications_for_applicant(user=user).select_related("person").get(reference=reference)
     except Application.DoesNotExist as exc:
+        if user.is_authenticated and user.role != "applicant":  # a helper without a mandate, staff
+            _record_if_out_of_scope(user=user, reference=reference)
         raise Http404 from exc
 
 
@@ -154,7 +156,17 @@ def application_for_staff(*, user: User, reference: str) -> Application:
             .get(reference=reference)
         )
     except Application.DoesNotExist as exc:
+        _record_if_out_of_scope(user=user, reference=reference)
         raise Http404 from exc
+
+
+def _record_if_out_of_scope(*, user: User, reference: str) -> None:
+    """Staff or a helper asking for a file that exists but is not theirs to see leaves a security
+    event (a mistyped number does not: the file does not exist)."""
+    if Application.objects.filter(reference=reference).exists():
+        from anef.security.services import security_event_record
+
+        security_event_record(kind="out_of_scope", user=user, application=reference)
 
 
 def applicant_timeline(*, application: Application) -> QuerySet[ApplicationEvent]:

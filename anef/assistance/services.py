@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from anef.accounts.constants import Role
 from anef.accounts.models import Person, User
+from anef.accounts.services import account_set_active
 from anef.applications.errors import ApplicationError
 from anef.documents.validation import prepare_upload
 
@@ -335,9 +336,8 @@ def helper_create(*, structure_id: int, email: str, first_name: str, last_name: 
 def _helper_set_active(*, helper_id: int, active: bool, actor: User) -> User:
     _check_administrator(actor)
     helper = User.objects.select_for_update().get(pk=helper_id, role=Role.HELPER, structure__isnull=False)
-    if helper.is_active != active:
-        helper.is_active = active
-        helper.save(update_fields=["is_active"])
+    # The flag, the end of their sessions and the security event; then the structure's own history.
+    if account_set_active(account=helper, active=active, actor=actor):
         kind = StructureEvent.Kind.HELPER_REACTIVATED if active else StructureEvent.Kind.HELPER_DEACTIVATED
         StructureEvent.objects.create(structure_id=helper.structure_id, kind=kind, actor=actor, helper=helper)
     return helper
@@ -345,7 +345,7 @@ def _helper_set_active(*, helper_id: int, active: bool, actor: User) -> User:
 
 @transaction.atomic
 def helper_deactivate(*, helper_id: int, actor: User) -> User:
-    """The helper can no longer sign in (open sessions end at their next request), so the mandates
+    """The helper can no longer sign in (their open sessions end at once), so the mandates
     people gave them cannot be used. Mandates are kept: they work again if the account is reactivated
     before they end."""
     return _helper_set_active(helper_id=helper_id, active=False, actor=actor)

@@ -8,6 +8,8 @@ from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 
 from anef.accounts.constants import STAFF_ROLES, Role
+from anef.security.constants import SecurityEventKind
+from anef.security.services import security_event_record
 
 
 def staff_required(view=None, *, roles=STAFF_ROLES):
@@ -20,6 +22,7 @@ def staff_required(view=None, *, roles=STAFF_ROLES):
             if not user.is_authenticated:
                 return redirect_to_login(request.get_full_path())
             if user.role not in roles:
+                security_event_record(kind=SecurityEventKind.OUT_OF_SCOPE, user=user, request=request)
                 raise Http404
             if not is_mfa_enabled(user):
                 messages.info(

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import incidents, letters, mandates, structures, views
+from . import accounts, incidents, letters, mandates, security, structures, views
 
 app_name = "backoffice"
 
@@ -23,6 +23,10 @@ urlpatterns = [
         structures.structure_helper_reactivate,
         name="structure_helper_reactivate",
     ),
+    path("comptes/", accounts.account_list, name="accounts"),
+    path("comptes/<int:account_id>/desactiver/", accounts.account_deactivate, name="account_deactivate"),
+    path("comptes/<int:account_id>/reactiver/", accounts.account_reactivate, name="account_reactivate"),
+    path("securite/", security.security_event_list, name="security_events"),
     path("incidents/", incidents.incident_list, name="incidents"),
     path("incidents/<int:incident_id>/cloture/", incidents.incident_close_view, name="incident_close"),
     path("courrier/", letters.letters, name="letters"),

@@ -62,6 +62,9 @@ class SecondFactorRequiredMiddleware:
         from django.shortcuts import redirect
         from django.utils.translation import gettext as _
 
+        from anef.security.services import security_event_record
+
+        security_event_record(kind="second_factor_missing", user=request.user, request=request)
         if request.path_info.startswith("/api/"):
             return JsonResponse(
                 {"detail": _("Set up your second factor (authentication app) before using the API.")}, status=403

@@ -28,6 +28,7 @@ from anef.applications.workflow import OPEN_STATES, TERMINAL_STATES, EventKind, 
 from anef.core.append_only import purging
 from anef.documents.models import UploadedDocument
 from anef.messaging.models import Attachment
+from anef.security.models import SecurityEvent
 from anef.sharing.models import ShareCheck
 
 logger = logging.getLogger(__name__)
@@ -45,6 +46,7 @@ FLOORS: dict[str, tuple[int, str]] = {
     ),
     "share_checks": (90, "the holder must see every check of a code during the code's whole validity (90 days)"),
     "staff_reads": (180, "an inquiry into a reported misuse must still find who read the file"),
+    "security_events": (180, "an inquiry into a taken-over account must still find its sign-ins"),
 }
 
 
@@ -92,6 +94,12 @@ RETENTION_RULES = [
         "key": "staff_reads",
         "what": _("Journal of the reads of your files by prefecture staff"),
         "from": _("after the read"),
+        "then": _("deleted"),
+    },
+    {
+        "key": "security_events",
+        "what": _("Security journal: sign-ins and failed sign-ins to your account, with the address and browser used"),
+        "from": _("after the sign-in"),
         "then": _("deleted"),
     },
 ]
@@ -272,7 +280,7 @@ def _delete_in_batches(queryset: QuerySet) -> int:
 
 def apply_retention() -> dict[str, int]:
     """The daily sweep: delete stale drafts, erase the files of long-closed applications, delete
-    old share-code checks and staff reads. Returns what it did, by kind."""
+    old share-code checks, staff reads and security events. Returns what it did, by kind."""
     days = retention_days()
     today = timezone.localdate()
     counts = {
@@ -280,6 +288,10 @@ def apply_retention() -> dict[str, int]:
         **erase_closed_files(days=days["closed_files"], today=today),
         "share_checks_deleted": _delete_in_batches(
             ShareCheck.objects.filter(checked_at__lt=_due_before(days["share_checks"], today))
+        ),
+        # Security events refuse delete() one by one (append-only); the sweep deletes in bulk.
+        "security_events_deleted": _delete_in_batches(
+            SecurityEvent.objects.filter(created_at__lt=_due_before(days["security_events"], today))
         ),
     }
     with purging(StaffRead):

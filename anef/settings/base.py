@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "csp",
     "pgtrigger",
     "anef.core",
+    "anef.security",
     "anef.accounts",
     "anef.territory",
     "anef.procedures",
@@ -84,6 +85,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "anef.core.privacy.NoStoreForPersonalPagesMiddleware",
+    "anef.security.middleware.SecurityEventMiddleware",
     "anef.core.middleware.PreferredLanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "anef.core.sessions.SessionTimeoutMiddleware",
@@ -290,6 +292,8 @@ ANEF_RETENTION_DAYS = {
     "share_checks": env_days("ANEF_RETENTION_SHARE_CHECKS_DAYS", 365),
     # the journal of staff reads of files
     "staff_reads": env_days("ANEF_RETENTION_STAFF_READS_DAYS", 1825),
+    # the security events: sign-ins and their failures, refusals, credential changes, deactivations
+    "security_events": env_days("ANEF_RETENTION_SECURITY_EVENTS_DAYS", 365),
 }
 
 # Renewals are "in time" when filed between these numbers of days before the permit expires.

@@ -119,6 +119,13 @@ PAGES = [
         {"structure_id": "structure_id", "helper_id": "helper_id"},
         shows="main .fr-alert--warning",
     ),
+    # Staff accounts (deactivation) and the security events.
+    Page("administrator", "backoffice:accounts", shows="main .fr-badge--error"),
+    Page("supervisor", "backoffice:accounts", label="as the supervisor", shows="main tbody a[href*='/desactiver/']"),
+    Page(
+        "administrator", "backoffice:account_deactivate", {"account_id": "account_id"}, shows="main .fr-alert--warning"
+    ),
+    Page("administrator", "backoffice:security_events", shows="main tbody tr:nth-child(2)"),
     # The second factor, which every staff account must have.
     Page("new_agent", "mfa_activate_totp"),
     Page("case_agent", "mfa_index"),
@@ -146,6 +153,7 @@ NOT_PAGES = {
     "backoffice:print_run_cancel": "POST only, redirects to the run",
     "backoffice:structure_helper_reactivate": "POST only, redirects to the structure",
     "backoffice:incident_close": "POST only, redirects to the incidents",
+    "backoffice:account_reactivate": "POST only, redirects to the accounts",
     "mfa_download_recovery_codes": "a text file",
 }
 
@@ -326,6 +334,7 @@ def back_office_data() -> dict:
         "print_run": run.number,
         "structure_id": structure.pk,
         "helper_id": helper.pk,
+        "account_id": staff["counter_agent"].pk,
     }
 
 

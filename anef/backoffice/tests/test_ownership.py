@@ -43,6 +43,7 @@ def file_and_values():
         "incident_id": incident.pk,
         "structure_id": helper.structure_id,
         "helper_id": helper.pk,
+        "account_id": counter.pk,
         "run": run.number,
         "reference": application.reference,
         "document_id": document.pk,
@@ -98,7 +99,9 @@ def test_the_competent_agent_gets_through(client, file_and_values):
         assert client.get(url).status_code in (200, 302, 405), url
 
 
-ADMINISTRATORS_ONLY = ("/agents/structures/", "/agents/incidents/")
+# The accounts pages are also open to supervisors, for the agents of their prefecture: the
+# supervisor's side is tested in test_accounts.py.
+ADMINISTRATORS_ONLY = ("/agents/structures/", "/agents/incidents/", "/agents/comptes/")
 COUNTER_ONLY = ("/mandat/",)
 
 
@@ -116,6 +119,6 @@ def test_only_a_national_administrator_gets_through_the_structure_and_incident_p
     _, values = file_and_values
     client.force_login(make_staff(role=Role.ADMINISTRATOR, prefecture_code=None))
     urls = [url for url in _urls(values) if url.startswith(ADMINISTRATORS_ONLY)]
-    assert len(urls) == 5
+    assert len(urls) == 7
     for url in urls:
         assert client.get(url).status_code in (200, 302, 405), url

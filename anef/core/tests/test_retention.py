@@ -27,7 +27,7 @@ from anef.sharing.services import share_code_check, share_code_create
 
 pytestmark = pytest.mark.django_db
 
-DEFAULTS = {"drafts": 180, "closed_files": 730, "share_checks": 365, "staff_reads": 1825}
+DEFAULTS = {"drafts": 180, "closed_files": 730, "share_checks": 365, "staff_reads": 1825, "security_events": 365}
 
 
 def noon(days_ago: int) -> datetime:

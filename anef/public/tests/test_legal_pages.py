@@ -12,7 +12,7 @@ from anef.core.testing import make_applicant, make_helper, make_staff
 
 pytestmark = pytest.mark.django_db
 
-DEFAULTS = {"drafts": 180, "closed_files": 730, "share_checks": 365, "staff_reads": 1825}
+DEFAULTS = {"drafts": 180, "closed_files": 730, "share_checks": 365, "staff_reads": 1825, "security_events": 365}
 
 
 def _row(page: str, key: str) -> str:

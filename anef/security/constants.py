@@ -1,0 +1,27 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class SecurityEventKind(models.TextChoices):
+    SIGN_IN = "sign_in", _("Successful sign-in")
+    SIGN_IN_FAILED = "sign_in_failed", _("Failed sign-in")
+    SECOND_FACTOR_FAILED = "second_factor_failed", _("Wrong second-factor code")
+    SECOND_FACTOR_MISSING = "second_factor_missing", _("Refused: second factor not set up")
+    ACCESS_DENIED = "access_denied", _("Access refused (403)")
+    RATE_LIMITED = "rate_limited", _("Too many attempts (429)")
+    OUT_OF_SCOPE = "out_of_scope", _("Attempt outside their role or scope")
+    PASSWORD_CHANGED = "password_changed", _("Password changed")
+    PASSWORD_SET = "password_set", _("Password chosen")
+    PASSWORD_RESET = "password_reset", _("Password reset")
+    SECOND_FACTOR_ADDED = "second_factor_added", _("Second factor set up")
+    SECOND_FACTOR_REMOVED = "second_factor_removed", _("Second factor removed")
+    RECOVERY_CODES_RENEWED = "recovery_codes_renewed", _("Recovery codes renewed")
+    ACCOUNT_DEACTIVATED = "account_deactivated", _("Account deactivated")
+    ACCOUNT_REACTIVATED = "account_reactivated", _("Account reactivated")
+    MANDATE_REQUESTED = "mandate_requested", _("Mandate requested")
+    MANDATE_GRANTED = "mandate_granted", _("Mandate granted")
+    MANDATE_ENDED = "mandate_ended", _("Mandate ended")
+
+
+USER_AGENT_MAX = 300
+PATH_MAX = 500
