@@ -14,6 +14,9 @@ from anef.accounts.services import account_set_active
 from anef.applications.errors import ApplicationError
 from anef.documents.validation import prepare_upload
 
+from anef.security.constants import SecurityEventKind
+from anef.security.services import security_event_append
+
 from .constants import CONFIRMATION_DAYS, MAX_CODE_ATTEMPTS, MandateOrigin
 from .models import Mandate, Structure, StructureEvent
 
@@ -50,6 +53,19 @@ def _tell(mandate: Mandate, kind: str, key: str, **context) -> None:
     )
 
 
+def _audit(kind: str, mandate: Mandate, actor: User | None, **details) -> None:
+    """Mandate changes in the security events, with the history of the change (same transaction)."""
+    security_event_append(
+        kind=kind,
+        user=mandate.helper,
+        actor=actor,
+        mandate=mandate.pk,
+        person=mandate.person_id,
+        origin=mandate.origin,
+        **details,
+    )
+
+
 def _create_consented(*, person: Person, helper: User, ends_on: date, origin: str, actor: User, **fields) -> Mandate:
     mandate = Mandate.objects.create(
         person=person,
@@ -61,6 +77,7 @@ def _create_consented(*, person: Person, helper: User, ends_on: date, origin: st
         confirmed_at=timezone.now(),
         **fields,
     )
+    _audit(SecurityEventKind.MANDATE_GRANTED, mandate, actor)
     return mandate
 
 
@@ -134,6 +151,10 @@ def mandate_request_paper(*, helper: User, person_email: str, birth_date: date, 
         user__email__iexact=person_email.strip(), user__is_active=True, date_of_birth=birth_date
     ).first()
     if person is None:
+        # The helper is told the same as when the details match; the administrator sees the miss.
+        security_event_append(
+            kind=SecurityEventKind.MANDATE_REQUESTED, user=helper, actor=helper, email=person_email, matched=False
+        )
         return
     now = timezone.now()
     # A new request replaces the one still waiting (the person receives only the newest code).
@@ -153,6 +174,7 @@ def mandate_request_paper(*, helper: User, person_email: str, birth_date: date, 
     mandate.code_hash = _code_hash(mandate, code)
     mandate.paper_mandate.save("mandate" + os.path.splitext(prepared.display_name)[1], prepared.as_file(), save=False)
     mandate.save()
+    _audit(SecurityEventKind.MANDATE_REQUESTED, mandate, helper, matched=True)
     _tell(
         mandate,
         "mandate_code",
@@ -189,22 +211,25 @@ def mandate_confirm_with_code(*, helper: User, person_email: str, code: str) -> 
             if attempts >= MAX_CODE_ATTEMPTS:
                 fields.update(revoked_at=timezone.now(), revoked_by=helper)
             Mandate.objects.filter(pk=mandate.pk).update(**fields)
+            if attempts >= MAX_CODE_ATTEMPTS:
+                _audit(SecurityEventKind.MANDATE_ENDED, mandate, helper, reason="wrong_codes")
             failed = True
         else:
-            _confirm(mandate)
+            _confirm(mandate, actor=helper)
             failed = False
     if failed:  # outside the block: the attempt is counted even though the answer is an error
         raise WrongCode()
     return mandate
 
 
-def _confirm(mandate: Mandate) -> None:
+def _confirm(mandate: Mandate, *, actor: User | None) -> None:
     changed = Mandate.objects.filter(pk=mandate.pk, confirmed_at__isnull=True, revoked_at__isnull=True).update(
         confirmed_at=timezone.now(), code_hash=""
     )
     if changed != 1:
         raise WrongCode()
     mandate.refresh_from_db()
+    _audit(SecurityEventKind.MANDATE_GRANTED, mandate, actor)
     _tell(mandate, "mandate_granted", "granted")
 
 
@@ -221,10 +246,11 @@ def mandate_answer(*, person: Person, mandate_id: int, agree: bool) -> Mandate:
     if mandate is None:
         raise ApplicationError(_("This request is no longer waiting for your answer."))
     if agree:
-        _confirm(mandate)
+        _confirm(mandate, actor=person.user)
     else:
         Mandate.objects.filter(pk=mandate.pk).update(revoked_at=timezone.now(), revoked_by=person.user)
         mandate.refresh_from_db()
+        _audit(SecurityEventKind.MANDATE_ENDED, mandate, person.user, reason="refused")
     return mandate
 
 
@@ -235,6 +261,8 @@ def mandate_revoke(*, mandate: Mandate, actor: User | None = None) -> Mandate:
         revoked_at=timezone.now(), revoked_by=actor
     )
     mandate.refresh_from_db()
+    if ended:
+        _audit(SecurityEventKind.MANDATE_ENDED, mandate, actor, reason="revoked")
     if ended and mandate.confirmed_at:
         _tell(mandate, "mandate_ended", "ended", by_person=actor is not None and actor.pk == mandate.person.user_id)
     return mandate

@@ -233,3 +233,24 @@ def test_administrators_see_every_mandate_and_its_origin(client, helper):
         reverse("backoffice:structure", args=[helper.structure_id]), HTTP_ACCEPT_LANGUAGE="en"
     ).content.decode()
     assert person.full_name in page and "Given online by the person" in page and "in force" in page
+
+
+def test_mandate_changes_are_security_events_that_administrators_read(client, helper):
+    from anef.assistance.services import mandate_grant, mandate_revoke
+    from anef.security.models import SecurityEvent
+
+    person = make_applicant()
+    client.force_login(helper)
+    _paper(client, "nobody@example.org", person.date_of_birth)  # no account: recorded as a miss
+    mandate = mandate_grant(person=person, helper_email=helper.email, ends_on=UNTIL)
+    mandate_revoke(mandate=mandate, actor=person.user)
+    kinds = list(
+        SecurityEvent.objects.filter(user=helper, kind__startswith="mandate_")
+        .order_by("pk")
+        .values_list("kind", "details__matched")
+    )
+    assert kinds == [("mandate_requested", False), ("mandate_granted", None), ("mandate_ended", None)]
+    admin = make_staff(role=Role.ADMINISTRATOR, prefecture_code=None)
+    client.force_login(admin)
+    page = client.get(reverse("backoffice:security_events"), {"kind": "mandate_granted"}, HTTP_ACCEPT_LANGUAGE="en")
+    assert helper.email in page.content.decode()
