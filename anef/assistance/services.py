@@ -13,7 +13,6 @@ from anef.accounts.models import Person, User
 from anef.accounts.services import account_set_active
 from anef.applications.errors import ApplicationError
 from anef.documents.validation import prepare_upload
-
 from anef.security.constants import SecurityEventKind
 from anef.security.services import security_event_append
 
