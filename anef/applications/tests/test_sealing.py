@@ -20,7 +20,7 @@ from anef.core.testing import draft, make_applicant, rewriting_history, submitte
 
 pytestmark = pytest.mark.django_db
 
-RETENTION = {"drafts": 180, "closed_files": 730, "share_checks": 365, "staff_reads": 1825}
+RETENTION = {"drafts": 180, "closed_files": 730, "share_checks": 365, "staff_reads": 1825, "security_events": 365}
 
 
 def later(days: int = 2):
