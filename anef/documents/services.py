@@ -10,7 +10,6 @@ from anef.applications.selectors import applicable_documents
 from anef.applications.services import actor_kind, record_event
 from anef.applications.workflow import PENDING_DECISION_STATES, Actor, EventKind, State
 
-from .constants import ScanStatus
 from .models import UploadedDocument
 from .validation import prepare_upload
 
@@ -51,15 +50,8 @@ def document_upload(
         document = UploadedDocument(
             application=application,
             requirement_code=requirement_code,
-            original_name=prepared.display_name,
-            content_type=prepared.content_type,
-            size=prepared.size,
             pages=prepared.pages,
-            sha256=prepared.sha256,
-            original_sha256=prepared.original_sha256,
-            scan_status=ScanStatus.CLEAN,
-            scanned_by=prepared.scanned_by,
-            scanned_at=now,
+            **prepared.row_fields(scanned_at=now),
             uploaded_by=actor,
             uploaded_at=now,
             reason=reason,

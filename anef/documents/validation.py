@@ -51,6 +51,21 @@ class PreparedFile:
     def as_file(self) -> ContentFile:
         return ContentFile(self.content)
 
+    def row_fields(self, *, scanned_at) -> dict:
+        """What every row that stores a user file records about it (documents, attachments)."""
+        from .constants import ScanStatus
+
+        return {
+            "original_name": self.display_name,
+            "content_type": self.content_type,
+            "size": self.size,
+            "sha256": self.sha256,
+            "original_sha256": self.original_sha256,
+            "scan_status": ScanStatus.CLEAN,
+            "scanned_by": self.scanned_by,
+            "scanned_at": scanned_at,
+        }
+
 
 def clean_display_name(name: str) -> str:
     """A name safe to show and to save a download under: no folders, bounded length that keeps the

@@ -7,7 +7,6 @@ from anef.accounts.models import User
 from anef.applications.errors import ApplicationError, TransitionNotAllowed
 from anef.applications.services import _lock, actor_kind, record_event
 from anef.applications.workflow import Actor, EventKind, State
-from anef.documents.constants import ScanStatus
 from anef.documents.validation import prepare_upload
 
 from .models import Attachment, Message, Side
@@ -40,14 +39,7 @@ def message_send(*, application_id: int, actor: User, body: str, uploaded: Uploa
         if prepared is not None:
             attachment = Attachment(
                 message=message,
-                original_name=prepared.display_name,
-                content_type=prepared.content_type,
-                size=prepared.size,
-                sha256=prepared.sha256,
-                original_sha256=prepared.original_sha256,
-                scan_status=ScanStatus.CLEAN,
-                scanned_by=prepared.scanned_by,
-                scanned_at=timezone.now(),
+                **prepared.row_fields(scanned_at=timezone.now()),
             )
             attachment.file.save("attachment", prepared.as_file(), save=False)
             attachment.save()
