@@ -57,6 +57,22 @@ def sign_in_with_session(page, user) -> None:
     page.context.add_cookies([{"name": settings.SESSION_COOKIE_NAME, "value": session.session_key, "url": page.base}])
 
 
+def sign_in(page, email: str, totp_secret: str | None = None, *, on_second_factor=None) -> None:
+    """Sign in through the forms, as a person would: password, then the TOTP code for staff and
+    helpers. `on_second_factor(page)` runs on the code page (an accessibility check, say)."""
+    from anef.core.testing import PASSWORD, totp_now
+
+    page.goto(page.base + "/compte/login/")
+    page.fill("input[name=login]", email)
+    page.fill("input[name=password]", PASSWORD)
+    follow(page.locator("main form button[type=submit]"))
+    if totp_secret:
+        if on_second_factor is not None:
+            on_second_factor(page)
+        page.fill("input[name=code]", totp_now(totp_secret))
+        follow(page.locator("main form button[type=submit]").first)
+
+
 def follow(locator) -> None:
     """Click a link or a form's button and wait for the page it leads to: Playwright's click does
     not wait for the navigation, so reading the page right after could read the old one."""

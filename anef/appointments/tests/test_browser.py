@@ -5,26 +5,14 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from anef.core.browser import follow, serious_violations
+from anef.core.browser import follow, serious_violations, sign_in
 from anef.core.testing import (
-    PASSWORD,
     card_ready,
     make_site_with_slots,
     make_staff,
-    totp_now,
 )
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def sign_in(page, email, secret=None):
-    page.goto(page.base + "/compte/login/")
-    page.fill("input[name=login]", email)
-    page.fill("input[name=password]", PASSWORD)
-    follow(page.locator("main form button[type=submit]"))
-    if secret:
-        page.fill("input[name=code]", totp_now(secret))
-        follow(page.locator("main form button[type=submit]").first)
 
 
 def choose_slot_days_ahead(page, days):

@@ -7,8 +7,9 @@ import pytest
 from django.utils import timezone
 
 from anef.core.browser import follow, serious_violations
+from anef.core.browser import sign_in as shared_sign_in
 from anef.core.demo import demo_pdf
-from anef.core.testing import PASSWORD, make_applicant, make_staff, submitted, totp_now
+from anef.core.testing import make_applicant, make_staff, submitted
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -18,14 +19,7 @@ def check(page):
 
 
 def sign_in(page, email, totp_secret=None):
-    page.goto(page.base + "/compte/login/")
-    page.fill("input[name=login]", email)
-    page.fill("input[name=password]", PASSWORD)
-    follow(page.locator("main form button[type=submit]"))
-    if totp_secret:
-        check(page)
-        page.fill("input[name=code]", totp_now(totp_secret))
-        follow(page.locator("main form button[type=submit]").first)
+    shared_sign_in(page, email, totp_secret, on_second_factor=check)
 
 
 def open_action(page, action):

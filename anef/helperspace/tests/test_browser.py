@@ -9,22 +9,12 @@ from django.utils import timezone
 
 from anef.accounts.models import Person
 from anef.assistance.services import mandate_grant
-from anef.core.browser import choose, fill_procedure_form, follow, serious_violations
+from anef.core.browser import choose, fill_procedure_form, follow, serious_violations, sign_in
 from anef.core.demo import demo_pdf
-from anef.core.testing import PASSWORD, make_applicant, make_helper, make_staff, totp_now
+from anef.core.testing import make_applicant, make_helper, make_staff
 from anef.procedures.models import Procedure
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def sign_in(page, email, secret=None):
-    page.goto(page.base + "/compte/login/")
-    page.fill("input[name=login]", email)
-    page.fill("input[name=password]", PASSWORD)
-    follow(page.locator("main form button[type=submit]"))
-    if secret:
-        page.fill("input[name=code]", totp_now(secret))
-        follow(page.locator("main form button[type=submit]").first)
 
 
 def fill_application(page, procedure, tmp_path, violations):
