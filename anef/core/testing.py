@@ -20,6 +20,17 @@ from anef.territory.models import Prefecture
 
 PASSWORD = "correct-horse-battery-staple"
 _counter = iter(range(1, 1_000_000))
+# What a counter agent types for a person who came in (the registration form's fields).
+COUNTER_IDENTITY = {
+    "first_name": "Mamadou",
+    "last_name": "Sylla",
+    "date_of_birth": "1980-03-04",
+    "nationality": "GN",
+    "address_line": "4 rue Paul Bert",
+    "postcode": "69003",
+    "city": "Lyon",
+    "preferred_language": "fr",
+}
 
 
 def make_applicant(

@@ -7,21 +7,12 @@ from anef.accounts.constants import Role
 from anef.accounts.models import Person
 from anef.applications.models import Application
 from anef.core.demo import demo_answers
-from anef.core.testing import make_applicant, make_staff, pdf_upload, run_queued_tasks
+from anef.core.testing import COUNTER_IDENTITY, make_applicant, make_staff, pdf_upload, run_queued_tasks
 from anef.notifications.models import Notification
 
 pytestmark = pytest.mark.django_db
 
-IDENTITY = {
-    "first_name": "Mamadou",
-    "last_name": "Sylla",
-    "date_of_birth": "1980-03-04",
-    "nationality": "GN",
-    "address_line": "4 rue Paul Bert",
-    "postcode": "69003",
-    "city": "Lyon",
-    "preferred_language": "fr",
-}
+IDENTITY = COUNTER_IDENTITY
 
 
 def _form_data(procedure):

@@ -15,22 +15,13 @@ from anef.accounts.models import Person
 from anef.applications.models import Application
 from anef.core.models import SubmissionToken
 from anef.core.submit_once import FIELD, sweep_submission_tokens
-from anef.core.testing import make_applicant, make_staff, race, submitted
+from anef.core.testing import COUNTER_IDENTITY, make_applicant, make_staff, race, submitted
 from anef.messaging.models import Message
 from anef.procedures.models import Procedure
 
 pytestmark = pytest.mark.django_db
 
-IDENTITY = {
-    "first_name": "Mamadou",
-    "last_name": "Sylla",
-    "date_of_birth": "1980-03-04",
-    "nationality": "GN",
-    "address_line": "4 rue Paul Bert",
-    "postcode": "69003",
-    "city": "Lyon",
-    "preferred_language": "fr",
-}
+IDENTITY = COUNTER_IDENTITY
 FORM = re.compile(r"<form\b(?P<attrs>[^>]*)>(?P<body>.*?)</form>", re.S | re.I)
 
 
