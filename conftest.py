@@ -94,7 +94,7 @@ def browser_context(live_server):
     os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's sync API runs an event loop
     from playwright.sync_api import sync_playwright
 
-    from anef.core.browser import launch, watch_csp
+    from anef.testing.browser import launch, watch_csp
 
     pages = []
     with sync_playwright() as playwright:

@@ -44,8 +44,8 @@ def setup(files: int, seats: int):
     from django.contrib.sessions.backends.db import SessionStore
     from django.core.management import call_command
 
+    from anef import testing
     from anef.appointments.models import Booking, Invitation, Slot
-    from anef.core import testing
 
     call_command("migrate", verbosity=0)
     call_command("createcachetable", verbosity=0)

@@ -26,12 +26,12 @@ def main():
     from django.core.files.base import ContentFile
     from django.core.files.storage import default_storage
 
+    from anef import testing
     from anef.accounts.constants import Role
-    from anef.core import testing
-    from anef.core.testing import make_staff, paper_person, submitted
     from anef.notifications.delivery import letter_pdf
     from anef.notifications.models import Notification, PrintRun
     from anef.notifications.printing import print_run_prepare, print_run_render
+    from anef.testing import make_staff, paper_person, submitted
 
     testing._counter = itertools.count(time.time_ns())  # fresh accounts on every run
     application = submitted(paper_person())

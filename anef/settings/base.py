@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "anef.backoffice",
     "anef.helperspace",
     "anef.api",
+    "anef.demo",  # demo data and its commands: nothing in the product imports it
 ]
 
 MIDDLEWARE = [

@@ -5,7 +5,7 @@ from django.core import mail
 from django.urls import reverse
 
 from anef.accounts.models import Person, User
-from anef.core.testing import PASSWORD, make_applicant
+from anef.testing import PASSWORD, make_applicant
 
 pytestmark = pytest.mark.django_db
 
@@ -122,7 +122,7 @@ def test_a_client_trying_email_confirmation_keys_gets_a_429_page(client):
 
 
 def test_the_second_factor_entry_is_rate_limited(client):
-    from anef.core.testing import make_staff, totp_now
+    from anef.testing import make_staff, totp_now
 
     agent = make_staff()
     step = client.post(reverse("account_login"), {"login": agent.email, "password": PASSWORD})["Location"]

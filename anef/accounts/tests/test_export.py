@@ -10,8 +10,8 @@ from django.urls import reverse
 
 from anef.accounts.constants import Role
 from anef.applications import review
-from anef.core.testing import make_applicant, make_helper, make_staff, pdf_upload, submitted
 from anef.messaging.services import message_send
+from anef.testing import make_applicant, make_helper, make_staff, pdf_upload, submitted
 
 pytestmark = pytest.mark.django_db
 

@@ -19,7 +19,7 @@ from django.test import override_settings
 from django.urls import reverse
 
 from anef.accounts.mfa import SecretNotReadable, decrypt_secret
-from anef.core.testing import PASSWORD, make_staff, totp_now
+from anef.testing import PASSWORD, make_staff, totp_now
 
 pytestmark = pytest.mark.django_db
 
@@ -129,7 +129,7 @@ def test_demo_totp_prints_the_current_code_of_a_demo_account_from_its_encrypted_
     from allauth.mfa.totp.internal.auth import generate_totp_secret
 
     from anef.accounts.models import User
-    from anef.core.demo import DOMAIN
+    from anef.demo.data import DOMAIN
 
     user = User.objects.create_user(f"agent.totp@{DOMAIN}", PASSWORD)
     secret = generate_totp_secret()

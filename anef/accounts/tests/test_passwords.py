@@ -4,7 +4,7 @@ import pytest
 from django.urls import reverse
 
 from anef.accounts.models import User
-from anef.core.testing import PASSWORD, make_applicant, make_staff
+from anef.testing import PASSWORD, make_applicant, make_staff
 
 pytestmark = pytest.mark.django_db
 

@@ -1,7 +1,7 @@
 import pytest
 from django.urls import reverse
 
-from anef.core.testing import make_applicant, submitted
+from anef.testing import make_applicant, submitted
 
 pytestmark = pytest.mark.django_db
 

@@ -12,7 +12,7 @@ from anef.applications.errors import ApplicationError
 from anef.applications.models import Application, ApplicationEvent
 from anef.applications.workflow import EventKind, State
 from anef.certificates.constants import DocumentStatus, DocumentType
-from anef.core.testing import appealed, complete, make_applicant, make_staff, rewriting_history, submitted
+from anef.testing import appealed, complete, make_applicant, make_staff, rewriting_history, submitted
 
 pytestmark = pytest.mark.django_db
 

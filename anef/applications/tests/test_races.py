@@ -5,7 +5,7 @@ import pytest
 from anef.applications import services
 from anef.applications.models import Application
 from anef.applications.workflow import EventKind, State
-from anef.core.testing import complete, draft, make_applicant, race
+from anef.testing import complete, draft, make_applicant, race
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.postgres_only]
 
@@ -58,7 +58,7 @@ def test_withdrawal_racing_a_resubmission_ends_in_one_consistent_state():
 
 def test_two_agents_deciding_the_same_file_at_once_one_wins():
     from anef.applications import review
-    from anef.core.testing import make_staff, submitted
+    from anef.testing import make_staff, submitted
 
     application = submitted(make_applicant())
     first, second = make_staff(), make_staff()

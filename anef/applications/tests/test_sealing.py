@@ -16,7 +16,7 @@ from anef.applications.models import Application, ApplicationEvent, HistoryDiges
 from anef.applications.sealing import GENESIS, seal_history
 from anef.certificates import signing
 from anef.core.retention import apply_retention
-from anef.core.testing import draft, make_applicant, rewriting_history, submitted
+from anef.testing import draft, make_applicant, rewriting_history, submitted
 
 pytestmark = pytest.mark.django_db
 

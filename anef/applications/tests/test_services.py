@@ -7,7 +7,7 @@ from anef.applications import services
 from anef.applications.errors import DuplicateApplication, IncompleteApplication, TransitionNotAllowed
 from anef.applications.models import Application, ApplicationEvent
 from anef.applications.workflow import EventKind, State
-from anef.core.testing import complete, draft, make_applicant, make_staff, submitted
+from anef.testing import complete, draft, make_applicant, make_staff, submitted
 
 pytestmark = pytest.mark.django_db
 

@@ -6,8 +6,8 @@ from django.utils import timezone
 
 from anef.applications import sweeps
 from anef.applications.models import Application
-from anef.core.testing import awaiting_answer, draft, make_applicant, run_queued_tasks
 from anef.notifications.models import Notification
+from anef.testing import awaiting_answer, draft, make_applicant, run_queued_tasks
 
 pytestmark = pytest.mark.django_db
 

@@ -31,7 +31,7 @@ from anef.applications.workflow import (
     EventKind,
     State,
 )
-from anef.core.testing import complete, draft, make_applicant, make_staff
+from anef.testing import complete, draft, make_applicant, make_staff
 
 pytestmark = pytest.mark.django_db
 

@@ -17,7 +17,7 @@ from anef.appointments.services import (
     free_slots,
     slots_generate,
 )
-from anef.core.testing import card_ready, invited, make_applicant, make_site_with_slots, make_staff, submitted
+from anef.testing import card_ready, invited, make_applicant, make_site_with_slots, make_staff, submitted
 
 pytestmark = pytest.mark.django_db
 

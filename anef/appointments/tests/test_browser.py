@@ -5,12 +5,12 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from anef.core.browser import follow, serious_violations, sign_in
-from anef.core.testing import (
+from anef.testing import (
     card_ready,
     make_site_with_slots,
     make_staff,
 )
+from anef.testing.browser import follow, serious_violations, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -12,14 +12,14 @@ from django.utils import timezone
 
 from anef.appointments.models import Booking, Invitation, Slot
 from anef.appointments.services import SlotTaken, booking_book, free_slots
-from anef.core.testing import make_applicant, make_site_with_slots, make_staff
+from anef.testing import make_applicant, make_site_with_slots, make_staff
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.postgres_only]
 
 
 def test_two_hundred_files_fifty_seats():
     from anef.applications import review
-    from anef.core.testing import submitted
+    from anef.testing import submitted
 
     site = make_site_with_slots(kinds=("biometrics",), days=14)
     tomorrow = timezone.localtime().replace(hour=0, minute=0, second=0, microsecond=0) + timedelta(days=1)

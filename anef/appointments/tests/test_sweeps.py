@@ -8,8 +8,8 @@ from anef.applications.workflow import EventKind
 from anef.appointments import sweeps
 from anef.appointments.models import Booking, Invitation, Slot
 from anef.appointments.services import booking_book, booking_cancel, free_slots, waitlist_accept, waitlist_join
-from anef.core.testing import card_ready, invited, make_applicant, make_site_with_slots, submitted
 from anef.notifications.models import Notification
+from anef.testing import card_ready, invited, make_applicant, make_site_with_slots, submitted
 
 pytestmark = pytest.mark.django_db
 

@@ -11,8 +11,8 @@ from django.utils import timezone
 
 from anef.accounts.constants import Role
 from anef.assistance.models import Mandate
-from anef.core.testing import make_applicant, make_helper, make_staff, paper_person, pdf_upload, submitted
 from anef.notifications.models import Notification
+from anef.testing import make_applicant, make_helper, make_staff, paper_person, pdf_upload, submitted
 
 pytestmark = pytest.mark.django_db
 

@@ -6,7 +6,7 @@ from django.utils import timezone
 
 from anef.assistance.models import Mandate
 from anef.assistance.services import mandate_grant, mandate_request_paper, mandate_revoke
-from anef.core.testing import draft, make_applicant, make_helper, pdf_upload, submitted
+from anef.testing import draft, make_applicant, make_helper, pdf_upload, submitted
 
 pytestmark = pytest.mark.django_db
 
@@ -74,7 +74,7 @@ def test_actions_of_a_helper_show_in_the_history_as_done_for_the_applicant(clien
     event = application.events.get(kind="create")
     assert event.actor == helper and event.payload["helper_structure"] == "France Services Lyon 3"
 
-    from anef.core.testing import complete
+    from anef.testing import complete
 
     complete(application)  # answers and documents, as the applicant would give them to the helper
     client.post(reverse("portal:review", args=[application.reference]))

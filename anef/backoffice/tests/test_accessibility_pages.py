@@ -22,8 +22,12 @@ from anef.applications import review
 from anef.appointments.services import booking_book, free_slots
 from anef.assistance.models import Structure
 from anef.assistance.services import helper_create, helper_deactivate, mandate_grant, structure_create
-from anef.core.browser import serious_violations, sign_in_with_session
-from anef.core.testing import (
+
+# The layout check of the public journeys, reused as is: the same criterion for agents.
+from anef.core.tests.test_accessibility_pages import layout_problems
+from anef.incidents.models import Incident
+from anef.messaging.services import message_send
+from anef.testing import (
     PASSWORD,
     card_ready,
     letters_waiting_for,
@@ -37,11 +41,7 @@ from anef.core.testing import (
     totp_now,
     url_patterns,
 )
-
-# The layout check of the public journeys, reused as is: the same criterion for agents.
-from anef.core.tests.test_accessibility_pages import layout_problems
-from anef.incidents.models import Incident
-from anef.messaging.services import message_send
+from anef.testing.browser import serious_violations, sign_in_with_session
 
 LANGUAGES = {"fr": "fr-FR", "en": "en-GB"}
 

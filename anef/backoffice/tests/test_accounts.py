@@ -8,9 +8,9 @@ from django.utils import translation
 
 from anef.accounts.constants import Role
 from anef.accounts.services import AccountError, account_deactivate
-from anef.core.testing import make_helper, make_staff
 from anef.security.constants import SecurityEventKind
 from anef.security.models import SecurityEvent
+from anef.testing import make_helper, make_staff
 
 pytestmark = pytest.mark.django_db
 

@@ -9,7 +9,7 @@ from django.utils import timezone
 from anef.accounts.constants import Role
 from anef.applications.models import Application, StaffRead
 from anef.applications.workflow import EventKind, State
-from anef.core.testing import make_applicant, make_staff, pdf_upload, submitted
+from anef.testing import make_applicant, make_staff, pdf_upload, submitted
 
 pytestmark = pytest.mark.django_db
 
@@ -39,7 +39,7 @@ def test_staff_without_a_second_factor_must_enrol_before_anything(client):
 
 
 def test_signing_in_as_staff_asks_for_the_second_factor(client, agent):
-    from anef.core.testing import PASSWORD, totp_now
+    from anef.testing import PASSWORD, totp_now
 
     response = client.post(reverse("account_login"), {"login": agent.email, "password": PASSWORD})
     assert response.status_code == 302
@@ -185,7 +185,7 @@ def test_a_transfer_moves_the_file_and_its_history(client, agent, filed):
 def test_declaring_a_change_of_address_moves_the_open_files():
     person = make_applicant(postcode="69002")
     renewal = submitted(person, "student-renewal")
-    from anef.core.testing import complete, draft
+    from anef.testing import complete, draft
 
     move = complete(draft(person, "change-of-address"))
     move.answers = {**move.answers, "new_postcode": "33000", "new_city": "Bordeaux", "new_address_line": "1 quai"}
@@ -303,7 +303,7 @@ def test_the_queue_costs_the_same_with_many_files(client, agent, django_assert_m
 
 def test_the_card_is_ordered_once_the_biometrics_are_recorded_then_marked_ready(client):
     from anef.applications import review
-    from anef.core.testing import biometrics_taken
+    from anef.testing import biometrics_taken
 
     application = submitted(make_applicant(postcode="69003"))
     agent = make_staff(prefecture_code="pref-69")

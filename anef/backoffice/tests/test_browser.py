@@ -6,10 +6,9 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from anef.core.browser import follow, serious_violations
-from anef.core.browser import sign_in as shared_sign_in
-from anef.core.demo import demo_pdf
-from anef.core.testing import make_applicant, make_staff, submitted
+from anef.testing import make_applicant, make_staff, pdf_bytes, submitted
+from anef.testing.browser import follow, serious_violations
+from anef.testing.browser import sign_in as shared_sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -59,7 +58,7 @@ def test_an_agents_day(browser_context, tmp_path):
     assert "Passeport lisible" in other.content()
     follow(other.locator("#request a[href$='/pieces/']"))
     pdf = tmp_path / "passport.pdf"
-    pdf.write_bytes(demo_pdf())
+    pdf.write_bytes(pdf_bytes())
     section = other.locator("#doc-passport")
     section.locator("input[type=file]").set_input_files(str(pdf))
     follow(section.locator("button[type=submit]"))

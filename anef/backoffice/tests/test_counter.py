@@ -6,9 +6,8 @@ from django.urls import reverse
 from anef.accounts.constants import Role
 from anef.accounts.models import Person
 from anef.applications.models import Application
-from anef.core.demo import demo_answers
-from anef.core.testing import COUNTER_IDENTITY, make_applicant, make_staff, pdf_upload, run_queued_tasks
 from anef.notifications.models import Notification
+from anef.testing import COUNTER_IDENTITY, form_answers, make_applicant, make_staff, pdf_upload, run_queued_tasks
 
 pytestmark = pytest.mark.django_db
 
@@ -16,7 +15,7 @@ IDENTITY = COUNTER_IDENTITY
 
 
 def _form_data(procedure):
-    return {k: ("yes" if v else "no") if isinstance(v, bool) else v for k, v in demo_answers(procedure).items()}
+    return {k: ("yes" if v else "no") if isinstance(v, bool) else v for k, v in form_answers(procedure).items()}
 
 
 def test_a_counter_filing_gives_the_same_file_with_a_receipt_letters_and_a_claim_code(client):
@@ -84,8 +83,8 @@ def test_a_postal_filing_takes_the_postmark_as_its_filing_date(client):
     from django.utils import timezone
 
     from anef.applications import services
-    from anef.core.testing import complete
     from anef.procedures.models import Procedure
+    from anef.testing import complete
 
     counter = make_staff(role=Role.COUNTER_AGENT, prefecture_code="pref-69")
     client.force_login(counter)

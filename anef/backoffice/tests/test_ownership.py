@@ -8,7 +8,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from anef.accounts.constants import Role
-from anef.core.testing import (
+from anef.incidents.models import Incident
+from anef.messaging.services import message_send  # noqa: E402
+from anef.notifications.printing import print_run_prepare
+from anef.testing import (
     letters_waiting_for,
     make_applicant,
     make_helper,
@@ -18,9 +21,6 @@ from anef.core.testing import (
     submitted,
     url_patterns_with_parameters,
 )
-from anef.incidents.models import Incident
-from anef.messaging.services import message_send  # noqa: E402
-from anef.notifications.printing import print_run_prepare
 
 pytestmark = pytest.mark.django_db
 

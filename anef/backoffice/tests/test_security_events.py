@@ -8,10 +8,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from anef.accounts.constants import Role
-from anef.core.testing import make_helper, make_staff
 from anef.security.constants import SecurityEventKind as Kind
 from anef.security.models import SecurityEvent
 from anef.security.services import security_event_record
+from anef.testing import make_helper, make_staff
 
 pytestmark = pytest.mark.django_db
 

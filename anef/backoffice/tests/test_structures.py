@@ -13,7 +13,7 @@ from anef.accounts.constants import Role
 from anef.accounts.models import User
 from anef.assistance.models import Structure, StructureEvent
 from anef.assistance.services import mandate_grant
-from anef.core.testing import PASSWORD, make_applicant, make_helper, make_staff, run_queued_tasks
+from anef.testing import PASSWORD, make_applicant, make_helper, make_staff, run_queued_tasks
 
 pytestmark = pytest.mark.django_db
 

@@ -14,7 +14,7 @@ from anef.applications import review
 from anef.applications.models import Application
 from anef.certificates.models import IssuedDocument
 from anef.certificates.sweeps import issue_due_apis, renewals_needing_an_api
-from anef.core.testing import make_applicant, make_staff, submitted
+from anef.testing import make_applicant, make_staff, submitted
 
 pytestmark = pytest.mark.django_db
 
@@ -120,7 +120,7 @@ def test_a_failing_issuance_is_an_alert_not_a_silent_gap(monkeypatch):
 def test_the_holder_is_notified_of_a_new_api_with_the_pdf_attached():
     from django.core import mail
 
-    from anef.core.testing import run_queued_tasks
+    from anef.testing import run_queued_tasks
 
     application = _renewal(61, True)
     run_queued_tasks()

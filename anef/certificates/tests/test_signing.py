@@ -6,7 +6,7 @@ from django.urls import reverse
 
 from anef.certificates.selectors import verify_number, verify_payload
 from anef.certificates.signing import InvalidPayload, b64d, b64e, key_rotate, public_keys, verify
-from anef.core.testing import make_applicant, submitted
+from anef.testing import make_applicant, submitted
 
 pytestmark = pytest.mark.django_db
 

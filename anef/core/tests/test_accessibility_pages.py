@@ -18,8 +18,10 @@ from django.utils import timezone
 from anef.applications import review
 from anef.appointments.services import booking_book, free_slots, waitlist_join
 from anef.assistance.services import mandate_grant, mandate_request_paper
-from anef.core.browser import follow, serious_violations, sign_in_with_session
-from anef.core.testing import (
+from anef.incidents.models import Incident
+from anef.messaging.services import message_send
+from anef.sharing.services import share_code_check, share_code_create
+from anef.testing import (
     PASSWORD,
     card_ready,
     complete,
@@ -34,9 +36,7 @@ from anef.core.testing import (
     totp_now,
     url_patterns,
 )
-from anef.incidents.models import Incident
-from anef.messaging.services import message_send
-from anef.sharing.services import share_code_check, share_code_create
+from anef.testing.browser import follow, serious_violations, sign_in_with_session
 from anef.transparency.services import figures_backfill
 
 LANGUAGES = {"fr": "fr-FR", "en": "en-GB"}

@@ -7,7 +7,7 @@ from django.db.models import ProtectedError
 from anef.applications.models import ApplicationEvent, StaffRead
 from anef.assistance.models import Structure, StructureEvent
 from anef.core.append_only import purging
-from anef.core.testing import make_applicant, make_staff, submitted
+from anef.testing import make_applicant, make_staff, submitted
 
 pytestmark = pytest.mark.django_db
 

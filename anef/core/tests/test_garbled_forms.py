@@ -11,8 +11,8 @@ from django.utils import timezone
 
 from anef.accounts.constants import Role
 from anef.backoffice.tests.test_ownership import file_and_values  # noqa: F401 - the staff's objects
-from anef.core.testing import make_helper, make_staff, url_patterns
 from anef.portal.tests.test_ownership import victim_objects  # noqa: F401 - an applicant's objects
+from anef.testing import make_helper, make_staff, url_patterns
 
 pytestmark = pytest.mark.django_db
 

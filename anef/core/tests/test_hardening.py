@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from anef.core.sessions import LAST_SEEN, STARTED
-from anef.core.testing import make_applicant, make_helper, make_staff
+from anef.testing import make_applicant, make_helper, make_staff
 
 pytestmark = pytest.mark.django_db
 

@@ -12,9 +12,9 @@ from django.conf import settings as django_settings
 from django.db import connection
 
 from anef.core.orphans import file_fields, sweep_orphan_files
-from anef.core.testing import draft, make_applicant, pdf_upload
 from anef.documents.models import UploadedDocument
 from anef.documents.services import document_upload
+from anef.testing import draft, make_applicant, pdf_upload
 
 
 @pytest.fixture
@@ -91,7 +91,7 @@ settings.STORAGES = {**settings.STORAGES, "default": {
 django.setup()
 from django.core.files.storage import FileSystemStorage
 from anef.accounts.models import User
-from anef.core.testing import pdf_upload
+from anef.testing import pdf_upload
 from anef.documents.services import document_upload
 
 write = FileSystemStorage._save

@@ -8,7 +8,7 @@ import pytest
 from django.contrib.staticfiles import finders
 from django.urls import reverse
 
-from anef.core.testing import draft, make_applicant
+from anef.testing import draft, make_applicant
 
 pytestmark = pytest.mark.django_db
 

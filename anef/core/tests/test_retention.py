@@ -17,13 +17,13 @@ from anef.applications.models import Application, ApplicationEvent, StaffRead
 from anef.applications.workflow import EventKind, State
 from anef.core import retention
 from anef.core.retention import apply_retention, validate_retention_days
-from anef.core.testing import complete, draft, make_applicant, make_staff, pdf_upload, rewriting_history, submitted
 from anef.documents.models import UploadedDocument
 from anef.messaging.models import Attachment
 from anef.messaging.services import message_send
 from anef.notifications.models import Notification
 from anef.sharing.models import ShareCheck
 from anef.sharing.services import share_code_check, share_code_create
+from anef.testing import complete, draft, make_applicant, make_staff, pdf_upload, rewriting_history, submitted
 
 pytestmark = pytest.mark.django_db
 

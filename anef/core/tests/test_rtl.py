@@ -3,7 +3,7 @@ declares dir="rtl" and the layout mirrors (logical CSS properties, DSFR's RTL su
 
 import pytest
 
-from anef.core.browser import serious_violations
+from anef.testing.browser import serious_violations
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -8,7 +8,7 @@ from django.urls import NoReverseMatch, reverse
 
 from anef.accounts.constants import Role
 from anef.core.middleware import SecondFactorRequiredMiddleware
-from anef.core.testing import PASSWORD, make_applicant, make_helper, make_staff, url_patterns
+from anef.testing import PASSWORD, make_applicant, make_helper, make_staff, url_patterns
 
 ROLES = [Role.HELPER, Role.COUNTER_AGENT, Role.CASE_AGENT, Role.SUPERVISOR, Role.ADMINISTRATOR]
 CANDIDATES = ("x", "1", "json", "auth", str(uuid.uuid4()), "ABCD-2345")
@@ -96,7 +96,7 @@ def test_an_enrolled_agent_goes_through_the_door(client):
 def test_a_helper_without_second_factor_cannot_read_mandated_files_through_the_api(client):
     """The finding: /api/ was outside the door, so a password alone read mandated files."""
     from anef.assistance.services import mandate_grant
-    from anef.core.testing import submitted
+    from anef.testing import submitted
 
     helper = make_helper()
     helper.authenticator_set.all().delete()

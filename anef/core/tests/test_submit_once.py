@@ -15,9 +15,9 @@ from anef.accounts.models import Person
 from anef.applications.models import Application
 from anef.core.models import SubmissionToken
 from anef.core.submit_once import FIELD, sweep_submission_tokens
-from anef.core.testing import COUNTER_IDENTITY, make_applicant, make_staff, race, submitted
 from anef.messaging.models import Message
 from anef.procedures.models import Procedure
+from anef.testing import COUNTER_IDENTITY, make_applicant, make_staff, race, submitted
 
 pytestmark = pytest.mark.django_db
 

@@ -21,11 +21,11 @@ from django.utils import timezone
 from anef.applications.selectors import applicable_documents
 from anef.assistance.models import Mandate
 from anef.assistance.services import mandate_request_paper
-from anef.core.testing import draft, make_applicant, make_helper, make_staff, pdf_upload, submitted
 from anef.documents import scanning
 from anef.documents.constants import ScanStatus
 from anef.documents.models import UploadedDocument
 from anef.messaging.models import Attachment
+from anef.testing import draft, make_applicant, make_helper, make_staff, pdf_upload, submitted
 
 from .corpus import EICAR, HOSTILE_MARKERS, Case, corpus, pdf
 

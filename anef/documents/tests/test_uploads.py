@@ -4,10 +4,10 @@ from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from anef.applications.errors import ApplicationError
-from anef.core.testing import draft, image_bytes, make_applicant, pdf_upload, submitted
 from anef.documents.models import UploadedDocument
 from anef.documents.services import document_upload
 from anef.documents.validation import clean_display_name
+from anef.testing import draft, image_bytes, make_applicant, pdf_upload, submitted
 
 pytestmark = pytest.mark.django_db
 

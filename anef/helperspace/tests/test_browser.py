@@ -9,10 +9,9 @@ from django.utils import timezone
 
 from anef.accounts.models import Person
 from anef.assistance.services import mandate_grant
-from anef.core.browser import choose, fill_procedure_form, follow, serious_violations, sign_in
-from anef.core.demo import demo_pdf
-from anef.core.testing import make_applicant, make_helper, make_staff
 from anef.procedures.models import Procedure
+from anef.testing import make_applicant, make_helper, make_staff, pdf_bytes
+from anef.testing.browser import choose, fill_procedure_form, follow, serious_violations, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -27,7 +26,7 @@ def fill_application(page, procedure, tmp_path, violations):
     violations += serious_violations(page)
     follow(page.locator("button[name=continue]"))
     pdf = tmp_path / "scan.pdf"
-    pdf.write_bytes(demo_pdf())
+    pdf.write_bytes(pdf_bytes())
     while page.locator("section.anef-doc-row:has(.fr-badge--warning)").count():
         section = page.locator("section.anef-doc-row:has(.fr-badge--warning)").first
         section.locator("input[type=file]").set_input_files(str(pdf))

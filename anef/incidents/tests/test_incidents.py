@@ -12,11 +12,11 @@ from anef.applications import sweeps
 from anef.applications.models import InformationRequest
 from anef.applications.selectors import is_filed_in_time
 from anef.applications.workflow import EventKind
-from anef.core.testing import awaiting_answer, make_applicant, make_staff, run_queued_tasks
 from anef.incidents.models import DeadlineExtension, Incident
 from anef.incidents.services import incident_extend_deadlines
 from anef.notifications.models import Notification
 from anef.territory.models import Prefecture
+from anef.testing import awaiting_answer, make_applicant, make_staff, run_queued_tasks
 
 pytestmark = pytest.mark.django_db
 MOMENT = "%Y-%m-%dT%H:%M"

@@ -4,10 +4,10 @@ from django.urls import reverse
 
 from anef.accounts.constants import Role
 from anef.applications.models import Application
-from anef.core.testing import draft, make_applicant, make_staff, pdf_upload, run_queued_tasks, submitted
 from anef.messaging.models import Attachment, Message, MessageTemplate
 from anef.messaging.selectors import threads_waiting_for_staff
 from anef.notifications.models import Notification
+from anef.testing import draft, make_applicant, make_staff, pdf_upload, run_queued_tasks, submitted
 
 pytestmark = pytest.mark.django_db
 

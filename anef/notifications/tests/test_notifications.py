@@ -6,11 +6,11 @@ from django_q.models import OrmQ
 
 from anef.accounts.constants import Role
 from anef.applications import review
-from anef.core.testing import complete, draft, make_applicant, make_staff, run_queued_tasks, submitted
 from anef.notifications.constants import MAX_ATTEMPTS, Channel, NotificationState
 from anef.notifications.models import Notification
 from anef.notifications.sms import MemorySmsBackend
 from anef.notifications.tasks import send_notification
+from anef.testing import complete, draft, make_applicant, make_staff, run_queued_tasks, submitted
 
 pytestmark = pytest.mark.django_db
 

@@ -14,7 +14,9 @@ from anef.accounts.constants import Role
 from anef.accounts.models import Person
 from anef.applications.models import ApplicationEvent
 from anef.applications.workflow import EventKind
-from anef.core.testing import (
+from anef.notifications.models import Notification, PrintRun
+from anef.notifications.printing import print_run_cancel, print_run_prepare, print_run_record_posting
+from anef.testing import (
     letters_waiting_for,
     make_applicant,
     make_staff,
@@ -23,8 +25,6 @@ from anef.core.testing import (
     run_queued_tasks,
     submitted,
 )
-from anef.notifications.models import Notification, PrintRun
-from anef.notifications.printing import print_run_cancel, print_run_prepare, print_run_record_posting
 
 pytestmark = pytest.mark.django_db
 

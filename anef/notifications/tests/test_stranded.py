@@ -8,10 +8,10 @@ from django.core import mail
 from django.utils import timezone
 from django_q.models import OrmQ
 
-from anef.core.testing import make_applicant, run_queued_tasks, submitted
 from anef.notifications.constants import NotificationState
 from anef.notifications.models import Notification
 from anef.notifications.tasks import requeue_stranded_notifications
+from anef.testing import make_applicant, run_queued_tasks, submitted
 
 pytestmark = pytest.mark.django_db
 

@@ -12,9 +12,9 @@ import pytest
 from django.conf import settings
 from django.db import connection
 
-from anef.core.testing import make_applicant, submitted
 from anef.notifications.constants import NotificationState
 from anef.notifications.models import Notification
+from anef.testing import make_applicant, submitted
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.postgres_only]
 CLUSTER_APP = "anef-test-cluster"

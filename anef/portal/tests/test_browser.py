@@ -7,9 +7,9 @@ import pytest
 from django.core import mail
 from django.utils import timezone
 
-from anef.core.browser import choose, fill_procedure_form, follow, serious_violations
-from anef.core.demo import demo_pdf
 from anef.procedures.models import Procedure
+from anef.testing import pdf_bytes
+from anef.testing.browser import choose, fill_procedure_form, follow, serious_violations
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -38,7 +38,7 @@ def apply(page, code, tmp_path):
     follow(page.locator("button[name=continue]"))
     visit_check(page)
     pdf = tmp_path / "scan.pdf"
-    pdf.write_bytes(demo_pdf())
+    pdf.write_bytes(pdf_bytes())
     while True:
         pending = page.locator("section.anef-doc-row:has(.fr-badge--warning)")
         if pending.count() == 0:

@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 
 from anef.accounts.services import person_create_at_counter
-from anef.core.testing import make_applicant, make_staff
+from anef.testing import make_applicant, make_staff
 
 pytestmark = pytest.mark.django_db
 

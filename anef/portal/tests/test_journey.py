@@ -5,9 +5,8 @@ from django.urls import reverse
 
 from anef.applications.models import Application
 from anef.applications.workflow import EventKind, State
-from anef.core.demo import demo_answers
-from anef.core.testing import complete, draft, image_bytes, make_applicant, pdf_upload, submitted
 from anef.procedures.models import Procedure
+from anef.testing import complete, draft, form_answers, image_bytes, make_applicant, pdf_upload, submitted
 
 pytestmark = pytest.mark.django_db
 
@@ -21,7 +20,7 @@ def applicant(client):
 
 def _form_data(procedure):
     data = {}
-    for name, value in demo_answers(procedure).items():
+    for name, value in form_answers(procedure).items():
         data[name] = ("yes" if value else "no") if isinstance(value, bool) else value
     return data
 

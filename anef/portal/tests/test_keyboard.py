@@ -5,7 +5,7 @@ are prepared beforehand: file choosers are the operating system's own dialogs)."
 import pytest
 
 from anef.applications.workflow import State
-from anef.core.testing import PASSWORD, complete, make_applicant
+from anef.testing import PASSWORD, complete, make_applicant
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -63,7 +63,7 @@ def test_the_main_journey_with_the_keyboard_only(browser_context):
 
 
 def test_on_a_phone_the_menu_opens_with_the_keyboard_and_without_javascript(browser_context):
-    from anef.core.browser import serious_violations, sign_in_with_session
+    from anef.testing.browser import serious_violations, sign_in_with_session
 
     person = make_applicant(language="en")
     page = browser_context(locale="en-GB", width=360)

@@ -8,7 +8,9 @@ import pytest
 from django.urls import reverse
 
 from anef.appointments.services import booking_book, booking_cancel, free_slots, waitlist_join
-from anef.core.testing import (
+from anef.documents.services import document_upload
+from anef.messaging.services import message_send  # noqa: E402
+from anef.testing import (
     invited,
     make_applicant,
     make_site_with_slots,
@@ -16,8 +18,6 @@ from anef.core.testing import (
     submitted,
     url_patterns_with_parameters,
 )
-from anef.documents.services import document_upload
-from anef.messaging.services import message_send  # noqa: E402
 
 pytestmark = pytest.mark.django_db
 

@@ -5,8 +5,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from anef.core.testing import draft, make_applicant, pdf_upload, submitted
 from anef.documents.services import document_upload
+from anef.testing import draft, make_applicant, pdf_upload, submitted
 
 pytestmark = pytest.mark.django_db
 

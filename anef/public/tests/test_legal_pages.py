@@ -8,7 +8,7 @@ from django.test import override_settings
 from django.urls import reverse
 
 from anef.accounts.constants import Role
-from anef.core.testing import make_applicant, make_helper, make_staff
+from anef.testing import make_applicant, make_helper, make_staff
 
 pytestmark = pytest.mark.django_db
 

@@ -7,10 +7,10 @@ from django.test import Client
 from django.urls import reverse
 
 from anef.accounts.constants import Role
-from anef.core.testing import PASSWORD, make_applicant, make_staff, totp_now
 from anef.security.constants import SecurityEventKind as Kind
 from anef.security.models import SecurityEvent
 from anef.security.services import security_event_record
+from anef.testing import PASSWORD, make_applicant, make_staff, totp_now
 
 pytestmark = pytest.mark.django_db
 
@@ -179,7 +179,7 @@ def test_the_retention_sweep_deletes_security_events_on_the_day_their_period_end
 
 
 def test_an_agent_asking_for_a_file_of_another_prefecture_is_recorded_a_mistyped_number_is_not(client):
-    from anef.core.testing import submitted
+    from anef.testing import submitted
 
     application = submitted(make_applicant(postcode="69003"))
     agent = make_staff(role=Role.CASE_AGENT, prefecture_code="pref-33")
@@ -193,7 +193,7 @@ def test_an_agent_asking_for_a_file_of_another_prefecture_is_recorded_a_mistyped
 
 
 def test_a_helper_without_a_mandate_asking_for_a_file_is_recorded(client):
-    from anef.core.testing import make_helper, submitted
+    from anef.testing import make_helper, submitted
 
     application = submitted(make_applicant())
     helper = make_helper()

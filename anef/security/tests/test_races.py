@@ -4,9 +4,9 @@ import pytest
 
 from anef.accounts.constants import Role
 from anef.accounts.services import account_deactivate
-from anef.core.testing import make_staff, race
 from anef.security.constants import SecurityEventKind
 from anef.security.models import SecurityEvent
+from anef.testing import make_staff, race
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.postgres_only]
 

@@ -4,8 +4,8 @@ import re
 
 import pytest
 
-from anef.core.browser import follow, serious_violations
-from anef.core.testing import PASSWORD, make_applicant
+from anef.testing import PASSWORD, make_applicant
+from anef.testing.browser import follow, serious_violations
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

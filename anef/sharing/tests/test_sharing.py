@@ -6,9 +6,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from anef.certificates.sweeps import issue_due_apis
-from anef.core.testing import make_applicant, submitted
 from anef.sharing.models import ShareCheck, ShareCode
 from anef.sharing.services import normalise, share_code_check, share_code_create, share_code_revoke
+from anef.testing import make_applicant, submitted
 
 pytestmark = pytest.mark.django_db
 

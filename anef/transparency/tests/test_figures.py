@@ -10,7 +10,7 @@ from django.utils import timezone
 from anef.applications import review, services
 from anef.applications.models import ApplicationEvent
 from anef.applications.workflow import EventKind
-from anef.core.testing import appealed, make_applicant, make_staff, rewriting_history, submitted
+from anef.testing import appealed, make_applicant, make_staff, rewriting_history, submitted
 from anef.transparency.models import ProcessingFigure
 from anef.transparency.selectors import figure_history
 from anef.transparency.services import figures_backfill, figures_compute, figures_record

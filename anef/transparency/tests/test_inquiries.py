@@ -10,8 +10,8 @@ from django.utils import timezone
 from anef.applications import services
 from anef.applications.errors import ApplicationError
 from anef.applications.workflow import EventKind
-from anef.core.testing import make_applicant, make_staff, paper_person, race, run_queued_tasks, submitted
 from anef.notifications.models import Notification
+from anef.testing import make_applicant, make_staff, paper_person, race, run_queued_tasks, submitted
 from anef.transparency.inquiries import inquiry_send
 from anef.transparency.models import Inquiry
 from anef.transparency.services import figures_backfill

@@ -7,7 +7,7 @@ from anef.accounts.constants import Role
 from anef.accounts.models import User
 from anef.applications.models import Application
 from anef.applications.workflow import State
-from anef.core.demo import seed_demo
+from anef.demo.data import seed_demo
 from anef.notifications.models import Notification, PrintRun
 
 pytestmark = pytest.mark.django_db

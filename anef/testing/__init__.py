@@ -1,4 +1,8 @@
-"""Helpers shared by the tests of every app: people, files, complete applications."""
+"""Helpers shared by the tests of every app: people, files, complete applications.
+
+Above every app (it builds files through the services of all of them), and independent of the demo
+(`anef.demo`): the few data it needs, answers to a procedure's form and a PDF, are built here.
+"""
 
 import io
 from datetime import date, timedelta
@@ -13,8 +17,8 @@ from anef.accounts.models import Person, User
 from anef.applications import services
 from anef.applications.models import Application
 from anef.applications.selectors import applicable_documents
-from anef.core.demo import demo_answers, demo_pdf
 from anef.documents.services import document_upload
+from anef.procedures.constants import FieldType
 from anef.procedures.models import Procedure
 from anef.territory.models import Prefecture
 
@@ -96,12 +100,11 @@ def totp_now(secret: str) -> str:
 
 
 def pdf_upload(name: str = "document.pdf", pages: int = 1) -> SimpleUploadedFile:
-    return SimpleUploadedFile(name, demo_pdf_pages(pages), content_type="application/pdf")
+    return SimpleUploadedFile(name, pdf_bytes(pages), content_type="application/pdf")
 
 
-def demo_pdf_pages(pages: int) -> bytes:
-    if pages == 1:
-        return demo_pdf()
+def pdf_bytes(pages: int = 1) -> bytes:
+    """A valid PDF of blank A4 pages."""
     from pypdf import PdfWriter
 
     writer = PdfWriter()
@@ -110,6 +113,41 @@ def demo_pdf_pages(pages: int) -> bytes:
     buffer = io.BytesIO()
     writer.write(buffer)
     return buffer.getvalue()
+
+
+def form_answers(procedure: Procedure) -> dict:
+    """Valid answers to any procedure's form: the first choice, a date in the past, 'no', "Demo"
+    for text; the fields whose condition does not hold are left out."""
+    from anef.procedures.conditions import condition_holds
+
+    answers: dict = {}
+    for field in procedure.fields:
+        kind = field["type"]
+        if kind == FieldType.CHOICE:
+            value = field["choices"][0]["value"]
+        elif kind == FieldType.BOOLEAN:
+            value = False
+        elif kind == FieldType.DATE:
+            value = (timezone.localdate() - timedelta(days=200)).isoformat()
+        elif kind == FieldType.NUMBER:
+            value = 1
+        elif kind == FieldType.EMAIL:
+            value = "contact@example.org"
+        elif kind == FieldType.PHONE:
+            value = "0400000000"
+        elif field["name"] == "new_postcode":
+            value = "69007"
+        else:
+            value = "Demo"
+        answers[field["name"]] = value
+    answers = {
+        name: value
+        for name, value in answers.items()
+        if condition_holds(next(f for f in procedure.fields if f["name"] == name).get("when"), answers)
+    }
+    if procedure.needs_stamp:
+        answers["stamp_number"] = "1234567890123456"
+    return answers
 
 
 def image_bytes(fmt: str = "PNG") -> bytes:
@@ -129,7 +167,7 @@ def complete(application: Application, actor: User | None = None) -> Application
     services.application_save_eligibility(
         application_id=application.pk, answers={q["name"]: q["expected"] for q in procedure.questions}, actor=actor
     )
-    services.application_save_answers(application_id=application.pk, answers=demo_answers(procedure), actor=actor)
+    services.application_save_answers(application_id=application.pk, answers=form_answers(procedure), actor=actor)
     application.refresh_from_db()
     for requirement in applicable_documents(application):
         if requirement["required"]:

@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from anef.core.demo import DEMO_PASSWORD, demo_accounts, seed_demo
+from anef.demo.data import DEMO_PASSWORD, demo_accounts, seed_demo
 
 
 class Command(BaseCommand):

@@ -8,7 +8,7 @@ import pytest
 from django.test import Client
 
 from anef.accounts.models import User
-from anef.core.demo import DOMAIN, seed_demo
+from anef.demo.data import DOMAIN, seed_demo
 
 pytestmark = pytest.mark.django_db
 

@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from anef.core.demo import demo_totp_code
+from anef.demo.data import demo_totp_code
 
 
 class Command(BaseCommand):

@@ -60,7 +60,7 @@ def sign_in_with_session(page, user) -> None:
 def sign_in(page, email: str, totp_secret: str | None = None, *, on_second_factor=None) -> None:
     """Sign in through the forms, as a person would: password, then the TOTP code for staff and
     helpers. `on_second_factor(page)` runs on the code page (an accessibility check, say)."""
-    from anef.core.testing import PASSWORD, totp_now
+    from anef.testing import PASSWORD, totp_now
 
     page.goto(page.base + "/compte/login/")
     page.fill("input[name=login]", email)
@@ -87,10 +87,10 @@ def choose(page, name: str, value: str) -> None:
 
 
 def fill_procedure_form(page, procedure) -> None:
-    """Fill the procedure's own form with the demo answers, as a person would."""
-    from anef.core.demo import demo_answers
+    """Fill the procedure's own form with valid answers (`form_answers`), as a person would."""
+    from anef.testing import form_answers
 
-    answers = demo_answers(procedure)
+    answers = form_answers(procedure)
     for field in procedure.fields:
         value = answers.get(field["name"])
         if value is None:
