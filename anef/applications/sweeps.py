@@ -80,7 +80,7 @@ def remind_stale_drafts() -> int:
     """A draft left for a week gets one reminder: nothing submitted is ever lost, but nothing is filed either.
     A draft never filed is deleted under the retention policy: the reminder gives the date, and
     the deletion waits for it (`anef.core.retention.draft_deletion_date`)."""
-    from anef.core.retention import draft_deletion_date
+    from anef.retention.policy import draft_deletion_date
 
     limit = timezone.now() - timedelta(days=DRAFT_REMINDER_DAYS)
     # Not reminded yet, or changed since the last reminder (whose deletion date no longer holds).

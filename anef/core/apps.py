@@ -7,11 +7,6 @@ class CoreConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        # A retention period below its floor (or not a number) stops the start-up, with a clear message.
-        from .retention import validate_retention_days
-
-        validate_retention_days()
-
         # Tasks that failed because the database went away are delivered again (see the receiver).
         from django_q.signals import post_execute_in_worker
 

@@ -20,7 +20,7 @@ SWEEPS = {
     "flag_unrecorded_handovers": ("anef.appointments.sweeps.flag_unrecorded_handovers", 360),
     "record_todays_figures": ("anef.transparency.services.record_todays_figures", 1440),
     "housekeeping": ("anef.core.sweeps.housekeeping", 1440),
-    "apply_retention": ("anef.core.retention.apply_retention", 1440),
+    "apply_retention": ("anef.retention.sweeps.apply_retention", 1440),
     "sweep_submission_tokens": ("anef.core.submit_once.sweep_submission_tokens", 60),
     "sweep_orphan_files": ("anef.core.orphans.sweep_orphan_files", 1440),
     # Hourly, so that yesterday is sealed soon after GRACE; a run with nothing to seal does nothing.

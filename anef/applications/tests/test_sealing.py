@@ -15,7 +15,7 @@ from anef.applications import services
 from anef.applications.models import Application, ApplicationEvent, HistoryDigest, PurgedEvent, SealedEvent
 from anef.applications.sealing import GENESIS, seal_history
 from anef.certificates import signing
-from anef.core.retention import apply_retention
+from anef.retention.sweeps import apply_retention
 from anef.testing import draft, make_applicant, rewriting_history, submitted
 
 pytestmark = pytest.mark.django_db

@@ -165,7 +165,7 @@ def test_the_retention_sweep_deletes_security_events_on_the_day_their_period_end
 
     from django.utils import timezone
 
-    from anef.core.retention import apply_retention
+    from anef.retention.sweeps import apply_retention
 
     settings.ANEF_RETENTION_DAYS = {**settings.ANEF_RETENTION_DAYS, "security_events": 365}
     old, recent = (security_event_record(kind=Kind.SIGN_IN, email="a@example.org") for _ in range(2))

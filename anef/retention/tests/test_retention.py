@@ -15,12 +15,13 @@ from anef.applications import review, services, sweeps
 from anef.applications.constants import APPEAL_DAYS
 from anef.applications.models import Application, ApplicationEvent, StaffRead
 from anef.applications.workflow import EventKind, State
-from anef.core import retention
-from anef.core.retention import apply_retention, validate_retention_days
 from anef.documents.models import UploadedDocument
 from anef.messaging.models import Attachment
 from anef.messaging.services import message_send
 from anef.notifications.models import Notification
+from anef.retention import policy
+from anef.retention.policy import validate_retention_days
+from anef.retention.sweeps import apply_retention
 from anef.sharing.models import ShareCheck
 from anef.sharing.services import share_code_check, share_code_create
 from anef.testing import complete, draft, make_applicant, make_staff, pdf_upload, rewriting_history, submitted
@@ -171,7 +172,7 @@ def test_the_draft_reminder_gives_the_day_the_draft_will_be_deleted():
     reminders = Notification.objects.filter(application=application, kind="draft_reminder")
     assert reminders and all(deleted_on.strftime("%d/%m/%Y") in n.body for n in reminders)
     application.refresh_from_db()
-    assert retention.draft_deletion_date(application) == deleted_on
+    assert policy.draft_deletion_date(application) == deleted_on
 
 
 @override_settings(ANEF_RETENTION_DAYS=DEFAULTS)
@@ -196,7 +197,7 @@ def test_a_draft_never_filed_is_deleted_with_its_files_on_the_announced_day_not_
     Application.objects.filter(pk=due.pk).update(updated_at=noon(180), draft_reminded_at=noon(173))
     Application.objects.filter(pk=not_yet.pk).update(updated_at=noon(179), draft_reminded_at=noon(172))
     due.refresh_from_db()
-    assert retention.draft_deletion_date(due) == timezone.localdate()
+    assert policy.draft_deletion_date(due) == timezone.localdate()
     Notification.objects.create(
         person=due.person,
         application=due,
@@ -244,7 +245,7 @@ def test_a_draft_reminded_late_keeps_the_full_notice(run):
     application = draft(make_applicant())
     Application.objects.filter(pk=application.pk).update(updated_at=noon(400), draft_reminded_at=noon(29))
     application.refresh_from_db()
-    assert retention.draft_deletion_date(application) == timezone.localdate() + timedelta(days=1)
+    assert policy.draft_deletion_date(application) == timezone.localdate() + timedelta(days=1)
 
     assert run()["drafts_deleted"] == 0
 
@@ -307,7 +308,7 @@ def test_the_periods_come_from_the_settings(run):
 def test_the_sweep_is_scheduled_and_runs_from_the_command_line(capsys):
     from anef.core.schedules import SWEEPS
 
-    assert SWEEPS["apply_retention"][0] == "anef.core.retention.apply_retention"
+    assert SWEEPS["apply_retention"][0] == "anef.retention.sweeps.apply_retention"
     call_command("run_sweep", "apply_retention")
     assert "apply_retention: {" in capsys.readouterr().out
 
@@ -411,7 +412,7 @@ def test_a_missing_period_stops_the_start_up():
 
 
 def test_the_closed_files_floor_covers_the_appeal_delay_with_a_margin():
-    assert retention.FLOORS["closed_files"][0] > APPEAL_DAYS
+    assert policy.FLOORS["closed_files"][0] > APPEAL_DAYS
 
 
 def test_an_environment_variable_that_is_not_a_number_stops_the_start_up(monkeypatch):
