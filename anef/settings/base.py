@@ -91,7 +91,7 @@ MIDDLEWARE = [
     "anef.core.middleware.PreferredLanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "anef.core.sessions.SessionTimeoutMiddleware",
-    "anef.core.middleware.SecondFactorRequiredMiddleware",
+    "anef.accounts.middleware.SecondFactorRequiredMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     # Last: its process_view runs after the CSRF check, with the user and the flash messages known.

@@ -7,7 +7,7 @@ import pytest
 from django.urls import NoReverseMatch, reverse
 
 from anef.accounts.constants import Role
-from anef.core.middleware import SecondFactorRequiredMiddleware
+from anef.accounts.middleware import SecondFactorRequiredMiddleware
 from anef.testing import PASSWORD, make_applicant, make_helper, make_staff, url_patterns
 
 ROLES = [Role.HELPER, Role.COUNTER_AGENT, Role.CASE_AGENT, Role.SUPERVISOR, Role.ADMINISTRATOR]
