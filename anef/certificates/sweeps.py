@@ -92,7 +92,7 @@ def issue_one_api(application_id: int, today: date, actor=None) -> IssuedDocumen
 def api_failure_record(application_id: int, today: date, error: Exception) -> None:
     """The alert (SPEC §5): the file's history (internal) says the automatic API failed, once a day,
     and the supervisors of its prefecture see it on their page with a button to issue it now."""
-    from anef.applications.services import record_event
+    from anef.applications.kernel import record_event
     from anef.applications.workflow import EventKind
 
     with transaction.atomic():

@@ -9,8 +9,8 @@ from django.utils.translation import gettext_lazy as _
 from anef.accounts.constants import Role
 from anef.accounts.models import User
 from anef.applications.errors import ApplicationError
+from anef.applications.kernel import record_event
 from anef.applications.models import Application, InformationRequest
-from anef.applications.services import record_event
 from anef.applications.workflow import EventKind, State
 from anef.core.tasks import enqueue
 

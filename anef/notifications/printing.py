@@ -126,8 +126,8 @@ def print_run_record_posting(
 ) -> PrintRun:
     """The run went to the post: its date, class and cost are recorded, and each application's
     timeline says a letter was posted (with its subject), so an agent can tell the person."""
+    from anef.applications.kernel import record_event
     from anef.applications.models import Application
-    from anef.applications.services import record_event
     from anef.applications.workflow import EventKind
 
     today = timezone.localdate()

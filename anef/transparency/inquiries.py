@@ -9,9 +9,10 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from anef.accounts.models import User
+from anef.applications.access import actor_kind
 from anef.applications.errors import ApplicationError, TransitionNotAllowed
+from anef.applications.kernel import record_event
 from anef.applications.models import Application
-from anef.applications.services import actor_kind, record_event
 from anef.applications.workflow import PENDING_DECISION_STATES, Actor, EventKind
 
 from .constants import INQUIRY_AGAIN_DAYS, INQUIRY_ANSWER_DAYS
