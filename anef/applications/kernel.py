@@ -39,12 +39,22 @@ class Happened:
     payload: dict[str, Any] = field(default_factory=dict)
 
 
-def lock_application(application_id: int) -> Application:
+def lock_application(application_id: int, *related: str) -> Application:
     """The application, its row locked until the end of the transaction (a no-op on SQLite, where
-    the conditional update in `transition` keeps two moves from both applying)."""
+    the conditional update in `transition` keeps two moves from both applying). Every write on a
+    file starts here; `related` adds relations to read with it (person and procedure always)."""
     return (
-        Application.objects.select_for_update(of=("self",)).select_related("person", "procedure").get(pk=application_id)
+        Application.objects.select_for_update(of=("self",))
+        .select_related("person", "procedure", *related)
+        .get(pk=application_id)
     )
+
+
+def lock_applications(application_ids) -> dict[int, Application]:
+    """Several files locked at once, always in the same order (by id) so that two writers never
+    wait for each other crosswise."""
+    locked = Application.objects.select_for_update(of=("self",)).filter(pk__in=set(application_ids)).order_by("pk")
+    return {application.pk: application for application in locked}
 
 
 def _run(paths, happened: Happened) -> None:

@@ -8,7 +8,6 @@ from anef.applications.access import actor_kind
 from anef.applications.constants import DocumentVerdict
 from anef.applications.errors import ApplicationError, TransitionNotAllowed
 from anef.applications.kernel import lock_application, record_event
-from anef.applications.models import Application
 from anef.applications.selectors import applicable_documents
 from anef.applications.workflow import PENDING_DECISION_STATES, Actor, EventKind, State
 
@@ -30,11 +29,7 @@ def document_upload(
     """
     prepared = prepare_upload(uploaded)
     with transaction.atomic():
-        application = (
-            Application.objects.select_for_update(of=("self",))
-            .select_related("procedure", "person")
-            .get(pk=application_id)
-        )
+        application = lock_application(application_id)
         if application.state not in UPLOAD_STATES:
             raise TransitionNotAllowed()
         if actor_kind(user=actor, application=application) not in (Actor.APPLICANT, Actor.COUNTER):

@@ -126,7 +126,7 @@ def data_export(request):
     """All the data we hold about the signed-in person, as one ZIP (SPEC §10)."""
     from django.http import HttpResponse
 
-    from anef.accounts.export import person_data_archive
+    from anef.portal.export import person_data_archive
 
     person = _person(request)
     if getattr(request, "limited", False):
