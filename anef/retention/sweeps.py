@@ -18,7 +18,7 @@ from django.db import transaction
 from django.db.models import Exists, OuterRef, ProtectedError, QuerySet
 from django.utils import timezone
 
-from anef.applications import services as application_services
+from anef.applications import kernel
 from anef.applications.models import Application, CaseNote, StaffRead
 from anef.applications.sealing import events_purge
 from anef.applications.workflow import OPEN_STATES, TERMINAL_STATES, EventKind
@@ -107,7 +107,7 @@ def _erase_files(pk: int, *, days: int, today: date) -> tuple[int, int]:
         now = timezone.now()
         erased_documents = documents.update(file="", erased_at=now)
         erased_attachments = attachments.update(file="", erased_at=now)
-        application_services.record_event(
+        kernel.record_event(
             application=application,
             kind=EventKind.RETENTION_ERASE,
             actor=None,
