@@ -9,6 +9,7 @@ from datetime import date, timedelta
 
 from allauth.account.models import EmailAddress
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import transaction
 from django.utils import timezone
 from PIL import Image
 
@@ -350,8 +351,9 @@ def card_ready(person: Person | None = None, code: str = "student-renewal") -> A
     if application.procedure.biometrics:
         biometrics_taken(application)
     for event in (EventKind.ORDER_CARD, EventKind.MARK_CARD_READY):
-        locked = Application.objects.select_related("person", "procedure").get(pk=application.pk)
-        kernel.transition(application=locked, event=event, actor=agent)
+        with transaction.atomic():  # as a service would: the history is written under the row lock
+            locked = kernel.lock_application(application.pk)
+            kernel.transition(application=locked, event=event, actor=agent)
     application.refresh_from_db()
     return application
 
