@@ -6,6 +6,8 @@ from django.core.mail import EmailMessage
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
+from anef.applications.workflow import EventKind
+
 from .constants import Channel
 from .models import Notification
 from .sms import sms_backend
@@ -52,7 +54,7 @@ def letter_pdf(notification: Notification) -> bytes:
 
 def attachments(notification: Notification) -> list[tuple[str, bytes]]:
     """The issued document announced by this notification, as a PDF (rendered once, then stored)."""
-    if notification.kind != "document_issue" or notification.event_id is None:
+    if notification.kind != EventKind.DOCUMENT_ISSUE or notification.event_id is None:
         return []
     from anef.certificates.models import IssuedDocument
     from anef.certificates.services import document_render_pdf

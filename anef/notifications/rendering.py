@@ -5,6 +5,8 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
 
+from anef.applications.workflow import EventKind
+
 
 def absolute(path: str) -> str:
     return settings.ANEF_BASE_URL.rstrip("/") + path
@@ -27,9 +29,9 @@ def render_for_event(*, event, person, application) -> dict:
             context["helper_name"] = event.actor.get_full_name() or event.actor.email
             context["structure"] = event.payload["helper_structure"]
             context["helpers_link"] = absolute(reverse("portal:helpers"))
-        if event.kind == "appointment_offer":
+        if event.kind == EventKind.APPOINTMENT_OFFER:
             context["link"] = absolute(reverse("portal:offer", args=[event.payload["offer"]]))
-        if event.kind == "appointment_invite":
+        if event.kind == EventKind.APPOINTMENT_INVITE:
             from anef.appointments.models import Invitation
 
             invitation = Invitation.objects.filter(pk=event.payload.get("invitation")).first()
