@@ -1,6 +1,7 @@
 import os
 import secrets
 from datetime import date, timedelta
+from typing import cast
 
 from django.db import IntegrityError, transaction
 from django.urls import reverse
@@ -65,11 +66,13 @@ def _audit(kind: str, mandate: Mandate, actor: User | None, **details) -> None:
     )
 
 
-def _create_consented(*, person: Person, helper: User, ends_on: date, origin: str, actor: User, **fields) -> Mandate:
+def _create_consented(
+    *, person: Person, helper: User, ends_on: date, origin: str, actor: User | None, **fields
+) -> Mandate:
     mandate = Mandate.objects.create(
         person=person,
         helper=helper,
-        structure=helper.structure,
+        structure=cast(Structure, helper.structure),  # _helper() accepts only helpers of a structure
         ends_on=ends_on,
         origin=origin,
         recorded_by=actor,
@@ -366,7 +369,8 @@ def _helper_set_active(*, helper_id: int, active: bool, actor: User) -> User:
     # The flag, the end of their sessions and the security event; then the structure's own history.
     if account_set_active(account=helper, active=active, actor=actor):
         kind = StructureEvent.Kind.HELPER_REACTIVATED if active else StructureEvent.Kind.HELPER_DEACTIVATED
-        StructureEvent.objects.create(structure_id=helper.structure_id, kind=kind, actor=actor, helper=helper)
+        structure_id = cast(int, helper.structure_id)  # selected with structure__isnull=False
+        StructureEvent.objects.create(structure_id=structure_id, kind=kind, actor=actor, helper=helper)
     return helper
 
 

@@ -620,7 +620,9 @@ def _demo_bookings() -> None:
     from anef.appointments.services import SlotTaken, booking_book
 
     open_invitations = list(
-        Invitation.objects.filter(status=Invitation.Status.OPEN).select_related("application__person__user").order_by("pk")
+        Invitation.objects.filter(status=Invitation.Status.OPEN)
+        .select_related("application__person__user")
+        .order_by("pk")
     )
     keep_open = {i.pk for i in open_invitations if i.application.person.first_name == "Carlos"}
     for invitation in open_invitations:
