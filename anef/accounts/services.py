@@ -1,7 +1,7 @@
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
-from anef.applications.errors import ApplicationError
+from anef.core.errors import UserError
 from anef.security.constants import SecurityEventKind
 from anef.security.services import security_event_append, sessions_end
 
@@ -63,16 +63,15 @@ def person_create_at_counter(*, actor: User, **values) -> Person:
 @transaction.atomic
 def person_claim(*, user: User, claim_code: str, birth_date) -> Person:
     """Attach a counter person (and their files) to this online account."""
-    from anef.applications.errors import ApplicationError
 
     code = "".join(ch for ch in claim_code.upper() if ch.isalnum())
     person = Person.objects.select_for_update().filter(claim_code=code, user__isnull=True).first()
     if person is None or person.date_of_birth != birth_date:
-        raise ApplicationError(_("This code and date of birth do not match. Check the paper you were given."))
+        raise AccountError(_("This code and date of birth do not match. Check the paper you were given."))
     own = Person.objects.filter(user=user).first()
     if own is not None:
         if own.applications.exists():
-            raise ApplicationError(_("Your account already has applications: ask the counter to merge them."))
+            raise AccountError(_("Your account already has applications: ask the counter to merge them."))
         own.delete()
     person.user = user
     person.email = person.email or user.email
@@ -90,7 +89,7 @@ def person_claim(*, user: User, claim_code: str, birth_date) -> Person:
 DEACTIVATED_BY_SUPERVISORS = frozenset({Role.CASE_AGENT, Role.COUNTER_AGENT})
 
 
-class AccountError(ApplicationError):
+class AccountError(UserError):
     default_message = _("You cannot change this account.")
 
 

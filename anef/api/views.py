@@ -2,7 +2,7 @@ from django.shortcuts import render
 from drf_spectacular.utils import extend_schema
 from rest_framework import permissions, viewsets
 
-from anef.applications.selectors import application_for_user, applications_for_applicant
+from anef.applications.access import application_for_user, applications_for_applicant
 from anef.procedures.models import Procedure
 
 from .serializers import ApplicationDetailSerializer, ApplicationSerializer, ProcedureSerializer

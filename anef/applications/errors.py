@@ -1,14 +1,10 @@
 from django.utils.translation import gettext_lazy as _
 
+from anef.core.errors import UserError
 
-class ApplicationError(Exception):
-    """A refusal the user should read: the message is translated and says what to do."""
 
-    default_message = _("This action is not possible.")
-
-    def __init__(self, message=None):
-        self.message = message or self.default_message
-        super().__init__(str(self.message))
+class ApplicationError(UserError):
+    """A refusal about an application (see `UserError`)."""
 
 
 class TransitionNotAllowed(ApplicationError):

@@ -14,10 +14,11 @@ from anef.accounts.constants import Role
 from anef.accounts.models import User
 from anef.territory.models import Prefecture
 
-from .constants import APPEAL_DAYS, ClosureReason, DocumentVerdict, RefusalGround
+from .access import actor_kind
+from .constants import APPEAL_DAYS, ClosureReason, RefusalGround
 from .errors import ApplicationError, TransitionNotAllowed
+from .kernel import lock_application, record_event, transition
 from .models import Application, CaseNote, InformationRequest
-from .services import _lock, actor_kind, record_event, transition
 from .workflow import APPEAL_STEPS, OPEN_STATES, PENDING_DECISION_STATES, Actor, EventKind, State
 
 MIN_REQUEST_DAYS = 15
@@ -37,7 +38,7 @@ def application_take(*, application_id: int, actor: User) -> Application:
 def application_assign(*, application_id: int, assignee: User | None, actor: User) -> Application:
     """Assign a file to an agent of its prefecture (anyone takes for themselves; a supervisor for others)."""
     with transaction.atomic():
-        application = _lock(application_id)
+        application = lock_application(application_id)
         _require_agent(application, actor)
         if application.state not in OPEN_STATES or application.state == State.DRAFT:
             raise TransitionNotAllowed()
@@ -60,7 +61,7 @@ def application_assign(*, application_id: int, assignee: User | None, actor: Use
 
 def application_start_review(*, application_id: int, actor: User) -> Application:
     with transaction.atomic():
-        application = _lock(application_id)
+        application = lock_application(application_id)
         extra = {} if application.assigned_to_id else {"assigned_to": actor}
         transition(application=application, event=EventKind.START_REVIEW, actor=actor, extra_fields=extra)
     return application
@@ -72,7 +73,7 @@ def application_card_step(*, application_id: int, event: EventKind, actor: User)
     if event not in (EventKind.ORDER_CARD, EventKind.MARK_CARD_READY):
         raise ValueError(f"not a card step: {event}")
     with transaction.atomic():
-        application = _lock(application_id)
+        application = lock_application(application_id)
         transition(application=application, event=event, actor=actor)
     return application
 
@@ -90,7 +91,7 @@ def application_request_information(
             % {"days": MIN_REQUEST_DAYS, "date": earliest.strftime("%d/%m/%Y")}
         )
     with transaction.atomic():
-        application = _lock(application_id)
+        application = lock_application(application_id)
         transition(
             application=application,
             event=EventKind.REQUEST_INFORMATION,
@@ -107,7 +108,7 @@ def application_accept(*, application_id: int, actor: User, comment: str = "") -
     """Accept. Accepting an appeal grants it, in the same transaction: the refused application is
     examined again with its whole history (its refusal letter withdrawn), and the appeal ends."""
     with transaction.atomic():
-        application = _lock(application_id)
+        application = lock_application(application_id)
         transition(application=application, event=EventKind.ACCEPT, actor=actor, reason=comment)
         if application.appeal_of_id is not None:
             _grant_appeal(application, actor, comment)
@@ -115,7 +116,7 @@ def application_accept(*, application_id: int, actor: User, comment: str = "") -
 
 
 def _grant_appeal(appeal: Application, actor: User, comment: str) -> None:
-    refused = _lock(appeal.appeal_of_id)
+    refused = lock_application(appeal.appeal_of_id)
     if refused.state == State.REFUSED:
         waiting = Application.objects.filter(
             person_id=refused.person_id, family_key=refused.family_key, state__in=PENDING_DECISION_STATES
@@ -149,7 +150,7 @@ def application_system_step(*, application_id: int, event: EventKind, actor: Use
     if event not in APPEAL_STEPS:
         raise ValueError(f"not a system step: {event}")
     with transaction.atomic():
-        application = _lock(application_id)
+        application = lock_application(application_id)
         transition(application=application, event=event, actor=actor, reason=reason)
     return application
 
@@ -162,7 +163,7 @@ def application_refuse(*, application_id: int, actor: User, ground: str, text: s
         raise ApplicationError(_("State the grounds of the refusal: the applicant must be able to understand them."))
     appeal_deadline = timezone.localdate() + timedelta(days=APPEAL_DAYS)
     with transaction.atomic():
-        application = _lock(application_id)
+        application = lock_application(application_id)
         transition(
             application=application,
             event=EventKind.REFUSE,
@@ -179,7 +180,7 @@ def application_close(*, application_id: int, actor: User, reason_code: str, tex
     if not text.strip():
         raise ApplicationError(_("Explain why the file is closed: the applicant will read it."))
     with transaction.atomic():
-        application = _lock(application_id)
+        application = lock_application(application_id)
         transition(
             application=application,
             event=EventKind.CLOSE_NO_ACTION,
@@ -216,7 +217,7 @@ def application_transfer(*, application_id: int, to: Prefecture, actor: User, re
     if not reason.strip():
         raise ApplicationError(_("Give the reason for the transfer."))
     with transaction.atomic():
-        application = _lock(application_id)
+        application = lock_application(application_id)
         _require_agent(application, actor)
         if application.state not in OPEN_STATES or application.state == State.DRAFT:
             raise TransitionNotAllowed()
@@ -228,43 +229,9 @@ def note_add(*, application_id: int, actor: User, text: str) -> CaseNote:
     if not text.strip():
         raise ApplicationError(_("The note is empty."))
     with transaction.atomic():
-        application = _lock(application_id)
+        application = lock_application(application_id)
         if actor_kind(user=actor, application=application) not in (Actor.AGENT, Actor.COUNTER):
             raise TransitionNotAllowed()
         note = CaseNote.objects.create(application=application, author=actor, text=text.strip())
         record_event(application=application, kind=EventKind.NOTE_ADD, actor=actor, payload={"note": note.pk})
     return note
-
-
-def document_verdict_set(*, document_id, actor: User, verdict: str, reason: str = ""):
-    from anef.documents.models import UploadedDocument
-
-    if verdict not in (DocumentVerdict.ACCEPTED, DocumentVerdict.REJECTED):
-        raise ApplicationError(_("Choose accepted or rejected."))
-    if verdict == DocumentVerdict.REJECTED and not reason.strip():
-        raise ApplicationError(_("Say why the document is rejected: the applicant will read it."))
-    with transaction.atomic():
-        document = UploadedDocument.objects.select_related("application").get(pk=document_id)
-        application = _lock(document.application_id)
-        _require_agent(application, actor)
-        if application.state not in (State.SUBMITTED, State.IN_REVIEW, State.AWAITING_APPLICANT):
-            raise TransitionNotAllowed()
-        if document.superseded_at is not None:
-            raise ApplicationError(_("This document was replaced by a newer one."))
-        UploadedDocument.objects.filter(pk=document.pk).update(
-            verdict=verdict, verdict_reason=reason.strip(), verdict_by=actor, verdict_at=timezone.now()
-        )
-        record_event(
-            application=application,
-            kind=EventKind.DOCUMENT_VERDICT,
-            actor=actor,
-            reason=reason.strip(),
-            payload={
-                "document": str(document.pk),
-                "name": document.original_name,
-                "requirement": document.requirement_code,
-                "verdict": verdict,
-            },
-        )
-        document.refresh_from_db()
-    return document

@@ -28,7 +28,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Min
 from django.utils import timezone
 
-from anef.certificates import signing
+from anef.core import signing
 from anef.core.append_only import purging
 
 from .models import Application, ApplicationEvent, HistoryDigest, PurgedEvent, SealedEvent

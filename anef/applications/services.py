@@ -5,143 +5,30 @@ from datetime import datetime, time, timedelta
 from typing import Any
 
 from django.db import IntegrityError, transaction
-from django.db.models import Max
 from django.utils import timezone
-from django.utils.module_loading import import_string
 from django.utils.translation import gettext_lazy as _
 
 from anef.accounts.constants import Role
 from anef.accounts.models import Person, User
+from anef.accounts.services import person_create_at_counter, person_update
 from anef.procedures.constants import Category
 from anef.procedures.models import Procedure
+from anef.territory.postcodes import UnknownPostcode
+from anef.territory.services import prefecture_for_postcode
 
+from .access import actor_kind, may_start_for, profile_editable_by
 from .errors import (
     ApplicationError,
-    ConcurrentChange,
     DuplicateApplication,
     IncompleteApplication,
     TransitionNotAllowed,
 )
-from .models import Application, ApplicationEvent, Channel
-from .selectors import is_filed_in_time, missing_items, profile_editable_by
-from .workflow import EDITABLE_STATES, OPEN_STATES, TRANSITIONS, Actor, EventKind, State
-
-
-def actor_kind(*, user: User | None, application: Application) -> Actor | None:
-    """How this user relates to this application, or None if they have no business with it."""
-    if user is None:
-        return Actor.SYSTEM
-    if application.person.user_id is not None and application.person.user_id == user.pk:
-        return Actor.APPLICANT
-    if user.role == Role.HELPER:
-        from anef.assistance.selectors import mandated_applications
-
-        if mandated_applications(helper=user).filter(pk=application.pk).exists():
-            return Actor.APPLICANT  # acting for the applicant, under a mandate; the history says so
-        return None
-    same_prefecture = user.prefecture_id is not None and user.prefecture_id == application.prefecture_id
-    if user.role == Role.ADMINISTRATOR:
-        return Actor.AGENT
-    if user.role in (Role.CASE_AGENT, Role.SUPERVISOR) and same_prefecture:
-        return Actor.AGENT
-    if user.role == Role.COUNTER_AGENT and same_prefecture:
-        return Actor.COUNTER
-    return None
-
-
-def _lock(application_id: int) -> Application:
-    return (
-        Application.objects.select_for_update(of=("self",)).select_related("person", "procedure").get(pk=application_id)
-    )
-
-
-def record_event(
-    *,
-    application: Application,
-    kind: EventKind,
-    actor: User | None,
-    from_state: str = "",
-    to_state: str = "",
-    reason: str = "",
-    payload: dict[str, Any] | None = None,
-) -> ApplicationEvent:
-    """Append one event. Call inside the transaction that holds the application's row lock."""
-    from anef.notifications.services import notify_event
-
-    payload = dict(payload or {})
-    if actor is not None and actor.role == Role.HELPER and actor.structure_id:
-        # "done by helper X of structure Y for the applicant", even if the helper changes structure later
-        payload.setdefault("helper_structure", actor.structure.name)
-    last = application.events.aggregate(last=Max("sequence"))["last"] or 0
-    event = ApplicationEvent.objects.create(
-        application=application,
-        sequence=last + 1,
-        kind=kind,
-        actor=actor,
-        actor_role=getattr(actor, "role", "system"),
-        from_state=from_state,
-        to_state=to_state,
-        reason=reason,
-        payload=payload or {},
-    )
-    # The applicant is told in the same transaction: the notification and its task exist only if
-    # the change commits.
-    notify_event(event)
-    return event
-
-
-def transition(
-    *,
-    application: Application,
-    event: EventKind,
-    actor: User | None,
-    reason: str = "",
-    payload: dict[str, Any] | None = None,
-    extra_fields: dict[str, Any] | None = None,
-) -> ApplicationEvent:
-    """Apply one transition of the workflow table to a locked application.
-
-    The write is conditional on the state read under the lock, so even where the database ignores
-    row locks (SQLite) two concurrent transitions cannot both apply.
-    """
-    rule = TRANSITIONS.get(event)
-    if rule is None or application.state not in rule.sources:
-        raise TransitionNotAllowed()
-    kind = actor_kind(user=actor, application=application)
-    if kind not in rule.actors:
-        raise TransitionNotAllowed()
-    reason = (reason or "").strip()
-    if rule.reason_required and not reason:
-        raise ApplicationError(_("A reason is required for this action."))
-    if rule.guard:
-        import_string(rule.guard)(application)
-    from_state = application.state
-    now = timezone.now()
-    fields = {"state": rule.target, "state_changed_at": now, "updated_at": now, **(extra_fields or {})}
-    changed = Application.objects.filter(pk=application.pk, state=from_state).update(**fields)
-    if changed != 1:
-        raise ConcurrentChange()
-    for name, value in fields.items():
-        setattr(application, name, value)
-    recorded = record_event(
-        application=application,
-        kind=event,
-        actor=actor,
-        from_state=from_state,
-        to_state=rule.target,
-        reason=reason,
-        payload=payload,
-    )
-    # What the transition means for the rights-bearing documents, in the same transaction.
-    from anef.certificates.services import apply_document_rules
-
-    apply_document_rules(
-        application=application, event=event, actor=actor, payload={**(payload or {}), "reason": reason}
-    )
-    from anef.appointments.services import apply_appointment_rules
-
-    apply_appointment_rules(application=application, event=event, actor=actor)
-    return recorded
+from .kernel import lock_application, record_event, transition
+from .models import Application, Channel, InformationRequest, StaffRead
+from .ports import GRACE_DAYS, port
+from .review import _transfer
+from .selectors import appeal_deadline, is_filed_in_time, missing_items
+from .workflow import EDITABLE_STATES, OPEN_STATES, Actor, EventKind, State
 
 
 def application_profile_update(*, application_id: int, actor: User, **values) -> Person:
@@ -149,10 +36,8 @@ def application_profile_update(*, application_id: int, actor: User, **values) ->
     person themselves, a helper whose mandate covers all their applications (the profile serves
     them all), or the counter agent for a person without an online account. The change is written
     in that application's history (which fields, by whom)."""
-    from anef.accounts.services import person_update
-
     with transaction.atomic():
-        application = _lock(application_id)
+        application = lock_application(application_id)
         person = application.person
         allowed = profile_editable_by(actor=actor, application=application)
         if not allowed:
@@ -180,8 +65,6 @@ def application_register_at_counter(
 ) -> Application:
     """A counter agent registers a person who came in or wrote (identity checked on the spot) and
     opens their application: both or neither, in one transaction."""
-    from anef.accounts.services import person_create_at_counter
-
     if actor.role != Role.COUNTER_AGENT or actor.prefecture_id is None:
         raise TransitionNotAllowed()
     with transaction.atomic():
@@ -192,11 +75,8 @@ def application_register_at_counter(
 def application_create(*, person: Person, procedure: Procedure, actor: User, postmarked_on=None) -> Application:
     if not procedure.active:
         raise ApplicationError(_("This procedure is closed to new applications."))
-    if actor.pk != person.user_id and actor.role != Role.COUNTER_AGENT:
-        from anef.assistance.selectors import helper_may_start_for
-
-        if not (actor.role == Role.HELPER and helper_may_start_for(helper=actor, person=person)):
-            raise TransitionNotAllowed()
+    if not may_start_for(actor=actor, person=person):
+        raise TransitionNotAllowed()
     with transaction.atomic():
         at_counter = actor.role == Role.COUNTER_AGENT and actor.pk != person.user_id
         application = Application.objects.create(
@@ -219,10 +99,8 @@ def application_create_appeal(*, refused_id: int, actor: User) -> Application:
     """Appeal a refusal (recours gracieux): a new application, linked to the refused one and sent
     to the prefect who refused, its eligibility already answered. Asking twice gives the same
     appeal while it is open."""
-    from .selectors import appeal_deadline
-
     with transaction.atomic():
-        refused = _lock(refused_id)
+        refused = lock_application(refused_id)
         kind = actor_kind(user=actor, application=refused)
         if kind not in (Actor.APPLICANT, Actor.COUNTER) or (kind == Actor.COUNTER and refused.person.user_id):
             raise TransitionNotAllowed()
@@ -237,9 +115,7 @@ def application_create_appeal(*, refused_id: int, actor: User) -> Application:
             return current
         deadline = appeal_deadline(refused)
         if deadline is not None:
-            from anef.incidents.selectors import grace_days
-
-            deadline += timedelta(days=grace_days(prefecture_id=refused.prefecture_id, day=deadline))
+            deadline += timedelta(days=port(GRACE_DAYS)(prefecture_id=refused.prefecture_id, day=deadline))
         if deadline is not None and timezone.localdate() > deadline:
             raise ApplicationError(
                 _("The time to appeal to the prefect ended on %(date)s. The decision letter says how to go to court.")
@@ -270,7 +146,7 @@ def _check_editable(application: Application, actor: User) -> None:
 
 def application_save_eligibility(*, application_id: int, answers: dict[str, bool], actor: User) -> Application:
     with transaction.atomic():
-        application = _lock(application_id)
+        application = lock_application(application_id)
         _check_editable(application, actor)
         names = {question["name"] for question in application.procedure.questions}
         application.eligibility = {name: value for name, value in answers.items() if name in names}
@@ -284,7 +160,7 @@ def application_save_eligibility(*, application_id: int, answers: dict[str, bool
 def application_save_answers(*, application_id: int, answers: dict[str, Any], actor: User) -> Application:
     """Store the form answers (already cleaned by the form built from the procedure)."""
     with transaction.atomic():
-        application = _lock(application_id)
+        application = lock_application(application_id)
         _check_editable(application, actor)
         names = {field["name"] for field in application.procedure.fields} | {"stamp_number"}
         changed = sorted(name for name in names if application.answers.get(name) != answers.get(name))
@@ -306,12 +182,9 @@ def application_submit(*, application_id: int, actor: User) -> Application:
     The first submission fixes the filing date and, for renewals, whether it was filed in time;
     a resubmission after a correction keeps both.
     """
-    from anef.territory.postcodes import UnknownPostcode
-    from anef.territory.services import prefecture_for_postcode
-
     try:
         with transaction.atomic():
-            application = _lock(application_id)
+            application = lock_application(application_id)
             if application.state != State.DRAFT:
                 raise TransitionNotAllowed()
             missing = missing_items(application)
@@ -321,7 +194,7 @@ def application_submit(*, application_id: int, actor: User) -> Application:
             postcode = application.answers.get("new_postcode", "") if is_move else application.person.postcode
             if application.appeal_of_id is not None:
                 # An appeal goes to the prefect who decided, wherever the person lives now.
-                prefecture = _lock(application.appeal_of_id).prefecture
+                prefecture = lock_application(application.appeal_of_id).prefecture
             else:
                 try:
                     prefecture = prefecture_for_postcode(postcode)
@@ -365,7 +238,7 @@ def application_submit(*, application_id: int, actor: User) -> Application:
                 _move_person(application, prefecture, actor)
             if application.appeal_of_id is not None and first_filing:
                 record_event(
-                    application=_lock(application.appeal_of_id),
+                    application=lock_application(application.appeal_of_id),
                     kind=EventKind.APPEAL_FILED,
                     actor=actor,
                     payload={"appeal": application.reference},
@@ -378,8 +251,6 @@ def application_submit(*, application_id: int, actor: User) -> Application:
 def _move_person(application: Application, prefecture, actor: User) -> None:
     """A declared change of address updates the profile and moves every open file, with its history,
     to the prefecture now competent (SPEC §1: information is passed on to the prefecture in charge)."""
-    from .review import _transfer
-
     answers = application.answers
     person = Person.objects.select_for_update(of=("self",)).get(pk=application.person_id)
     person.address_line = answers.get("new_address_line", person.address_line)
@@ -405,10 +276,8 @@ def _move_person(application: Application, prefecture, actor: User) -> None:
 
 def application_answer_request(*, application_id: int, actor: User, answer: str) -> Application:
     """The applicant answers a request for documents or information: the file returns to review."""
-    from .models import InformationRequest
-
     with transaction.atomic():
-        application = _lock(application_id)
+        application = lock_application(application_id)
         request = InformationRequest.objects.filter(application=application, answered_at__isnull=True).first()
         transition(
             application=application,
@@ -427,13 +296,20 @@ def application_answer_request(*, application_id: int, actor: User, answer: str)
 def application_reopen(*, application_id: int, actor: User) -> Application:
     """Take a submitted application back to correct it, before review starts."""
     with transaction.atomic():
-        application = _lock(application_id)
+        application = lock_application(application_id)
         transition(application=application, event=EventKind.REOPEN, actor=actor)
     return application
 
 
 def application_withdraw(*, application_id: int, actor: User, reason: str = "") -> Application:
     with transaction.atomic():
-        application = _lock(application_id)
+        application = lock_application(application_id)
         transition(application=application, event=EventKind.WITHDRAW, actor=actor, reason=reason)
     return application
+
+
+def staff_read_record(*, actor: User, application: Application, document=None) -> StaffRead:
+    """Log that a member of staff read this file, or one of its documents (SPEC §10): the person
+    sees every read in their space. Append-only, apart from the history: reading never locks."""
+    kind = StaffRead.Kind.CASE if document is None else StaffRead.Kind.DOCUMENT
+    return StaffRead.objects.create(actor=actor, application=application, document=document, kind=kind)

@@ -1,54 +1,17 @@
-"""Periodic sweeps over applications. Set-based and safe to run twice: each reminder has an
-idempotency key, each escalation a conditional update."""
-
-from datetime import timedelta
+"""Periodic sweeps over applications. Set-based and safe to run twice: each escalation is a
+conditional update. (The reminders are `anef.notifications.reminders`.)"""
 
 from django.db import transaction
-from django.db.models import F, Q
 from django.utils import timezone
 
-from anef.notifications.services import notify_reminder
-
-from .models import Application, InformationRequest
-from .services import _lock, record_event
+from .kernel import lock_application, record_event
+from .models import InformationRequest
+from .ports import DEADLINE_ON_HOLD, port
 from .workflow import EventKind, State
-
-REQUEST_REMINDER_DAYS = 5
-DRAFT_REMINDER_DAYS = 7
-
-
-def remind_request_deadlines() -> int:
-    """Remind applicants whose answer is due within a few days (once per request)."""
-    today = timezone.localdate()
-    due = InformationRequest.objects.filter(
-        answered_at__isnull=True,
-        application__state=State.AWAITING_APPLICANT,
-        deadline__gte=today,
-        deadline__lte=today + timedelta(days=REQUEST_REMINDER_DAYS),
-        reminded_at__isnull=True,
-    ).select_related("application__person", "application__procedure")
-    count = 0
-    for request in due:
-        with transaction.atomic():
-            if not InformationRequest.objects.filter(pk=request.pk, reminded_at__isnull=True).update(
-                reminded_at=timezone.now()
-            ):
-                continue  # another sweep got there first
-            notify_reminder(
-                kind="request_reminder",
-                application=request.application,
-                key=f"request-reminder:{request.pk}",
-                deadline=request.deadline.strftime("%d/%m/%Y"),
-                requested=request.items,
-            )
-            count += 1
-    return count
 
 
 def escalate_overdue_requests() -> int:
     """After the deadline, the file goes back to the supervisor's attention (once per request)."""
-    from anef.incidents.selectors import deadline_on_hold
-
     today = timezone.localdate()
     overdue = InformationRequest.objects.filter(
         answered_at__isnull=True,
@@ -58,10 +21,10 @@ def escalate_overdue_requests() -> int:
     ).values_list("pk", "application_id", "application__prefecture_id", "deadline")
     count = 0
     for request_pk, application_pk, prefecture_id, deadline in overdue:
-        if deadline_on_hold(prefecture_id=prefecture_id, deadline=deadline):
+        if port(DEADLINE_ON_HOLD)(prefecture_id=prefecture_id, deadline=deadline):
             continue  # an incident still going on will move this deadline when it ends
         with transaction.atomic():
-            application = _lock(application_pk)
+            application = lock_application(application_pk)
             if not InformationRequest.objects.filter(pk=request_pk, escalated_at__isnull=True).update(
                 escalated_at=timezone.now()
             ):
@@ -71,35 +34,6 @@ def escalate_overdue_requests() -> int:
                 kind=EventKind.REQUEST_OVERDUE,
                 actor=None,
                 payload={"request": request_pk},
-            )
-            count += 1
-    return count
-
-
-def remind_stale_drafts() -> int:
-    """A draft left for a week gets one reminder: nothing submitted is ever lost, but nothing is filed either.
-    A draft never filed is deleted under the retention policy: the reminder gives the date, and
-    the deletion waits for it (`anef.core.retention.draft_deletion_date`)."""
-    from anef.core.retention import draft_deletion_date
-
-    limit = timezone.now() - timedelta(days=DRAFT_REMINDER_DAYS)
-    # Not reminded yet, or changed since the last reminder (whose deletion date no longer holds).
-    stale = Application.objects.filter(state=State.DRAFT, updated_at__lte=limit).filter(
-        Q(draft_reminded_at__isnull=True) | Q(draft_reminded_at__lt=F("updated_at"))
-    )
-    count = 0
-    for application in stale.select_related("person", "procedure"):
-        with transaction.atomic():
-            if not Application.objects.filter(
-                pk=application.pk, draft_reminded_at=application.draft_reminded_at
-            ).update(draft_reminded_at=timezone.now()):
-                continue  # another run reminded it first
-            deleted_on = draft_deletion_date(application, reminded_on=timezone.localdate())
-            notify_reminder(
-                kind="draft_reminder",
-                application=application,
-                key=f"draft-reminder:{application.pk}:{application.updated_at:%Y%m%d%H%M%S}",
-                deleted_on=deleted_on.strftime("%d/%m/%Y") if deleted_on else "",
             )
             count += 1
     return count

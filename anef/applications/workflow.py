@@ -1,8 +1,13 @@
 """The whole life of an application, declared in one place.
 
-States, the kinds of event the history records, and the table of allowed transitions with who may
-trigger each and what must hold. `anef.applications.services.transition` is the only code that
-changes an application's state: it locks the row, checks this table, saves, and appends the event.
+States; the kinds of event the history records, with whom each one tells (`EVENTS`); and the table
+of allowed transitions (`TRANSITIONS`): who may trigger each, what must hold (guards) and what
+it does to the rest of the file (effects). `anef.applications.kernel.transition` is the only code
+that changes an application's state: guards, a conditional update, the history row, then the
+effects in table order, in one transaction. Guards and effects are named by dotted path, so this
+table imports no other app; the functions live in the apps that own them (`certificates/effects.py`,
+`appointments/effects.py`, `notifications/effects.py`). `test_workflow_table` checks that every
+name resolves and that every kind of event has its row.
 
     draft -> submitted -> in_review <-> awaiting_applicant
     submitted -> draft                      (the applicant reopens it to correct it, before review)
@@ -13,6 +18,7 @@ changes an application's state: it locks the row, checks this table, saves, and 
 """
 
 from dataclasses import dataclass
+from enum import Enum
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -90,10 +96,79 @@ class EventKind(models.TextChoices):
     GRANT_APPEAL = "grant_appeal", _("Appeal granted: the refused application is examined again")
 
 
+class Tell(Enum):
+    """Whom an event tells, besides the history (SPEC §8). Whatever a helper does under a mandate is
+    told to the person whatever its kind: they must see every use (`notifications.effects`)."""
+
+    NOBODY = "nobody"
+    THE_PERSON = "the person"
+    WHEN_THE_PREFECTURE_WRITES = "the person, when the prefecture writes"  # not of their own message
+    WHEN_IT_GIVES_RIGHTS = "the person, for a document that gives rights"  # notifications.NOTIFIED_DOCUMENTS
+
+
+@dataclass(frozen=True)
+class Event:
+    kind: EventKind
+    tells: Tell = Tell.NOBODY
+    # The prefecture's organisation only: not on the applicant's timeline.
+    internal: bool = False
+
+
+E, PERSON = EventKind, Tell.THE_PERSON
+
+EVENTS: dict[EventKind, Event] = {
+    e.kind: e
+    for e in [
+        Event(E.SUBMIT, PERSON),  # with the filing certificate
+        Event(E.REOPEN),
+        Event(E.START_REVIEW, PERSON),
+        Event(E.REQUEST_INFORMATION, PERSON),
+        Event(E.ANSWER_REQUEST),
+        Event(E.ACCEPT, PERSON),  # with the decision letter
+        Event(E.REFUSE, PERSON),  # with the decision letter
+        Event(E.ORDER_CARD),
+        Event(E.MARK_CARD_READY, PERSON),
+        Event(E.DELIVER_CARD),
+        Event(E.WITHDRAW, PERSON),
+        Event(E.CLOSE_NO_ACTION, PERSON),
+        Event(E.CREATE),
+        Event(E.ANSWERS_UPDATE),
+        Event(E.DOCUMENT_ADD),
+        Event(E.DOCUMENT_REPLACE),
+        Event(E.TRANSFER, PERSON),
+        Event(E.DOCUMENT_VERDICT),
+        Event(E.ASSIGN, internal=True),
+        Event(E.NOTE_ADD, internal=True),
+        Event(E.REQUEST_OVERDUE, internal=True),
+        Event(E.MESSAGE, Tell.WHEN_THE_PREFECTURE_WRITES),
+        Event(E.DOCUMENT_ISSUE, Tell.WHEN_IT_GIVES_RIGHTS),
+        Event(E.DOCUMENT_REVOKE),
+        Event(E.APPOINTMENT_INVITE, PERSON),
+        Event(E.APPOINTMENT_BOOK, PERSON),
+        Event(E.APPOINTMENT_RESCHEDULE, PERSON),
+        Event(E.APPOINTMENT_CANCEL, PERSON),
+        Event(E.APPOINTMENT_PRESENCE),
+        Event(E.APPOINTMENT_OFFER, PERSON),
+        Event(E.APPOINTMENT_ASSIGN, PERSON),
+        Event(E.HANDOVER_UNRECORDED, PERSON),
+        Event(E.LETTER_POSTED),
+        Event(E.API_ISSUE_FAILED, internal=True),
+        Event(E.PROFILE_UPDATE),
+        Event(E.RETENTION_ERASE),
+        Event(E.INQUIRY_SEND, PERSON),
+        Event(E.INQUIRY_ANSWER, PERSON),
+        Event(E.DEADLINE_EXTEND, PERSON),
+        Event(E.APPEAL_FILED),
+        Event(E.REOPEN_ON_APPEAL, PERSON),
+        Event(E.GRANT_APPEAL),
+    ]
+}
+
+# What every recorded event does, whatever its kind: the person is told when `EVENTS` says so.
+ON_EVERY_EVENT = ("anef.notifications.effects.tell_the_person",)
+
 # Events that concern the prefecture's organisation only: not shown on the applicant's timeline.
-INTERNAL_EVENTS = frozenset(
-    {EventKind.ASSIGN, EventKind.NOTE_ADD, EventKind.REQUEST_OVERDUE, EventKind.API_ISSUE_FAILED}
-)
+INTERNAL_EVENTS = frozenset(kind for kind, event in EVENTS.items() if event.internal)
 
 
 class Actor(models.TextChoices):
@@ -112,13 +187,32 @@ class Transition:
     target: State
     actors: frozenset
     reason_required: bool = False
-    # Dotted path of a function(application) -> None that raises ApplicationError when a fact
-    # outside the application's state forbids the move (a path, so this table imports no other app).
-    guard: str = ""
+    # Dotted paths of functions(application) -> None that raise ApplicationError when a fact
+    # outside the application's state forbids the move, checked in order before anything changes.
+    guards: tuple[str, ...] = ()
+    # Dotted paths of functions(kernel.Happened) -> None run after the history row, in order, in the
+    # same transaction: what the move does to the rest of the file.
+    effects: tuple[str, ...] = ()
 
 
-def _t(event, sources, target, actors, reason_required=False, guard="") -> Transition:
-    return Transition(event, frozenset(sources), target, frozenset(actors), reason_required, guard)
+def _t(event, sources, target, actors, reason_required=False, guards=(), effects=()) -> Transition:
+    return Transition(event, frozenset(sources), target, frozenset(actors), reason_required, guards, effects)
+
+
+# The effects, by the app that owns them.
+_DOCS, _APPTS = "anef.certificates.effects.", "anef.appointments.effects."
+ISSUE_COUNTER_RECEPISSE = _DOCS + "issue_counter_recepisse"  # a first filing at the counter
+ISSUE_FILING_ATTESTATION = _DOCS + "issue_filing_attestation"  # a first filing, where the procedure yields one
+ISSUE_FAVOURABLE_DECISION = _DOCS + "issue_favourable_decision_attestation"  # rights until the card
+ISSUE_DECISION_LETTER = _DOCS + "issue_decision_letter"  # with the grounds and the way to appeal
+END_API = _DOCS + "end_the_api"  # the provisional attestation stops with the decision
+END_FILING_ATTESTATION = _DOCS + "end_the_filing_attestation"
+END_FAVOURABLE_DECISION = _DOCS + "end_the_favourable_decision_attestation"  # the card replaces it
+END_DECISION_LETTER = _DOCS + "end_the_decision_letter"  # the refusal is withdrawn
+INVITE_BIOMETRICS = _APPTS + "invite_to_biometrics"  # where the procedure takes them
+INVITE_BIOMETRICS_STILL_DUE = _APPTS + "invite_to_biometrics_if_still_due"  # the card waits for them
+INVITE_CARD_HANDOVER = _APPTS + "invite_to_card_handover"
+CANCEL_INVITATIONS = _APPTS + "cancel_open_invitations"  # the file is over: nothing left to book
 
 
 APPLICANT, AGENT, COUNTER, SYSTEM = Actor.APPLICANT, Actor.AGENT, Actor.COUNTER, Actor.SYSTEM
@@ -127,39 +221,82 @@ S = State
 TRANSITIONS: dict[EventKind, Transition] = {
     t.event: t
     for t in [
-        _t(EventKind.SUBMIT, {S.DRAFT}, S.SUBMITTED, {APPLICANT, COUNTER}),
-        _t(EventKind.REOPEN, {S.SUBMITTED}, S.DRAFT, {APPLICANT}),
-        _t(EventKind.START_REVIEW, {S.SUBMITTED}, S.IN_REVIEW, {AGENT}),
-        _t(EventKind.REQUEST_INFORMATION, {S.IN_REVIEW}, S.AWAITING_APPLICANT, {AGENT}, reason_required=True),
-        _t(EventKind.ANSWER_REQUEST, {S.AWAITING_APPLICANT}, S.IN_REVIEW, {APPLICANT, COUNTER}),
-        _t(EventKind.ACCEPT, {S.IN_REVIEW}, S.ACCEPTED, {AGENT}),
-        _t(EventKind.REFUSE, {S.IN_REVIEW}, S.REFUSED, {AGENT}, reason_required=True),
         _t(
-            EventKind.ORDER_CARD,
+            E.SUBMIT,
+            {S.DRAFT},
+            S.SUBMITTED,
+            {APPLICANT, COUNTER},
+            effects=(ISSUE_COUNTER_RECEPISSE, ISSUE_FILING_ATTESTATION),
+        ),
+        _t(E.REOPEN, {S.SUBMITTED}, S.DRAFT, {APPLICANT}),
+        _t(E.START_REVIEW, {S.SUBMITTED}, S.IN_REVIEW, {AGENT}, effects=(INVITE_BIOMETRICS,)),
+        _t(E.REQUEST_INFORMATION, {S.IN_REVIEW}, S.AWAITING_APPLICANT, {AGENT}, reason_required=True),
+        _t(E.ANSWER_REQUEST, {S.AWAITING_APPLICANT}, S.IN_REVIEW, {APPLICANT, COUNTER}),
+        _t(
+            E.ACCEPT,
+            {S.IN_REVIEW},
+            S.ACCEPTED,
+            {AGENT},
+            effects=(END_API, ISSUE_FAVOURABLE_DECISION, ISSUE_DECISION_LETTER, INVITE_BIOMETRICS_STILL_DUE),
+        ),
+        _t(
+            E.REFUSE,
+            {S.IN_REVIEW},
+            S.REFUSED,
+            {AGENT},
+            reason_required=True,
+            effects=(END_API, ISSUE_DECISION_LETTER, CANCEL_INVITATIONS),
+        ),
+        _t(
+            E.ORDER_CARD,
             {S.ACCEPTED},
             S.CARD_ORDERED,
             {AGENT, SYSTEM},
-            guard="anef.applications.selectors.card_may_be_ordered",
+            guards=(
+                "anef.applications.selectors.no_card_for_an_appeal",
+                "anef.appointments.selectors.require_biometrics_for_the_card",
+            ),
         ),
-        _t(EventKind.MARK_CARD_READY, {S.CARD_ORDERED}, S.CARD_READY, {AGENT, SYSTEM}),
-        _t(EventKind.DELIVER_CARD, {S.CARD_READY}, S.CARD_DELIVERED, {AGENT, COUNTER}),
+        _t(E.MARK_CARD_READY, {S.CARD_ORDERED}, S.CARD_READY, {AGENT, SYSTEM}, effects=(INVITE_CARD_HANDOVER,)),
         _t(
-            EventKind.WITHDRAW,
+            E.DELIVER_CARD,
+            {S.CARD_READY},
+            S.CARD_DELIVERED,
+            {AGENT, COUNTER},
+            effects=(END_FAVOURABLE_DECISION, CANCEL_INVITATIONS),
+        ),
+        _t(
+            E.WITHDRAW,
             {S.DRAFT, S.SUBMITTED, S.IN_REVIEW, S.AWAITING_APPLICANT},
             S.WITHDRAWN,
             {APPLICANT, COUNTER},
+            effects=(END_API, END_FILING_ATTESTATION, CANCEL_INVITATIONS),
         ),
-        _t(EventKind.CLOSE_NO_ACTION, OPEN_STATES - {S.DRAFT}, S.CLOSED_NO_ACTION, {AGENT}, reason_required=True),
+        _t(
+            E.CLOSE_NO_ACTION,
+            OPEN_STATES - {S.DRAFT},
+            S.CLOSED_NO_ACTION,
+            {AGENT},
+            reason_required=True,
+            effects=(END_API, ISSUE_DECISION_LETTER, CANCEL_INVITATIONS),
+        ),
         # The one move out of a terminal state: the system's, when an appeal linked to the refusal
         # is granted (review.application_accept on the appeal); nobody can do it by hand.
-        _t(EventKind.REOPEN_ON_APPEAL, {S.REFUSED}, S.IN_REVIEW, {SYSTEM}, reason_required=True),
+        _t(
+            E.REOPEN_ON_APPEAL,
+            {S.REFUSED},
+            S.IN_REVIEW,
+            {SYSTEM},
+            reason_required=True,
+            effects=(END_DECISION_LETTER,),
+        ),
         # ...and the appeal itself ends there, once accepted (an appeal yields no card).
         _t(
-            EventKind.GRANT_APPEAL,
+            E.GRANT_APPEAL,
             {S.ACCEPTED},
             S.APPEAL_GRANTED,
             {SYSTEM},
-            guard="anef.applications.selectors.require_an_appeal",
+            guards=("anef.applications.selectors.require_an_appeal",),
         ),
     ]
 }

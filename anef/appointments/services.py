@@ -11,9 +11,10 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from anef.accounts.models import User
+from anef.applications.access import actor_kind
 from anef.applications.errors import ApplicationError, TransitionNotAllowed
+from anef.applications.kernel import lock_application, record_event, transition
 from anef.applications.models import Application
-from anef.applications.services import _lock, actor_kind, record_event, transition
 from anef.applications.workflow import Actor, EventKind, State
 
 from .constants import (
@@ -142,7 +143,7 @@ def booking_book(*, token: str, slot_id: int, actor: User, assigned: bool = Fals
     try:
         with transaction.atomic():
             invitation = Invitation.objects.select_for_update(of=("self",)).get(token=token)
-            application = _lock(invitation.application_id)
+            application = lock_application(invitation.application_id)
             if not assigned:
                 _owner_or_404(application, actor)
             if invitation.status != Invitation.Status.OPEN:
@@ -178,7 +179,7 @@ def _booking_payload(booking: Booking, **extra) -> dict:
 
 def _lock_booking(booking_id: int, actor: User, *, staff: bool = False) -> tuple[Booking, Application]:
     booking = Booking.objects.select_for_update(of=("self",)).select_related("slot__site").get(pk=booking_id)
-    application = _lock(booking.application_id)
+    application = lock_application(booking.application_id)
     kind = actor_kind(user=actor, application=application)
     allowed = (Actor.AGENT, Actor.COUNTER) if staff else (Actor.APPLICANT,)
     if kind not in allowed:
@@ -254,32 +255,13 @@ def booking_mark(*, booking_id: int, presence: str, actor: User) -> Booking:
     return booking
 
 
-def apply_appointment_rules(*, application: Application, event: str, actor) -> None:
-    """The workflow steps that need an appointment (SPEC §7): biometrics when the review of a
-    procedure that takes them starts (they stay due after acceptance: the card is ordered only once
-    they are recorded), the handover once the card is ready."""
-    if event == EventKind.START_REVIEW and application.procedure.biometrics:
-        invitation_create(application=application, kind=Kind.BIOMETRICS, actor=None)
-    if event == EventKind.MARK_CARD_READY:
-        invitation_create(application=application, kind=Kind.CARD_HANDOVER, actor=None)
-    if event == EventKind.ACCEPT and application.procedure.biometrics:
-        from .selectors import biometrics_recorded
-
-        if not biometrics_recorded(application):  # still due: the card waits for them
-            invitation_create(application=application, kind=Kind.BIOMETRICS, actor=None)
-    if application.state in (State.WITHDRAWN, State.REFUSED, State.CLOSED_NO_ACTION, State.CARD_DELIVERED):
-        Invitation.objects.filter(application=application, status=Invitation.Status.OPEN).update(
-            status=Invitation.Status.CANCELLED
-        )
-
-
 def biometrics_invite(*, application_id: int, actor: User) -> Invitation | None:
     """An agent invites the person to the biometrics appointment again (a file accepted before the
     card waited for them, or whose invitation was lost): only while they are not recorded."""
     from .selectors import biometrics_recorded
 
     with transaction.atomic():
-        application = _lock(application_id)
+        application = lock_application(application_id)
         if actor_kind(user=actor, application=application) not in (Actor.AGENT, Actor.COUNTER):
             raise TransitionNotAllowed()
         if (
@@ -335,7 +317,7 @@ def waitlist_offer(*, slot: Slot) -> WaitlistEntry | None:
     WaitlistEntry.objects.filter(pk=entry.pk).update(
         offered_slot=slot, offer_token=token, offered_at=now, offers_made=entry.offers_made + 1
     )
-    application = _lock(entry.booking.application_id)
+    application = lock_application(entry.booking.application_id)
     record_event(
         application=application,
         kind=EventKind.APPOINTMENT_OFFER,

@@ -7,8 +7,8 @@ from django.db import transaction
 from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
+from anef.applications.kernel import lock_application, record_event
 from anef.applications.models import Application
-from anef.applications.services import _lock, record_event
 from anef.applications.workflow import EventKind, State
 from anef.notifications.services import notify_reminder
 
@@ -83,7 +83,7 @@ def reinvite_uncollected_cards() -> int:
     week = timezone.localdate().isocalendar()
     for application in waiting.select_related("person", "procedure"):
         with transaction.atomic():
-            locked = _lock(application.pk)
+            locked = lock_application(application.pk)
             invitation_create(application=locked, kind=Kind.CARD_HANDOVER, actor=None)
             created = notify_reminder(
                 kind="card_uncollected",
@@ -103,7 +103,7 @@ def flag_unrecorded_handovers() -> int:
         kind=Kind.CARD_HANDOVER, status=BookingStatus.BOOKED, slot__ends_at__lte=limit, flagged_at__isnull=True
     ):
         with transaction.atomic():
-            application = _lock(booking.application_id)
+            application = lock_application(booking.application_id)
             if not Booking.objects.filter(pk=booking.pk, flagged_at__isnull=True).update(flagged_at=timezone.now()):
                 continue
             record_event(

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
-from anef.applications.errors import ApplicationError
+from anef.core.errors import UserError
 from anef.incidents.models import Incident
 from anef.incidents.services import incident_close, incident_declare
 from anef.territory.models import Prefecture
@@ -66,7 +66,7 @@ def incident_list(request):
     if request.method == "POST" and form.is_valid():
         try:
             incident_declare(actor=request.user, **form.cleaned_data)
-        except ApplicationError as exc:
+        except UserError as exc:
             form.add_error(None, exc.message)
         else:
             messages.success(request, _("The incident is declared."))
@@ -96,7 +96,7 @@ def incident_close_view(request, incident_id):
         return redirect("backoffice:incidents")
     try:
         incident_close(incident_id=incident.pk, actor=request.user, ends_at=form.cleaned_data["ends_at"])
-    except ApplicationError as exc:
+    except UserError as exc:
         messages.error(request, exc.message)
     else:
         messages.success(request, _("The incident is closed. The deadlines that fell inside it are being moved."))

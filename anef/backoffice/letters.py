@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from anef.applications.errors import ApplicationError
+from anef.core.errors import UserError
 from anef.core.http import posted_id, private_file_response
 from anef.notifications.models import PrintRun
 from anef.notifications.printing import (
@@ -90,7 +90,7 @@ def letters(request):
             prefecture_id = prefecture.pk
         try:
             run = print_run_prepare(actor=request.user, prefecture_id=prefecture_id)
-        except ApplicationError as error:
+        except UserError as error:
             messages.error(request, error.message)
             return redirect("backoffice:letters")
         messages.success(
@@ -127,7 +127,7 @@ def print_run(request, run):
     if request.method == "POST" and form.is_valid():
         try:
             print_run_record_posting(run_id=run.pk, actor=request.user, **form.cleaned_data)
-        except ApplicationError as error:
+        except UserError as error:
             form.add_error(None, error.message)
         else:
             messages.success(request, _("The posting is recorded; each file's history shows the letter."))
@@ -146,7 +146,7 @@ def print_run_cancel_view(request, run):
     run = _run(request, run)
     try:
         print_run_cancel(run_id=run.pk, actor=request.user)
-    except ApplicationError as error:
+    except UserError as error:
         messages.error(request, error.message)
     else:
         messages.success(request, _("The print run is cancelled; its letters wait for the next run."))

@@ -12,9 +12,9 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
 from anef.accounts.constants import Role
-from anef.applications.errors import ApplicationError
-from anef.applications.selectors import application_for_staff
+from anef.applications.access import application_for_staff
 from anef.assistance.services import mandate_record_at_counter
+from anef.core.errors import UserError
 from anef.portal.forms import DateInput
 
 from .access import staff_required
@@ -46,7 +46,7 @@ def counter_mandate(request, reference):
     if request.method == "POST" and form.is_valid():
         try:
             mandate_record_at_counter(agent=request.user, person=application.person, **form.cleaned_data)
-        except ApplicationError as exc:
+        except UserError as exc:
             form.add_error(None, exc.message)
         else:
             messages.success(

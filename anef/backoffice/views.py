@@ -16,19 +16,18 @@ from django.views.decorators.http import require_http_methods, require_POST
 from anef.accounts.constants import Role
 from anef.accounts.models import User
 from anef.applications import review
-from anef.applications.errors import ApplicationError
+from anef.applications.access import actor_kind, application_for_staff, applications_for_agent
 from anef.applications.models import StaffRead
 from anef.applications.selectors import (
     applicable_documents,
-    application_for_staff,
     application_timeline,
-    applications_for_agent,
     current_documents,
     open_information_request,
 )
-from anef.applications.services import actor_kind
 from anef.applications.workflow import PENDING_DECISION_STATES, Actor, EventKind, State, allowed_events
+from anef.core.errors import UserError
 from anef.core.http import erased_file_response, posted_id, private_file_response, user_file_response, wants_inline
+from anef.documents import services as document_services
 from anef.documents.constants import ScanStatus
 from anef.documents.selectors import document_for_staff
 from anef.messaging.models import Side
@@ -284,7 +283,7 @@ def act(request, reference, action):
     if form.is_valid():
         try:
             call(application, request.user, form)
-        except ApplicationError as exc:
+        except UserError as exc:
             form.add_error(None, exc.message)
         else:
             messages.success(request, success)
@@ -322,7 +321,7 @@ def _issue_api_now(request, application):
 def _simple(request, application, call, success):
     try:
         call()
-    except ApplicationError as exc:
+    except UserError as exc:
         messages.error(request, exc.message)
     else:
         messages.success(request, success)
@@ -341,7 +340,7 @@ def verdict(request, reference, document_id):
     return _simple(
         request,
         application,
-        lambda: review.document_verdict_set(
+        lambda: document_services.document_verdict_set(
             document_id=doc.pk,
             actor=request.user,
             verdict=form.cleaned_data["verdict"],
@@ -550,7 +549,7 @@ def counter_day(request):
         )
         try:
             booking_mark(booking_id=booking.pk, presence=request.POST.get("presence", ""), actor=request.user)
-        except ApplicationError as exc:
+        except UserError as exc:
             messages.error(request, exc.message)
         else:
             messages.success(request, _("Recorded."))

@@ -3,9 +3,10 @@ from datetime import date
 
 from django.utils import timezone
 
+from anef.core.signing import InvalidPayload, verify
+
 from .constants import DocumentStatus
 from .models import IssuedDocument
-from .signing import InvalidPayload, verify
 
 
 @dataclass

@@ -2,31 +2,21 @@
 the change that causes them (the caller holds the application's row lock); every issuance and
 revocation is an event of the application's history."""
 
-from datetime import date, timedelta
+from datetime import date
 
 from django.db import transaction
 from django.utils import timezone
 
+from anef.applications.kernel import record_event
 from anef.applications.models import Application
-from anef.applications.services import record_event
 from anef.applications.workflow import EventKind
+from anef.core.signing import current_key, sign
 from anef.core.tasks import enqueue
 
 from .constants import DocumentStatus, DocumentType
 from .models import IssuedDocument, new_number
-from .signing import current_key, sign
 
 RECEPISSE_DAYS = 180  # a récépissé is valid up to six months, renewable
-
-REVOKED_BY = {
-    # the event that ends the documents of these types
-    EventKind.ACCEPT: [DocumentType.API],
-    EventKind.REFUSE: [DocumentType.API],
-    EventKind.CLOSE_NO_ACTION: [DocumentType.API],
-    EventKind.WITHDRAW: [DocumentType.API, DocumentType.ATTESTATION_DEPOT],
-    EventKind.DELIVER_CARD: [DocumentType.ATTESTATION_DECISION_FAVORABLE],
-    EventKind.REOPEN_ON_APPEAL: [DocumentType.DECISION_LETTER],  # the refusal is withdrawn
-}
 
 
 def document_issue(
@@ -119,76 +109,6 @@ def documents_revoke(*, application: Application, types: list[str], actor, reaso
             payload={"document": document.number, "type": document.type},
         )
     return len(documents)
-
-
-def apply_document_rules(*, application: Application, event: str, actor, payload: dict) -> None:
-    """What a transition means for the documents (SPEC §5): called by the workflow service."""
-    yields = set(application.procedure.yields)
-    today = timezone.localdate()
-    recepisse_type = application.procedure.definition.get("recepisse_type")
-    if (
-        event == EventKind.SUBMIT
-        and payload.get("first_filing")
-        and application.channel == "counter"
-        and recepisse_type
-        and DocumentType.RECEPISSE in yields
-    ):
-        # The type of récépissé comes from the procedure's data, never from free text (SPEC §5).
-        document_issue(
-            application=application,
-            type=DocumentType.RECEPISSE,
-            valid_from=timezone.localdate(application.filed_at),
-            valid_until=timezone.localdate(application.filed_at) + timedelta(days=RECEPISSE_DAYS),
-            rights={"residence": True, "work": bool(application.permit_allows_work_at_filing)},
-            actor=actor,
-            details={"recepisse_type": recepisse_type, "reference": application.reference},
-        )
-    if event == EventKind.SUBMIT and payload.get("first_filing") and DocumentType.ATTESTATION_DEPOT in yields:
-        document_issue(
-            application=application,
-            type=DocumentType.ATTESTATION_DEPOT,
-            valid_from=timezone.localdate(application.filed_at),
-            valid_until=None,
-            rights={"residence": False, "work": False},
-            actor=actor,
-            details={
-                "filed_at": application.filed_at.isoformat(),
-                "filed_in_time": application.filed_in_time,
-                "procedure": application.procedure.code,
-                "reference": application.reference,
-            },
-        )
-    if event in REVOKED_BY:
-        documents_revoke(application=application, types=REVOKED_BY[event], actor=actor, reason=str(event))
-    if event == EventKind.ACCEPT and DocumentType.ATTESTATION_DECISION_FAVORABLE in yields:
-        document_issue(
-            application=application,
-            type=DocumentType.ATTESTATION_DECISION_FAVORABLE,
-            valid_from=today,
-            valid_until=None,  # until the card is handed over
-            rights={"residence": True, "work": application.procedure.grants_work},
-            actor=actor,
-            details={"reference": application.reference, "procedure": application.procedure.code},
-        )
-    if event in (EventKind.ACCEPT, EventKind.REFUSE, EventKind.CLOSE_NO_ACTION) and (
-        DocumentType.DECISION_LETTER in yields
-    ):
-        document_issue(
-            application=application,
-            type=DocumentType.DECISION_LETTER,
-            valid_from=today,
-            valid_until=None,
-            rights={},
-            actor=actor,
-            details={
-                "decision": str(event),
-                "grounds": payload.get("reason", ""),
-                "ground_code": payload.get("ground") or payload.get("code") or "",
-                "appeal_deadline": payload.get("appeal_deadline"),
-                "reference": application.reference,
-                "procedure": application.procedure.code,
-            },
-        )
 
 
 @transaction.atomic

@@ -15,6 +15,7 @@ from django.db.models import DateField, F, Max, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from anef.applications.kernel import lock_application
 from anef.applications.models import Application, ApplicationEvent
 from anef.applications.workflow import PENDING_DECISION_STATES
 
@@ -56,11 +57,7 @@ def renewals_needing_an_api(today: date):
 
 def issue_one_api(application_id: int, today: date, actor=None) -> IssuedDocument | None:
     with transaction.atomic():
-        application = (
-            Application.objects.select_for_update(of=("self",))
-            .select_related("person", "procedure")
-            .get(pk=application_id)
-        )
+        application = lock_application(application_id)
         # The same rule as the sweep's selection, re-read under the lock: a pending renewal filed in
         # time whose coverage ends soon (a supervisor's "issue now" goes through here too).
         if not renewals_needing_an_api(today).filter(pk=application.pk).exists():
@@ -92,11 +89,11 @@ def issue_one_api(application_id: int, today: date, actor=None) -> IssuedDocumen
 def api_failure_record(application_id: int, today: date, error: Exception) -> None:
     """The alert (SPEC §5): the file's history (internal) says the automatic API failed, once a day,
     and the supervisors of its prefecture see it on their page with a button to issue it now."""
-    from anef.applications.services import record_event
+    from anef.applications.kernel import record_event
     from anef.applications.workflow import EventKind
 
     with transaction.atomic():
-        application = Application.objects.select_for_update(of=("self",)).get(pk=application_id)
+        application = lock_application(application_id)
         if application.events.filter(kind=EventKind.API_ISSUE_FAILED, created_at__date=today).exists():
             return
         record_event(

@@ -29,7 +29,7 @@ from pypdf import PdfWriter
 
 from anef.accounts.constants import PermitType, Role
 from anef.accounts.models import Person, User
-from anef.applications import review, services
+from anef.applications import kernel, review, services
 from anef.applications.models import Application, ApplicationEvent
 from anef.applications.selectors import applicable_documents
 from anef.applications.workflow import EventKind, State
@@ -342,7 +342,7 @@ def _advance(application: Application, target: str, agent: User, applicant: User
     }.get(target, []):
         with transaction.atomic():
             locked = Application.objects.select_for_update(of=("self",)).select_related("person").get(pk=pk)
-            services.transition(application=locked, event=event, actor=agent)
+            kernel.transition(application=locked, event=event, actor=agent)
 
 
 @transaction.atomic

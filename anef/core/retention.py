@@ -209,7 +209,7 @@ def _closed_files_due(*, days: int, today: date) -> QuerySet[Application]:
 
 
 def _erase_files(pk: int, *, days: int, today: date) -> tuple[int, int]:
-    from anef.applications.services import record_event
+    from anef.applications.kernel import record_event
 
     with transaction.atomic():
         application = _closed_files_due(days=days, today=today).select_for_update(of=("self",)).filter(pk=pk).first()

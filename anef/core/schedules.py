@@ -7,9 +7,9 @@ from django.db import transaction
 
 SWEEPS = {
     # name: (function, every N minutes)
-    "remind_request_deadlines": ("anef.applications.sweeps.remind_request_deadlines", 60),
+    "remind_request_deadlines": ("anef.notifications.reminders.remind_request_deadlines", 60),
     "escalate_overdue_requests": ("anef.applications.sweeps.escalate_overdue_requests", 60),
-    "remind_stale_drafts": ("anef.applications.sweeps.remind_stale_drafts", 360),
+    "remind_stale_drafts": ("anef.notifications.reminders.remind_stale_drafts", 360),
     "retry_due_notifications": ("anef.notifications.tasks.retry_due_notifications", 1),
     "requeue_stranded_notifications": ("anef.notifications.tasks.requeue_stranded_notifications", 10),
     "issue_due_apis": ("anef.certificates.sweeps.issue_due_apis", 360),

@@ -10,7 +10,7 @@ from PIL import Image
 
 from anef.accounts.constants import PermitType, Role
 from anef.accounts.models import Person, User
-from anef.applications import services
+from anef.applications import kernel, services
 from anef.applications.models import Application
 from anef.applications.selectors import applicable_documents
 from anef.applications.workflow import EventKind
@@ -315,7 +315,7 @@ def card_ready(person: Person | None = None, code: str = "student-renewal") -> A
         biometrics_taken(application)
     for event in (EventKind.ORDER_CARD, EventKind.MARK_CARD_READY):
         locked = Application.objects.select_related("person", "procedure").get(pk=application.pk)
-        services.transition(application=locked, event=event, actor=agent)
+        kernel.transition(application=locked, event=event, actor=agent)
     application.refresh_from_db()
     return application
 

@@ -1,7 +1,7 @@
 from django.http import Http404
 
 from anef.accounts.models import User
-from anef.applications.selectors import applications_for_applicant
+from anef.applications.access import applications_for_applicant
 
 from .constants import ScanStatus
 from .models import UploadedDocument

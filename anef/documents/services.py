@@ -4,10 +4,11 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from anef.accounts.models import User
+from anef.applications.access import actor_kind
+from anef.applications.constants import DocumentVerdict
 from anef.applications.errors import ApplicationError, TransitionNotAllowed
-from anef.applications.models import Application
+from anef.applications.kernel import lock_application, record_event
 from anef.applications.selectors import applicable_documents
-from anef.applications.services import actor_kind, record_event
 from anef.applications.workflow import PENDING_DECISION_STATES, Actor, EventKind, State
 
 from .models import UploadedDocument
@@ -28,11 +29,7 @@ def document_upload(
     """
     prepared = prepare_upload(uploaded)
     with transaction.atomic():
-        application = (
-            Application.objects.select_for_update(of=("self",))
-            .select_related("procedure", "person")
-            .get(pk=application_id)
-        )
+        application = lock_application(application_id)
         if application.state not in UPLOAD_STATES:
             raise TransitionNotAllowed()
         if actor_kind(user=actor, application=application) not in (Actor.APPLICANT, Actor.COUNTER):
@@ -67,4 +64,38 @@ def document_upload(
             reason=reason,
             payload={"requirement": requirement_code, "document": str(document.pk), "name": document.original_name},
         )
+    return document
+
+
+def document_verdict_set(*, document_id, actor: User, verdict: str, reason: str = "") -> UploadedDocument:
+    """An agent accepts or rejects one document; a rejection says why (the applicant reads it)."""
+    if verdict not in (DocumentVerdict.ACCEPTED, DocumentVerdict.REJECTED):
+        raise ApplicationError(_("Choose accepted or rejected."))
+    if verdict == DocumentVerdict.REJECTED and not reason.strip():
+        raise ApplicationError(_("Say why the document is rejected: the applicant will read it."))
+    with transaction.atomic():
+        document = UploadedDocument.objects.select_related("application").get(pk=document_id)
+        application = lock_application(document.application_id)
+        if actor_kind(user=actor, application=application) != Actor.AGENT:
+            raise TransitionNotAllowed()
+        if application.state not in (State.SUBMITTED, State.IN_REVIEW, State.AWAITING_APPLICANT):
+            raise TransitionNotAllowed()
+        if document.superseded_at is not None:
+            raise ApplicationError(_("This document was replaced by a newer one."))
+        UploadedDocument.objects.filter(pk=document.pk).update(
+            verdict=verdict, verdict_reason=reason.strip(), verdict_by=actor, verdict_at=timezone.now()
+        )
+        record_event(
+            application=application,
+            kind=EventKind.DOCUMENT_VERDICT,
+            actor=actor,
+            reason=reason.strip(),
+            payload={
+                "document": str(document.pk),
+                "name": document.original_name,
+                "requirement": document.requirement_code,
+                "verdict": verdict,
+            },
+        )
+        document.refresh_from_db()
     return document

@@ -17,12 +17,12 @@ from django.views.decorators.http import require_http_methods, require_POST
 from django_ratelimit.decorators import ratelimit
 
 from anef.applications import services
-from anef.applications.errors import ApplicationError
 from anef.applications.models import InformationRequest
 from anef.appointments.models import Invitation
 from anef.assistance.models import Mandate
 from anef.assistance.selectors import mandated_applications, people_assisted
 from anef.assistance.services import mandate_confirm_with_code, mandate_request_paper, mandate_revoke
+from anef.core.errors import UserError
 from anef.portal.forms import DateInput
 from anef.procedures.models import Procedure
 
@@ -73,7 +73,7 @@ def start(request, person_id, code):
     procedure = get_object_or_404(Procedure, code=code, active=True)
     try:
         application = services.application_create(person=person, procedure=procedure, actor=request.user)
-    except ApplicationError as exc:
+    except UserError as exc:
         messages.error(request, exc.message)
         return redirect("helperspace:dashboard")
     return redirect("portal:eligibility" if procedure.questions else "portal:form", reference=application.reference)
@@ -112,7 +112,7 @@ def paper_mandate(request):
             )
         except ValidationError as exc:
             form.add_error("scan", exc)
-        except ApplicationError as exc:
+        except UserError as exc:
             form.add_error(None, exc.message)
         else:
             messages.success(
@@ -150,7 +150,7 @@ def confirm_mandate(request):
             mandate = mandate_confirm_with_code(
                 helper=request.user, person_email=form.cleaned_data["person_email"], code=form.cleaned_data["code"]
             )
-        except ApplicationError as exc:
+        except UserError as exc:
             form.add_error("code", exc.message)
         else:
             messages.success(

@@ -9,8 +9,8 @@ from django.utils.translation import gettext_lazy as _
 from anef.accounts.constants import Role
 from anef.accounts.models import User
 from anef.applications.errors import ApplicationError
-from anef.applications.models import Application, InformationRequest
-from anef.applications.services import record_event
+from anef.applications.kernel import lock_application, record_event
+from anef.applications.models import InformationRequest
 from anef.applications.workflow import EventKind, State
 from anef.core.tasks import enqueue
 
@@ -89,9 +89,7 @@ def incident_extend_deadlines(incident_id: int) -> int:
     for request_id, application_id in requests.values_list("pk", "application_id"):
         try:
             with transaction.atomic():
-                application = (
-                    Application.objects.select_for_update(of=("self",)).select_related("person").get(pk=application_id)
-                )
+                application = lock_application(application_id)
                 request = InformationRequest.objects.select_for_update().get(pk=request_id)
                 if request.answered_at is not None:
                     continue

@@ -2,7 +2,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from anef.applications.errors import ApplicationError
+from anef.core.errors import UserError
 
 from .services import message_send
 
@@ -30,7 +30,7 @@ class MessageForm(forms.Form):
         except ValidationError as exc:
             self.add_error("attachment", exc)
             return False
-        except ApplicationError as exc:
+        except UserError as exc:
             self.add_error(None, exc.message)
             return False
         return True

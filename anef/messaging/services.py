@@ -4,8 +4,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from anef.accounts.models import User
+from anef.applications.access import actor_kind
 from anef.applications.errors import ApplicationError, TransitionNotAllowed
-from anef.applications.services import _lock, actor_kind, record_event
+from anef.applications.kernel import lock_application, record_event
 from anef.applications.workflow import Actor, EventKind, State
 from anef.documents.validation import prepare_upload
 
@@ -25,7 +26,7 @@ def message_send(*, application_id: int, actor: User, body: str, uploaded: Uploa
         raise ApplicationError(_("The message is too long."))
     prepared = prepare_upload(uploaded) if uploaded else None
     with transaction.atomic():
-        application = _lock(application_id)
+        application = lock_application(application_id)
         kind = actor_kind(user=actor, application=application)
         if kind == Actor.APPLICANT:
             side = Side.APPLICANT

@@ -22,6 +22,7 @@ from django.utils.translation import gettext_lazy as _
 from anef.accounts.constants import Role
 from anef.accounts.models import User
 from anef.applications.errors import ApplicationError
+from anef.applications.kernel import lock_applications
 from anef.core.tasks import enqueue
 
 from .constants import Channel, NotificationState
@@ -126,8 +127,7 @@ def print_run_record_posting(
 ) -> PrintRun:
     """The run went to the post: its date, class and cost are recorded, and each application's
     timeline says a letter was posted (with its subject), so an agent can tell the person."""
-    from anef.applications.models import Application
-    from anef.applications.services import record_event
+    from anef.applications.kernel import record_event
     from anef.applications.workflow import EventKind
 
     today = timezone.localdate()
@@ -165,12 +165,7 @@ def print_run_record_posting(
         )
         letters = list(run.letters.order_by("application_id", "pk"))
         # Lock the applications in a fixed order (events are numbered per application).
-        applications = {
-            a.pk: a
-            for a in Application.objects.select_for_update(of=("self",))
-            .filter(pk__in={letter.application_id for letter in letters})
-            .order_by("pk")
-        }
+        applications = lock_applications(letter.application_id for letter in letters)
         for letter in letters:
             if letter.application_id is None:
                 continue

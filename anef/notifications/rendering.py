@@ -32,9 +32,7 @@ def render_for_event(*, event, person, application) -> dict:
         if event.kind == EventKind.APPOINTMENT_OFFER:
             context["link"] = absolute(reverse("portal:offer", args=[event.payload["offer"]]))
         if event.kind == EventKind.APPOINTMENT_INVITE:
-            from anef.appointments.models import Invitation
-
-            invitation = Invitation.objects.filter(pk=event.payload.get("invitation")).first()
+            invitation = application.invitations.filter(pk=event.payload.get("invitation")).first()
             if invitation is not None:
                 context["link"] = absolute(reverse("portal:booking", args=[invitation.token]))
         subject = render_to_string("notifications/event_subject.txt", context).strip()

@@ -3,39 +3,14 @@
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from anef.applications.workflow import EVENTS, Tell
 from anef.core.tasks import enqueue
+from anef.messaging.models import Side as MessageSide
 
 from .constants import Channel, NotificationState
 from .models import Notification
 from .rendering import render_for_event, render_for_person, render_reminder
 
-# Events that matter to the applicant (SPEC §8); others are the prefecture's business.
-NOTIFIED_EVENTS = frozenset(
-    {
-        "submit",
-        "start_review",
-        "request_information",
-        "accept",
-        "refuse",
-        "close_no_action",
-        "transfer",
-        "mark_card_ready",
-        "withdraw",
-        "message",
-        "document_issue",
-        "appointment_invite",
-        "appointment_book",
-        "appointment_reschedule",
-        "appointment_cancel",
-        "appointment_offer",
-        "appointment_assign",
-        "handover_unrecorded",
-        "inquiry_send",
-        "inquiry_answer",
-        "deadline_extend",
-        "reopen_on_appeal",
-    }
-)
 # Issued documents the applicant is told about (with the PDF attached to the email); the filing
 # certificate and the decision letter come with the submission and decision notifications.
 NOTIFIED_DOCUMENTS = frozenset({"api", "attestation_decision_favorable", "recepisse"})
@@ -87,17 +62,22 @@ def _create(
     return created
 
 
+def _tells_the_person(event) -> bool:
+    """What the workflow's `EVENTS` table says this event tells the person."""
+    tells = EVENTS[event.kind].tells
+    if tells == Tell.WHEN_THE_PREFECTURE_WRITES:
+        return event.payload.get("side") == MessageSide.PREFECTURE  # not of their own message
+    if tells == Tell.WHEN_IT_GIVES_RIGHTS:
+        return event.payload.get("type") in NOTIFIED_DOCUMENTS
+    return tells == Tell.THE_PERSON
+
+
 def notify_event(event) -> list[Notification]:
     """Notify the applicant of an event of their application's history, if it matters to them.
     Whatever a helper does under a mandate is told, whatever it is: the person must see every use."""
     by_helper = bool(event.payload.get("helper_structure"))
-    if not by_helper:
-        if event.kind not in NOTIFIED_EVENTS:
-            return []
-        if event.kind == "message" and event.payload.get("side") != "prefecture":
-            return []  # the applicant is not told about their own message
-        if event.kind == "document_issue" and event.payload.get("type") not in NOTIFIED_DOCUMENTS:
-            return []
+    if not by_helper and not _tells_the_person(event):
+        return []
     application = event.application
     person = application.person
     texts = render_for_event(event=event, person=person, application=application)

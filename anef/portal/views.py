@@ -17,20 +17,18 @@ from django_ratelimit.decorators import ratelimit
 from anef.accounts.constants import Role
 from anef.accounts.services import PROFILE_FIELDS, person_update
 from anef.applications import services
-from anef.applications.errors import ApplicationError, IncompleteApplication
+from anef.applications.access import application_for_user, applications_for_applicant, profile_editable_by
+from anef.applications.errors import IncompleteApplication
 from anef.applications.models import Application
 from anef.applications.selectors import (
     applicable_documents,
     applicable_fields,
     applicant_timeline,
-    application_for_user,
-    applications_for_applicant,
     current_documents,
     last_decision_event,
     may_be_appealed,
     missing_items,
     open_information_request,
-    profile_editable_by,
 )
 from anef.applications.workflow import OPEN_STATES, TRANSITIONS, EventKind, State
 from anef.appointments.models import Booking, Invitation, Slot, WaitlistEntry
@@ -47,6 +45,7 @@ from anef.assistance.services import mandate_answer, mandate_grant, mandate_reco
 from anef.certificates.models import IssuedDocument
 from anef.certificates.selectors import documents_for_person
 from anef.certificates.services import document_render_pdf
+from anef.core.errors import UserError
 from anef.core.http import erased_file_response, posted_id, private_file_response, user_file_response, wants_inline
 from anef.core.throttle import FailureLimit, any_reached, record_all
 from anef.documents.selectors import document_for_user
@@ -127,7 +126,7 @@ def data_export(request):
     """All the data we hold about the signed-in person, as one ZIP (SPEC §10)."""
     from django.http import HttpResponse
 
-    from anef.accounts.export import person_data_archive
+    from anef.portal.export import person_data_archive
 
     person = _person(request)
     if getattr(request, "limited", False):
@@ -154,7 +153,7 @@ def application_profile(request, reference):
         values = {name: form.cleaned_data[name] for name in PROFILE_FIELDS}
         try:
             services.application_profile_update(application_id=application.pk, actor=request.user, **values)
-        except ApplicationError as exc:
+        except UserError as exc:
             form.add_error(None, exc.message)
         else:
             messages.success(request, _("The profile is saved."))
@@ -302,7 +301,7 @@ def application_documents(request, reference):
                 )
             except ValidationError as exc:
                 form.add_error("file", exc)
-            except ApplicationError as exc:
+            except UserError as exc:
                 form.add_error(None, exc.message)
         if form.is_valid() and not form.errors:
             messages.success(request, _("The document is saved."))
@@ -342,7 +341,7 @@ def application_review(request, reference):
             services.application_submit(application_id=application.pk, actor=request.user)
         except IncompleteApplication:
             pass  # the page below lists what is missing
-        except ApplicationError as exc:
+        except UserError as exc:
             if application.state != State.DRAFT:
                 # Already submitted (double click, second tab, retried request): nothing changed.
                 messages.info(request, _("This application was already submitted."))
@@ -377,7 +376,7 @@ def application_reopen(request, reference):
     application = application_for_user(user=request.user, reference=reference)
     try:
         services.application_reopen(application_id=application.pk, actor=request.user)
-    except ApplicationError as exc:
+    except UserError as exc:
         messages.error(request, exc.message)
         return redirect("portal:application", reference=reference)
     messages.info(
@@ -400,7 +399,7 @@ def application_withdraw(request, reference):
             services.application_withdraw(
                 application_id=application.pk, actor=request.user, reason=form.cleaned_data["reason"]
             )
-        except ApplicationError as exc:
+        except UserError as exc:
             messages.error(request, exc.message)
         else:
             messages.success(request, _("Your application is withdrawn."))
@@ -446,7 +445,7 @@ def application_answer(request, reference):
         services.application_answer_request(
             application_id=application.pk, actor=request.user, answer=form.cleaned_data["answer"]
         )
-    except ApplicationError as exc:
+    except UserError as exc:
         messages.error(request, exc.message)
     else:
         messages.success(request, _("Your answer is sent. The agent continues the review."))
@@ -460,7 +459,7 @@ def application_appeal(request, reference):
     application = application_for_user(user=request.user, reference=reference)
     try:
         appeal = services.application_create_appeal(refused_id=application.pk, actor=request.user)
-    except ApplicationError as exc:
+    except UserError as exc:
         messages.error(request, exc.message)
         return redirect("portal:application", reference=reference)
     return redirect("portal:form", reference=appeal.reference)
@@ -475,7 +474,7 @@ def application_inquiry(request, reference):
     if form.is_valid():
         try:
             inquiry = inquiry_send(application_id=application.pk, actor=request.user, text=form.cleaned_data["text"])
-        except ApplicationError as exc:
+        except UserError as exc:
             form.add_error(None, exc.message)
         else:
             messages.success(
@@ -561,7 +560,7 @@ def sharing(request):
         else:
             try:
                 code = share_code_create(person=person, purpose=request.POST.get("purpose", ""))
-            except ApplicationError as exc:
+            except UserError as exc:
                 messages.error(request, exc.message)
             else:
                 messages.success(
@@ -617,7 +616,7 @@ def booking(request, token):
         else:
             try:
                 booking_book(token=token, slot_id=int(request.POST.get("slot", "0")), actor=request.user)
-            except (ApplicationError, Slot.DoesNotExist, ValueError) as exc:
+            except (UserError, Slot.DoesNotExist, ValueError) as exc:
                 error = getattr(exc, "message", _("Choose one of the slots below."))
             else:
                 messages.success(request, _("Your appointment is booked. The confirmation says what to bring."))
@@ -657,7 +656,7 @@ def booking_manage(request, booking_id):
                     booking_id=booking.pk, slot_id=int(request.POST.get("slot", "0")), actor=request.user
                 )
                 messages.success(request, _("Your appointment is changed."))
-        except (ApplicationError, Slot.DoesNotExist, ValueError) as exc:
+        except (UserError, Slot.DoesNotExist, ValueError) as exc:
             error = getattr(exc, "message", _("Choose one of the slots below."))
         else:
             return redirect("portal:application", reference=booking.application.reference)
@@ -694,7 +693,7 @@ def offer(request, offer_token):
     if request.method == "POST":
         try:
             waitlist_accept(token=offer_token, actor=request.user)
-        except ApplicationError as exc:
+        except UserError as exc:
             error = exc.message
         else:
             messages.success(request, _("Your appointment is moved to the earlier slot."))
@@ -722,7 +721,7 @@ def helpers(request):
             if answer in request.POST:
                 try:
                     mandate_answer(person=person, mandate_id=posted_id(request, answer), agree=answer == "agree")
-                except ApplicationError as exc:
+                except UserError as exc:
                     messages.error(request, exc.message)
                 else:
                     messages.success(
@@ -745,7 +744,7 @@ def helpers(request):
             )
         except ValueError:
             messages.error(request, _("Give the date until which the mandate is valid."))
-        except ApplicationError as exc:
+        except UserError as exc:
             messages.error(request, exc.message)
         else:
             messages.success(request, _("The helper can now act for you, and you see everything they do."))
@@ -800,7 +799,7 @@ def claim(request):
                 )
             except ValueError:
                 error, status = _("Give the date of birth."), 400
-            except ApplicationError as exc:
+            except UserError as exc:
                 error, status = exc.message, 400
                 record_all(request, limits)
             else:

@@ -8,7 +8,7 @@ from django_ratelimit.decorators import ratelimit
 
 from anef.certificates.constants import LEGAL_BASIS
 from anef.certificates.selectors import verify_number, verify_payload
-from anef.certificates.signing import published_keys
+from anef.core.signing import published_keys
 from anef.core.throttle import FailureLimit, any_reached, record_all
 from anef.portal.forms import DateInput
 from anef.procedures.constants import Category

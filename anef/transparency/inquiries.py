@@ -9,9 +9,10 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from anef.accounts.models import User
+from anef.applications.access import actor_kind
 from anef.applications.errors import ApplicationError, TransitionNotAllowed
+from anef.applications.kernel import lock_application, record_event
 from anef.applications.models import Application
-from anef.applications.services import actor_kind, record_event
 from anef.applications.workflow import PENDING_DECISION_STATES, Actor, EventKind
 
 from .constants import INQUIRY_AGAIN_DAYS, INQUIRY_ANSWER_DAYS
@@ -60,11 +61,7 @@ def inquiry_send(*, application_id: int, actor: User, text: str = "") -> Inquiry
         raise ApplicationError(_("Write %(count)s characters at most.") % {"count": MAX_TEXT})
     try:
         with transaction.atomic():
-            application = (
-                Application.objects.select_for_update(of=("self",))
-                .select_related("person", "prefecture")
-                .get(pk=application_id)
-            )
+            application = lock_application(application_id, "prefecture")
             if not _may_ask(actor, application):
                 raise TransitionNotAllowed()
             refusal = inquiry_refusal(application)
@@ -95,9 +92,7 @@ def inquiry_answer(*, application_id: int, actor: User, text: str) -> Inquiry:
     if not text:
         raise ApplicationError(_("Write the answer to the inquiry."))
     with transaction.atomic():
-        application = (
-            Application.objects.select_for_update(of=("self",)).select_related("person").get(pk=application_id)
-        )
+        application = lock_application(application_id)
         if actor_kind(user=actor, application=application) != Actor.AGENT:
             raise TransitionNotAllowed()
         inquiry = application.inquiries.select_for_update().filter(answered_at__isnull=True).first()

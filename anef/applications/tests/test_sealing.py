@@ -14,7 +14,7 @@ from django.utils import timezone
 from anef.applications import services
 from anef.applications.models import Application, ApplicationEvent, HistoryDigest, PurgedEvent, SealedEvent
 from anef.applications.sealing import GENESIS, seal_history
-from anef.certificates import signing
+from anef.core import signing
 from anef.core.retention import apply_retention
 from anef.core.testing import draft, make_applicant, rewriting_history, submitted
 

@@ -3,7 +3,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from anef.applications import services
+from anef.applications import kernel, services
 from anef.applications.errors import DuplicateApplication, IncompleteApplication, TransitionNotAllowed
 from anef.applications.models import Application, ApplicationEvent
 from anef.applications.workflow import EventKind, State
@@ -123,7 +123,7 @@ def test_review_blocks_reopening_but_not_withdrawal():
     application = submitted(person)
     agent = make_staff()
     application = Application.objects.select_related("person").get(pk=application.pk)
-    services.transition(application=application, event=EventKind.START_REVIEW, actor=agent)
+    kernel.transition(application=application, event=EventKind.START_REVIEW, actor=agent)
 
     with pytest.raises(TransitionNotAllowed):
         services.application_reopen(application_id=application.pk, actor=person.user)
@@ -150,7 +150,7 @@ def test_an_agent_of_another_prefecture_cannot_move_the_file():
     application = Application.objects.select_related("person").get(pk=application.pk)
 
     with pytest.raises(TransitionNotAllowed):
-        services.transition(application=application, event=EventKind.START_REVIEW, actor=outsider)
+        kernel.transition(application=application, event=EventKind.START_REVIEW, actor=outsider)
 
 
 def test_history_rows_are_append_only_and_numbered_in_order():
@@ -183,3 +183,15 @@ def test_a_draft_never_submitted_can_be_discarded():
     application.refresh_from_db()
     assert application.state == State.WITHDRAWN
     assert application.filed_at is None
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_event_is_never_recorded_outside_the_transaction_of_its_change():
+    """Outside a transaction the history row could commit without the change (or the change
+    without its notice): the kernel refuses, and nothing is written."""
+    application = draft(make_applicant())
+    before = application.events.count()
+
+    with pytest.raises(RuntimeError, match="inside the transaction"):
+        kernel.record_event(application=application, kind=EventKind.NOTE_ADD, actor=None)
+    assert application.events.count() == before

@@ -7,6 +7,7 @@ from django.utils import timezone
 from anef.applications import sweeps
 from anef.applications.models import Application
 from anef.core.testing import awaiting_answer, draft, make_applicant, run_queued_tasks
+from anef.notifications import reminders
 from anef.notifications.models import Notification
 
 pytestmark = pytest.mark.django_db
@@ -20,8 +21,8 @@ def test_a_reminder_before_the_deadline_is_sent_once_even_if_the_sweep_runs_twic
     application = _awaiting(3)
     far = _awaiting(12)
 
-    assert sweeps.remind_request_deadlines() == 1
-    assert sweeps.remind_request_deadlines() == 0
+    assert reminders.remind_request_deadlines() == 1
+    assert reminders.remind_request_deadlines() == 0
     run_queued_tasks()
 
     assert Notification.objects.filter(application=application, kind="request_reminder").count() == 1

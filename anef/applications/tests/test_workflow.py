@@ -40,12 +40,38 @@ def test_refusal_closure_and_information_requests_need_a_reason():
         assert TRANSITIONS[event].reason_required
 
 
-def test_every_guard_of_the_table_is_a_function_that_exists():
+def test_every_guard_effect_and_port_of_the_table_is_a_function_that_exists():
     from django.utils.module_loading import import_string
 
-    from anef.applications.workflow import TRANSITIONS
+    from anef.applications.ports import PORTS
+    from anef.applications.workflow import ON_EVERY_EVENT
 
-    guards = [t.guard for t in TRANSITIONS.values() if t.guard]
-    assert guards, "the card's guard at least"
-    for guard in guards:
-        assert callable(import_string(guard)), guard
+    guards = [guard for t in TRANSITIONS.values() for guard in t.guards]
+    effects = [effect for t in TRANSITIONS.values() for effect in t.effects]
+    assert guards, "the card's guards at least"
+    assert len(effects) >= 10, "documents and appointments follow the decisions"
+    for path in [*guards, *effects, *ON_EVERY_EVENT, *PORTS]:
+        assert callable(import_string(path)), path
+
+
+def test_every_kind_of_event_has_its_row_in_the_events_table():
+    """A new EventKind without a row in EVENTS (whom it tells, whether it is internal) fails here."""
+    from anef.applications.workflow import EVENTS, INTERNAL_EVENTS, Tell
+
+    assert set(EVENTS) == set(EventKind)
+    assert all(row.kind == kind for kind, row in EVENTS.items())
+    assert not any(EVENTS[kind].tells != Tell.NOBODY for kind in INTERNAL_EVENTS), "internal events tell nobody"
+    # Every decision the person must know of tells them.
+    for kind in (EventKind.ACCEPT, EventKind.REFUSE, EventKind.CLOSE_NO_ACTION, EventKind.REQUEST_INFORMATION):
+        assert EVENTS[kind].tells == Tell.THE_PERSON, kind
+
+
+def test_every_effect_of_a_move_is_declared_once_and_the_decisions_end_the_api():
+    from anef.applications.workflow import END_API, ISSUE_DECISION_LETTER
+
+    for rule in TRANSITIONS.values():
+        assert len(rule.effects) == len(set(rule.effects)), rule.event
+    for event in (EventKind.ACCEPT, EventKind.REFUSE, EventKind.CLOSE_NO_ACTION, EventKind.WITHDRAW):
+        assert END_API in TRANSITIONS[event].effects, event
+    for event in (EventKind.ACCEPT, EventKind.REFUSE, EventKind.CLOSE_NO_ACTION):
+        assert ISSUE_DECISION_LETTER in TRANSITIONS[event].effects, event

@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, rule, run_state_machine_as_test
 
 from anef.accounts.constants import Role
-from anef.applications import review, services
+from anef.applications import kernel, review, services
 from anef.applications.errors import ApplicationError
 from anef.applications.models import Application, ApplicationEvent, InformationRequest
 from anef.applications.workflow import (
@@ -42,7 +42,7 @@ def _card_step(event):
             application = (
                 Application.objects.select_for_update(of=("self",)).select_related("person").get(pk=application_id)
             )
-            services.transition(application=application, event=event, actor=user)
+            kernel.transition(application=application, event=event, actor=user)
 
     return run
 

@@ -40,6 +40,7 @@ from anef.core.testing import (
 
 # The layout check of the public journeys, reused as is: the same criterion for agents.
 from anef.core.tests.test_accessibility_pages import layout_problems
+from anef.documents import services as document_services
 from anef.incidents.models import Incident
 from anef.messaging.services import message_send
 
@@ -217,8 +218,8 @@ def back_office_data() -> dict:
     review.application_take(application_id=in_review.pk, actor=agent)
     review.application_start_review(application_id=in_review.pk, actor=agent)
     documents = list(in_review.uploaded_documents.order_by("pk"))
-    review.document_verdict_set(document_id=documents[0].pk, actor=agent, verdict="accepted")
-    review.document_verdict_set(
+    document_services.document_verdict_set(document_id=documents[0].pk, actor=agent, verdict="accepted")
+    document_services.document_verdict_set(
         document_id=documents[-1].pk, actor=agent, verdict="rejected", reason="La copie est illisible."
     )
     review.note_add(application_id=in_review.pk, actor=agent, text="Vérifier l'inscription pour l'année en cours.")

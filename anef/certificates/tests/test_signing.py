@@ -5,7 +5,7 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from anef.certificates.selectors import verify_number, verify_payload
-from anef.certificates.signing import InvalidPayload, b64d, b64e, key_rotate, public_keys, verify
+from anef.core.signing import InvalidPayload, b64d, b64e, key_rotate, public_keys, verify
 from anef.core.testing import make_applicant, submitted
 
 pytestmark = pytest.mark.django_db

@@ -11,7 +11,7 @@ from django.test import override_settings
 from django.urls import reverse
 from django.utils import timezone
 
-from anef.applications import review, services, sweeps
+from anef.applications import review, services
 from anef.applications.constants import APPEAL_DAYS
 from anef.applications.models import Application, ApplicationEvent, StaffRead
 from anef.applications.workflow import EventKind, State
@@ -21,6 +21,7 @@ from anef.core.testing import complete, draft, make_applicant, make_staff, pdf_u
 from anef.documents.models import UploadedDocument
 from anef.messaging.models import Attachment
 from anef.messaging.services import message_send
+from anef.notifications import reminders as reminder_sweeps
 from anef.notifications.models import Notification
 from anef.sharing.models import ShareCheck
 from anef.sharing.services import share_code_check, share_code_create
@@ -148,7 +149,7 @@ def test_a_failed_erasure_rolls_back_and_keeps_every_file(run, monkeypatch):
     def broken(**kwargs):
         raise RuntimeError("history unavailable")
 
-    monkeypatch.setattr("anef.applications.services.record_event", broken)
+    monkeypatch.setattr("anef.applications.kernel.record_event", broken)
     with pytest.raises(RuntimeError):
         run()
 
@@ -165,7 +166,7 @@ def test_the_draft_reminder_gives_the_day_the_draft_will_be_deleted():
     application = draft(make_applicant(language="en"))
     Application.objects.filter(pk=application.pk).update(updated_at=noon(8))
 
-    assert sweeps.remind_stale_drafts() == 1
+    assert reminder_sweeps.remind_stale_drafts() == 1
 
     deleted_on = timezone.localdate() - timedelta(days=8) + timedelta(days=180)
     reminders = Notification.objects.filter(application=application, kind="draft_reminder")
@@ -178,11 +179,11 @@ def test_the_draft_reminder_gives_the_day_the_draft_will_be_deleted():
 def test_a_draft_changed_after_its_reminder_gets_a_new_one_with_the_new_date():
     application = draft(make_applicant(language="en"))
     Application.objects.filter(pk=application.pk).update(updated_at=noon(40), draft_reminded_at=noon(33))
-    assert sweeps.remind_stale_drafts() == 0  # reminded, unchanged since
+    assert reminder_sweeps.remind_stale_drafts() == 0  # reminded, unchanged since
     Application.objects.filter(pk=application.pk).update(updated_at=noon(8))  # the person came back
 
-    assert sweeps.remind_stale_drafts() == 1
-    assert sweeps.remind_stale_drafts() == 0
+    assert reminder_sweeps.remind_stale_drafts() == 1
+    assert reminder_sweeps.remind_stale_drafts() == 0
 
     deleted_on = timezone.localdate() - timedelta(days=8) + timedelta(days=180)
     reminders = Notification.objects.filter(application=application, kind="draft_reminder")

@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from anef.certificates.signing import all_keys, current_key, key_rotate
+from anef.core.signing import all_keys, current_key, key_rotate
 
 
 class Command(BaseCommand):

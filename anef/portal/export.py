@@ -11,9 +11,10 @@ from io import BytesIO
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
+from anef.accounts.models import Person
 from anef.accounts.services import PROFILE_FIELDS
-
-from .models import Person
+from anef.applications.selectors import applicant_timeline
+from anef.certificates.services import document_render_pdf
 
 
 def _when(value):
@@ -25,9 +26,6 @@ def _safe(name: str) -> str:
 
 
 def person_data_archive(*, person: Person) -> bytes:
-    from anef.applications.selectors import applicant_timeline
-    from anef.certificates.services import document_render_pdf
-
     files: list[tuple[str, object]] = []
     applications = []
     for application in person.applications.select_related("procedure", "prefecture").order_by("created_at"):
