@@ -7,6 +7,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from weasyprint import HTML
 
+from anef.applications.workflow import EventKind
 from anef.certificates.models import IssuedDocument
 from anef.certificates.services import document_render_pdf
 
@@ -55,7 +56,7 @@ def letter_pdf(notification: Notification) -> bytes:
 
 def attachments(notification: Notification) -> list[tuple[str, bytes]]:
     """The issued document announced by this notification, as a PDF (rendered once, then stored)."""
-    if notification.kind != "document_issue" or notification.event_id is None:
+    if notification.kind != EventKind.DOCUMENT_ISSUE or notification.event_id is None:
         return []
 
     number = notification.event.payload.get("document")
