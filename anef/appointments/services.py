@@ -26,6 +26,7 @@ from .constants import (
     Kind,
 )
 from .models import Booking, Closure, Counter, Invitation, OpeningHours, Slot, WaitlistEntry, new_token
+from .selectors import biometrics_recorded
 
 
 class SlotTaken(ApplicationError):
@@ -258,7 +259,6 @@ def booking_mark(*, booking_id: int, presence: str, actor: User) -> Booking:
 def biometrics_invite(*, application_id: int, actor: User) -> Invitation | None:
     """An agent invites the person to the biometrics appointment again (a file accepted before the
     card waited for them, or whose invitation was lost): only while they are not recorded."""
-    from .selectors import biometrics_recorded
 
     with transaction.atomic():
         application = lock_application(application_id)

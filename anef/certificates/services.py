@@ -4,6 +4,7 @@ revocation is an event of the application's history."""
 
 from datetime import date
 
+from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 
@@ -15,6 +16,7 @@ from anef.core.tasks import enqueue
 
 from .constants import DocumentStatus, DocumentType
 from .models import IssuedDocument, new_number
+from .pdf import render_pdf
 
 RECEPISSE_DAYS = 180  # a récépissé is valid up to six months, renewable
 
@@ -113,9 +115,6 @@ def documents_revoke(*, application: Application, types: list[str], actor, reaso
 
 @transaction.atomic
 def document_render_pdf(*, document_id: int) -> IssuedDocument:
-    from django.core.files.base import ContentFile
-
-    from .pdf import render_pdf
 
     document = (
         IssuedDocument.objects.select_for_update(of=("self",))
