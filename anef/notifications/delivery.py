@@ -11,8 +11,6 @@ from anef.applications.workflow import EventKind
 from anef.certificates.models import IssuedDocument
 from anef.certificates.services import document_render_pdf
 
-from anef.applications.workflow import EventKind
-
 from .constants import Channel
 from .models import Notification
 from .sms import sms_backend
