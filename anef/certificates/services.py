@@ -3,6 +3,7 @@ the change that causes them (the caller holds the application's row lock); every
 revocation is an event of the application's history."""
 
 from datetime import date
+from typing import cast
 
 from django.core.files.base import ContentFile
 from django.db import transaction
@@ -32,12 +33,13 @@ def document_issue(
     details: dict | None = None,
 ) -> IssuedDocument:
     person = application.person
+    born_on = cast(date, person.date_of_birth)  # a filed file's profile is complete (missing_items)
     number = new_number()
     claims = {
         "n": number,
         "t": type,
         "h": person.full_name,
-        "b": person.date_of_birth.isoformat(),
+        "b": born_on.isoformat(),
         "f": valid_from.isoformat(),
         "u": valid_until.isoformat() if valid_until else None,
         "r": rights,
@@ -49,7 +51,7 @@ def document_issue(
         person=person,
         type=type,
         holder_name=person.full_name,
-        holder_birth_date=person.date_of_birth,
+        holder_birth_date=born_on,
         valid_from=valid_from,
         valid_until=valid_until,
         rights=rights,
