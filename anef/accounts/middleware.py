@@ -3,6 +3,7 @@
 from django.conf import settings
 
 from anef.accounts.constants import STAFF_ROLES, Role
+from anef.security.constants import SecurityEventKind
 from anef.security.services import security_event_record
 
 
@@ -66,7 +67,7 @@ class SecondFactorRequiredMiddleware:
         from django.shortcuts import redirect
         from django.utils.translation import gettext as _
 
-        security_event_record(kind="second_factor_missing", user=request.user, request=request)
+        security_event_record(kind=SecurityEventKind.SECOND_FACTOR_MISSING, user=request.user, request=request)
         if request.path_info.startswith("/api/"):
             return JsonResponse(
                 {"detail": _("Set up your second factor (authentication app) before using the API.")}, status=403
