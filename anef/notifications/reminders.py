@@ -9,8 +9,8 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from anef.applications.models import Application, InformationRequest
+from anef.applications.retention import draft_deletion_date
 from anef.applications.workflow import State
-from anef.retention.policy import draft_deletion_date
 
 from .services import notify_reminder
 
@@ -49,7 +49,7 @@ def remind_request_deadlines() -> int:
 def remind_stale_drafts() -> int:
     """A draft left for a week gets one reminder: nothing submitted is ever lost, but nothing is filed either.
     A draft never filed is deleted under the retention policy: the reminder gives the date, and
-    the deletion waits for it (`anef.retention.policy.draft_deletion_date`)."""
+    the deletion waits for it (`anef.applications.retention.draft_deletion_date`)."""
     limit = timezone.now() - timedelta(days=DRAFT_REMINDER_DAYS)
     # Not reminded yet, or changed since the last reminder (whose deletion date no longer holds).
     stale = Application.objects.filter(state=State.DRAFT, updated_at__lte=limit).filter(

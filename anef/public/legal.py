@@ -5,7 +5,7 @@ from datetime import date
 
 from django.shortcuts import render
 
-from anef.retention.policy import retention_table
+from anef.applications.retention import retention_table
 
 # The day the accessibility statement was drawn up; change it with the statement.
 ACCESSIBILITY_STATEMENT_DATE = date(2026, 11, 24)

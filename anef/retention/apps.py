@@ -10,6 +10,6 @@ class RetentionConfig(AppConfig):
 
     def ready(self):
         # A retention period below its floor (or not a number) stops the start-up, with a clear message.
-        from .policy import validate_retention_days
+        from anef.applications.retention import validate_retention_days
 
         validate_retention_days()

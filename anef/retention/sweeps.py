@@ -1,6 +1,6 @@
 """The daily retention sweep (SPEC §10): delete stale drafts, erase the files of long-closed
 applications, delete old share-code checks, staff reads and security events, each on the day its
-period (`anef.retention.policy`) ends.
+period (`anef.applications.retention`) ends.
 
 It is idempotent: what it deleted is gone, what it erased is marked `erased_at`, so a second run
 finds nothing to do. Each application is handled in its own transaction, under its row lock, and
@@ -20,6 +20,7 @@ from django.utils import timezone
 
 from anef.applications import kernel
 from anef.applications.models import Application, CaseNote, StaffRead
+from anef.applications.retention import due_before, due_drafts, retention_days
 from anef.applications.sealing import events_purge
 from anef.applications.workflow import OPEN_STATES, TERMINAL_STATES, EventKind
 from anef.core.append_only import purging
@@ -28,8 +29,6 @@ from anef.messaging.models import Attachment
 from anef.notifications.models import Notification
 from anef.security.models import SecurityEvent
 from anef.sharing.models import ShareCheck
-
-from .policy import due_before, due_drafts, retention_days
 
 logger = logging.getLogger(__name__)
 

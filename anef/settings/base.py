@@ -283,7 +283,7 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 12 * 1024 * 1024
 
 # Retention periods, in days (SPEC §10). These are the project's defaults, NOT legal values: the data
 # controller (the prefecture, with its data protection officer) sets them, through
-# ANEF_RETENTION_<KEY>_DAYS. Floors are checked at start-up (`anef.retention.policy`); the daily
+# ANEF_RETENTION_<KEY>_DAYS. Floors are checked at start-up (`anef.applications.retention`); the daily
 # `apply_retention` sweep applies them and the "Personal data" page shows them.
 ANEF_RETENTION_DAYS = {
     # a draft never filed and not changed for this long is deleted with its uploaded files

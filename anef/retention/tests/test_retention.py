@@ -11,17 +11,17 @@ from django.test import override_settings
 from django.urls import reverse
 from django.utils import timezone
 
+from anef.applications import retention as policy
 from anef.applications import review, services
 from anef.applications.constants import APPEAL_DAYS
 from anef.applications.models import Application, ApplicationEvent, StaffRead
+from anef.applications.retention import validate_retention_days
 from anef.applications.workflow import EventKind, State
 from anef.documents.models import UploadedDocument
 from anef.messaging.models import Attachment
 from anef.messaging.services import message_send
 from anef.notifications import reminders as reminder_sweeps
 from anef.notifications.models import Notification
-from anef.retention import policy
-from anef.retention.policy import validate_retention_days
 from anef.retention.sweeps import apply_retention
 from anef.sharing.models import ShareCheck
 from anef.sharing.services import share_code_check, share_code_create
