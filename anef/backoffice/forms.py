@@ -5,10 +5,11 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from anef.accounts.constants import Role
+from anef.accounts.forms import ProfileForm
 from anef.accounts.models import User
 from anef.applications.constants import ClosureReason, DocumentVerdict, RefusalGround
 from anef.applications.review import MIN_REQUEST_DAYS
-from anef.portal.forms import DateInput, ProfileForm
+from anef.core.widgets import DateInput
 from anef.procedures.models import Procedure
 from anef.territory.models import Prefecture
 from anef.transparency.inquiries import MAX_TEXT as INQUIRY_MAX_TEXT

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 
 from anef.core.errors import UserError
 from anef.core.http import posted_id, private_file_response
+from anef.core.widgets import DateInput
 from anef.notifications.models import PrintRun
 from anef.notifications.printing import (
     letters_waiting,
@@ -25,7 +26,6 @@ from anef.notifications.printing import (
     print_run_record_posting,
     print_runs_visible,
 )
-from anef.portal.forms import DateInput
 from anef.territory.models import Prefecture
 
 from .access import staff_required

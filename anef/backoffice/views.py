@@ -32,7 +32,7 @@ from anef.documents.constants import ScanStatus
 from anef.documents.selectors import document_for_staff
 from anef.messaging.models import Side
 from anef.messaging.selectors import threads_waiting_for_staff, unread_counts
-from anef.portal.presenters import answer_rows
+from anef.procedures.presenters import answer_rows
 from anef.transparency.inquiries import inquiries_waiting, inquiry_answer, inquiry_refusal, inquiry_send, open_inquiry
 
 from .access import staff_required, supervisor_required
@@ -87,7 +87,7 @@ def _case_context(request, application, forms=None):
         "application": application,
         "person": application.person,
         "procedure": application.procedure,
-        "answers": answer_rows(application),
+        "answers": answer_rows(application.procedure, application.answers),
         "documents": rows,
         "superseded": [d for d in application.uploaded_documents.all() if d.superseded_at is not None],
         "events": history,

@@ -23,7 +23,7 @@ from anef.assistance.models import Mandate
 from anef.assistance.selectors import mandated_applications, people_assisted
 from anef.assistance.services import mandate_confirm_with_code, mandate_request_paper, mandate_revoke
 from anef.core.errors import UserError
-from anef.portal.forms import DateInput
+from anef.core.widgets import DateInput
 from anef.procedures.models import Procedure
 
 

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from django_ratelimit.decorators import ratelimit
 
 from anef.accounts.constants import Role
+from anef.accounts.forms import ProfileForm
 from anef.accounts.services import PROFILE_FIELDS, person_update
 from anef.applications import services
 from anef.applications.access import application_for_user, applications_for_applicant, profile_editable_by
@@ -57,6 +58,7 @@ from anef.messaging.services import messages_mark_read
 from anef.notifications.models import Notification
 from anef.notifications.services import notifications_mark_read
 from anef.procedures.models import Procedure
+from anef.procedures.presenters import answer_rows
 from anef.sharing.models import Purpose, ShareCode
 from anef.sharing.rights import right_for
 from anef.sharing.services import share_code_create, share_code_revoke
@@ -64,8 +66,8 @@ from anef.transparency.constants import INQUIRY_ANSWER_DAYS
 from anef.transparency.inquiries import inquiry_refusal, inquiry_send
 from anef.transparency.selectors import waiting_measure
 
-from .forms import AnswerForm, AnswersForm, EligibilityForm, InquiryForm, ProfileForm, UploadForm, WithdrawForm
-from .presenters import answer_rows, application_steps, estimated_decision_date
+from .forms import AnswerForm, AnswersForm, EligibilityForm, InquiryForm, UploadForm, WithdrawForm
+from .presenters import application_steps, estimated_decision_date
 
 
 def _person(request):
@@ -205,7 +207,7 @@ def _application_page(request, application, inquiry_form=None, status=200):
             "unread": unread_counts(Application.objects.filter(pk=application.pk), reader_side=Side.APPLICANT).get(
                 application.pk, 0
             ),
-            "answers": answer_rows(application),
+            "answers": answer_rows(application.procedure, application.answers),
             "documents": [(d, documents.get(d["code"])) for d in applicable_documents(application)],
             "can_withdraw": application.state in TRANSITIONS[EventKind.WITHDRAW].sources,
             "can_reopen": application.state in TRANSITIONS[EventKind.REOPEN].sources,
@@ -360,7 +362,7 @@ def application_review(request, reference):
         {
             "application": application,
             "procedure": application.procedure,
-            "answers": answer_rows(application),
+            "answers": answer_rows(application.procedure, application.answers),
             "documents": [(d, documents.get(d["code"])) for d in applicable_documents(application)],
             "missing": missing_items(application),
             "steps": application_steps(application, "review"),
