@@ -4,11 +4,13 @@ from datetime import date
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from anef.assistance.models import Mandate
 from anef.core.widgets import DateInput
 from anef.procedures.conditions import condition_holds
 from anef.procedures.constants import FieldType
 from anef.procedures.models import Procedure
 from anef.procedures.texts import describe_condition, localised
+from anef.sharing.models import Purpose, ShareCode
 from anef.transparency.inquiries import MAX_TEXT as INQUIRY_MAX_TEXT
 
 YES_NO = [("yes", _("Yes")), ("no", _("No"))]
@@ -203,3 +205,113 @@ class AnswerForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 4}),
         max_length=4000,
     )
+
+
+class RequirementChoiceForm(forms.Form):
+    """Which document of the file an upload is for: one the file needs, else the page is not found."""
+
+    requirement = forms.ChoiceField()
+
+    def __init__(self, *args, requirements: list[dict], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["requirement"].choices = [(r["code"], r["code"]) for r in requirements]
+
+
+NO_SLOT = _("Choose one of the slots below.")
+
+
+class SlotForm(forms.Form):
+    """The slot chosen to book or move an appointment (the service checks it is free and fits)."""
+
+    slot = forms.IntegerField(error_messages={"required": NO_SLOT, "invalid": NO_SLOT})
+
+
+NO_PURPOSE = _("Choose what the code is for.")
+
+
+class ShareCodeForm(forms.Form):
+    """What a new share code is for (the service checks it too)."""
+
+    purpose = forms.ChoiceField(
+        choices=Purpose.choices, error_messages={"required": NO_PURPOSE, "invalid_choice": NO_PURPOSE}
+    )
+
+
+class ShareCodeRevokeForm(forms.Form):
+    """A code of this person's to revoke: any other is not found."""
+
+    revoke = forms.ModelChoiceField(queryset=ShareCode.objects.none())
+
+    def __init__(self, *args, person, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["revoke"].queryset = ShareCode.objects.filter(person=person)
+
+
+class MandateRevokeForm(forms.Form):
+    """A mandate this person gave, to revoke: any other is not found."""
+
+    revoke = forms.ModelChoiceField(queryset=Mandate.objects.none())
+
+    def __init__(self, *args, person, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["revoke"].queryset = Mandate.objects.filter(person=person)
+
+
+NOT_WAITING = _("This request is no longer waiting for your answer.")
+
+
+class MandateAnswerForm(forms.Form):
+    """The person's answer to a paper mandate a helper recorded: the button pressed carries its id."""
+
+    agree = forms.IntegerField(required=False, error_messages={"invalid": NOT_WAITING})
+    refuse = forms.IntegerField(required=False, error_messages={"invalid": NOT_WAITING})
+
+    def answer(self) -> tuple[int | None, bool]:
+        """(the mandate's id, whether the person agrees)."""
+        agreed = self.cleaned_data.get("agree")
+        return (agreed, True) if agreed is not None else (self.cleaned_data.get("refuse"), False)
+
+
+NO_END_DATE = _("Give the date until which the mandate is valid.")
+
+
+class MandateGrantForm(forms.Form):
+    """A mandate given online: the service checks the helper and the period."""
+
+    helper_email = forms.CharField(required=False)
+    ends_on = forms.DateField(error_messages={"required": NO_END_DATE, "invalid": NO_END_DATE})
+    # Ticked applications, by reference; none ticked covers them all (references not the person's are ignored).
+    applications = forms.Field(required=False, widget=forms.MultipleHiddenInput)
+
+    def __init__(self, *args, person, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.person = person
+
+    def clean_applications(self) -> list:
+        return list(self.person.applications.filter(reference__in=self.cleaned_data["applications"] or []))
+
+
+NO_BIRTH_DATE = _("Give the date of birth.")
+# What the claim page keeps of what was typed (a code is far shorter; so is an ISO date).
+CLAIM_CODE_MAX, BIRTH_DATE_MAX = 40, 10
+
+
+class ClaimForm(forms.Form):
+    """The claim code printed at the counter and the date of birth (the service checks both)."""
+
+    code = forms.CharField(required=False, strip=False)
+    birth_date = forms.DateField(error_messages={"required": NO_BIRTH_DATE, "invalid": NO_BIRTH_DATE})
+
+    def clean_code(self) -> str:
+        return self.cleaned_data["code"][:CLAIM_CODE_MAX]
+
+    def normalised_code(self) -> str:
+        """The code as the counter printed it, whatever the case and separators typed."""
+        return "".join(ch for ch in self.cleaned_data.get("code", "").upper() if ch.isalnum())
+
+    def typed(self) -> dict[str, str]:
+        """What was typed, shown back in the form."""
+        return {
+            "code": (self["code"].value() or "")[:CLAIM_CODE_MAX],
+            "birth_date": (self["birth_date"].value() or "")[:BIRTH_DATE_MAX],
+        }
