@@ -13,7 +13,7 @@ class AccountAdapter(DefaultAccountAdapter):
     def get_login_redirect_url(self, request):
         if getattr(request.user, "is_agent", False):
             return resolve_url("backoffice:queue")
-        if getattr(request.user, "role", "") == "helper":
+        if getattr(request.user, "is_helper", False):
             return resolve_url("helperspace:dashboard")
         return super().get_login_redirect_url(request)
 

@@ -63,7 +63,7 @@ class User(AbstractBaseUser, PermissionsMixin):
         verbose_name_plural = _("users")
         constraints = [
             models.CheckConstraint(
-                condition=~models.Q(role__in=["counter_agent", "case_agent", "supervisor"])
+                condition=~models.Q(role__in=[Role.COUNTER_AGENT, Role.CASE_AGENT, Role.SUPERVISOR])
                 | models.Q(prefecture__isnull=False),
                 name="agent_belongs_to_a_prefecture",
             )
@@ -81,6 +81,23 @@ class User(AbstractBaseUser, PermissionsMixin):
     @property
     def is_agent(self) -> bool:
         return self.role in STAFF_ROLES
+
+    # One property per role that templates test, so that they never compare `user.role` with a bare string.
+    @property
+    def is_helper(self) -> bool:
+        return self.role == Role.HELPER
+
+    @property
+    def is_counter_agent(self) -> bool:
+        return self.role == Role.COUNTER_AGENT
+
+    @property
+    def is_supervisor(self) -> bool:
+        return self.role == Role.SUPERVISOR
+
+    @property
+    def is_administrator(self) -> bool:
+        return self.role == Role.ADMINISTRATOR
 
 
 class Person(models.Model):

@@ -1,3 +1,5 @@
+from typing import cast
+
 from django.db.models import Q, QuerySet
 
 from .constants import STAFF_ROLES, Role
@@ -14,7 +16,9 @@ def accounts_managed_by(*, actor: User) -> QuerySet[User]:
     if actor.role == Role.ADMINISTRATOR:
         accounts = User.objects.filter(Q(role__in=STAFF_ROLES) | Q(role=Role.HELPER, structure__isnull=False))
     elif actor.role == Role.SUPERVISOR:
-        accounts = User.objects.filter(role__in=DEACTIVATED_BY_SUPERVISORS, prefecture_id=actor.prefecture_id)
+        # A supervisor always has a prefecture (constraint agent_belongs_to_a_prefecture).
+        prefecture_id = cast(int, actor.prefecture_id)
+        accounts = User.objects.filter(role__in=DEACTIVATED_BY_SUPERVISORS, prefecture_id=prefecture_id)
     else:
         return User.objects.none()
     return accounts.exclude(pk=actor.pk)

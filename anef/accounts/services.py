@@ -1,3 +1,5 @@
+import secrets
+
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
@@ -48,7 +50,6 @@ CLAIM_ALPHABET = "ACDEFGHJKMNPQRTUVWXY34679"
 @transaction.atomic
 def person_create_at_counter(*, actor: User, **values) -> Person:
     """A person who came to the counter (or wrote): identity checked on the spot, no account needed."""
-    import secrets
 
     unknown = set(values) - set(PROFILE_FIELDS) - {"email"}
     if unknown:

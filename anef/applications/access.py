@@ -98,6 +98,8 @@ def applications_for_agent(*, agent: User) -> QuerySet[Application]:
         return Application.objects.none()
     queryset = Application.objects.exclude(state=State.DRAFT)
     if agent.role != Role.ADMINISTRATOR:
+        if agent.prefecture_id is None:  # staff of no prefecture: no file (a filed file always has one)
+            return Application.objects.none()
         queryset = queryset.filter(prefecture_id=agent.prefecture_id)
     return queryset
 

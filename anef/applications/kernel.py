@@ -76,9 +76,10 @@ def record_event(
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("record_event runs inside the transaction of the change it records.")
     payload = dict(payload or {})
-    if actor is not None and actor.role == Role.HELPER and actor.structure_id:
+    structure = actor.structure if actor is not None and actor.role == Role.HELPER else None
+    if structure is not None:
         # "done by helper X of structure Y for the applicant", even if the helper changes structure later
-        payload.setdefault("helper_structure", actor.structure.name)
+        payload.setdefault("helper_structure", structure.name)
     last = application.events.aggregate(last=Max("sequence"))["last"] or 0
     event = ApplicationEvent.objects.create(
         application=application,

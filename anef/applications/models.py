@@ -84,7 +84,7 @@ class Application(models.Model):
             ),
             # A draft discarded before any submission ends withdrawn without ever having been filed.
             models.CheckConstraint(
-                condition=models.Q(state__in=["draft", "withdrawn"]) | models.Q(filed_at__isnull=False),
+                condition=models.Q(state__in=[State.DRAFT, State.WITHDRAWN]) | models.Q(filed_at__isnull=False),
                 name="filed_unless_draft",
             ),
         ]

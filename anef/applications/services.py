@@ -2,7 +2,7 @@
 the workflow table (`workflow.py`) and appends an event to the history."""
 
 from datetime import datetime, time, timedelta
-from typing import Any
+from typing import Any, cast
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -13,6 +13,7 @@ from anef.accounts.models import Person, User
 from anef.accounts.services import person_create_at_counter, person_update
 from anef.procedures.constants import Category
 from anef.procedures.models import Procedure
+from anef.territory.models import Prefecture
 from anef.territory.postcodes import UnknownPostcode
 from anef.territory.services import prefecture_for_postcode
 
@@ -194,7 +195,8 @@ def application_submit(*, application_id: int, actor: User) -> Application:
             postcode = application.answers.get("new_postcode", "") if is_move else application.person.postcode
             if application.appeal_of_id is not None:
                 # An appeal goes to the prefect who decided, wherever the person lives now.
-                prefecture = lock_application(application.appeal_of_id).prefecture
+                # (a refused file was filed, so it has its prefecture)
+                prefecture = cast(Prefecture, lock_application(application.appeal_of_id).prefecture)
             else:
                 try:
                     prefecture = prefecture_for_postcode(postcode)

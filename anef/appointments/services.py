@@ -2,6 +2,7 @@
 (`one_booking_per_seat`), not by a check made before writing."""
 
 from datetime import date, datetime, time, timedelta
+from typing import cast
 
 import holidays as holiday_calendars
 from django.conf import settings
@@ -26,6 +27,7 @@ from .constants import (
     Kind,
 )
 from .models import Booking, Closure, Counter, Invitation, OpeningHours, Slot, WaitlistEntry, new_token
+from .selectors import biometrics_recorded
 
 
 class SlotTaken(ApplicationError):
@@ -41,7 +43,7 @@ def _holidays_for(site, years):
 def slots_generate(*, site, kind: str, start: date, end: date) -> int:
     """Create the seats of every counter of the site that serves this kind, on open days, within
     opening hours; public holidays (of the site's département) and closures are skipped. Idempotent."""
-    duration = timedelta(minutes=DURATION_MINUTES[kind])
+    duration = timedelta(minutes=DURATION_MINUTES[Kind(kind)])
     counters = [c for c in Counter.objects.filter(site=site, active=True) if kind in c.kinds]
     hours = list(OpeningHours.objects.filter(site=site))
     closed = set(Closure.objects.filter(site=site, date__range=(start, end)).values_list("date", flat=True))
@@ -114,6 +116,8 @@ def free_slots(*, application: Application, kind: str, limit: int = 12, not_befo
     tomorrow = timezone.localtime().replace(hour=0, minute=0, second=0, microsecond=0) + timedelta(days=1)
     if not_before is not None:
         tomorrow = max(tomorrow, not_before)
+    if application.prefecture_id is None:  # a draft: no prefecture yet, so no counter
+        return Slot.objects.none()
     return (
         Slot.objects.filter(
             site__prefecture_id=application.prefecture_id, kind=kind, blocked=False, starts_at__gte=tomorrow
@@ -258,7 +262,6 @@ def booking_mark(*, booking_id: int, presence: str, actor: User) -> Booking:
 def biometrics_invite(*, application_id: int, actor: User) -> Invitation | None:
     """An agent invites the person to the biometrics appointment again (a file accepted before the
     card waited for them, or whose invitation was lost): only while they are not recorded."""
-    from .selectors import biometrics_recorded
 
     with transaction.atomic():
         application = lock_application(application_id)
@@ -346,7 +349,11 @@ def waitlist_pass_on(*, entry_id: int) -> WaitlistEntry | None:
         )
         if entry is None:
             return None
-        slot = Slot.objects.select_related("site").filter(pk=entry.offered_slot_id).first()
+        slot = (
+            Slot.objects.select_related("site").filter(pk=entry.offered_slot_id).first()
+            if entry.offered_slot_id is not None
+            else None
+        )
         passed = [*entry.passed_slots, *([slot.pk] if slot else [])]
         WaitlistEntry.objects.filter(pk=entry.pk).update(
             offer_token="", offered_slot=None, offered_at=None, passed_slots=passed
@@ -369,7 +376,7 @@ def waitlist_accept(*, token: str, actor: User) -> Booking:
                     _("This offer has lapsed: it was valid for 24 hours. Your appointment is unchanged.")
                 )
             booking, application = _lock_booking(entry.booking_id, actor)
-            slot = Slot.objects.select_related("site").get(pk=entry.offered_slot_id)
+            slot = Slot.objects.select_related("site").get(pk=cast(int, entry.offered_slot_id))  # an offer names it
             _check_slot(slot, application, booking.kind)
             Booking.objects.filter(pk=booking.pk).update(status=BookingStatus.CANCELLED)
             new = Booking.objects.create(application=application, slot=slot, kind=booking.kind)

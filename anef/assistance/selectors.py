@@ -1,7 +1,9 @@
+from allauth.mfa.models import Authenticator
 from django.db.models import Count, Exists, IntegerField, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 
 from anef.accounts.constants import Role
+from anef.accounts.models import Person, User
 from anef.applications.models import Application
 
 from .models import Mandate, Structure, StructureEvent
@@ -34,7 +36,6 @@ def helper_may_start_for(*, helper, person) -> bool:
 
 
 def people_assisted(*, helper):
-    from anef.accounts.models import Person
 
     return Person.objects.filter(pk__in=Mandate.objects.valid().filter(helper=helper).values("person"))
 
@@ -52,7 +53,6 @@ def _usable_mandates() -> QuerySet[Mandate]:
 
 def structures_overview() -> QuerySet[Structure]:
     """Every structure with its number of active helpers and usable mandates (administrators)."""
-    from anef.accounts.models import User
 
     return (
         Structure.objects.select_related("vouched_by")
@@ -66,9 +66,6 @@ def structures_overview() -> QuerySet[Structure]:
 
 def structure_helpers(*, structure: Structure):
     """The structure's helper accounts, active first, with whether their second factor is set up."""
-    from allauth.mfa.models import Authenticator
-
-    from anef.accounts.models import User
 
     return (
         User.objects.filter(structure=structure, role=Role.HELPER)

@@ -1,7 +1,9 @@
 import os
 import secrets
 from datetime import date, timedelta
+from typing import cast
 
+from allauth.account.models import EmailAddress
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -12,7 +14,11 @@ from anef.accounts.constants import Role
 from anef.accounts.models import Person, User
 from anef.accounts.services import account_set_active
 from anef.applications.errors import ApplicationError
+from anef.assistance.selectors import mandate_covering
+from anef.core.tasks import enqueue
 from anef.documents.validation import prepare_upload
+from anef.notifications.rendering import absolute
+from anef.notifications.services import notify_person
 from anef.security.constants import SecurityEventKind
 from anef.security.services import security_event_append
 
@@ -37,8 +43,6 @@ def _helper(email: str) -> User:
 
 def _tell(mandate: Mandate, kind: str, key: str, **context) -> None:
     """The person hears of every mandate given, used or ended, on every channel they have."""
-    from anef.notifications.rendering import absolute
-    from anef.notifications.services import notify_person
 
     notify_person(
         person=mandate.person,
@@ -65,11 +69,13 @@ def _audit(kind: str, mandate: Mandate, actor: User | None, **details) -> None:
     )
 
 
-def _create_consented(*, person: Person, helper: User, ends_on: date, origin: str, actor: User, **fields) -> Mandate:
+def _create_consented(
+    *, person: Person, helper: User, ends_on: date, origin: str, actor: User | None, **fields
+) -> Mandate:
     mandate = Mandate.objects.create(
         person=person,
         helper=helper,
-        structure=helper.structure,
+        structure=cast(Structure, helper.structure),  # _helper() accepts only helpers of a structure
         ends_on=ends_on,
         origin=origin,
         recorded_by=actor,
@@ -270,7 +276,6 @@ def mandate_revoke(*, mandate: Mandate, actor: User | None = None) -> Mandate:
 def mandate_record_use(*, helper: User, application) -> None:
     """A helper read the person's files under the mandate: told once a day per mandate (actions
     that change something are told one by one, with the history's events)."""
-    from anef.assistance.selectors import mandate_covering
 
     mandate = mandate_covering(helper=helper, application=application)
     if mandate is None:
@@ -330,9 +335,6 @@ def structure_update(*, structure_id: int, actor: User, **values) -> Structure:
 def helper_create(*, structure_id: int, email: str, first_name: str, last_name: str, actor: User) -> User:
     """A helper account without a password: the person receives a link to choose one, then sets up
     their second factor at the first sign-in (SecondFactorRequiredMiddleware)."""
-    from allauth.account.models import EmailAddress
-
-    from anef.core.tasks import enqueue
 
     _check_administrator(actor)
     structure = Structure.objects.select_for_update().get(pk=structure_id)
@@ -366,7 +368,8 @@ def _helper_set_active(*, helper_id: int, active: bool, actor: User) -> User:
     # The flag, the end of their sessions and the security event; then the structure's own history.
     if account_set_active(account=helper, active=active, actor=actor):
         kind = StructureEvent.Kind.HELPER_REACTIVATED if active else StructureEvent.Kind.HELPER_DEACTIVATED
-        StructureEvent.objects.create(structure_id=helper.structure_id, kind=kind, actor=actor, helper=helper)
+        structure_id = cast(int, helper.structure_id)  # selected with structure__isnull=False
+        StructureEvent.objects.create(structure_id=structure_id, kind=kind, actor=actor, helper=helper)
     return helper
 
 

@@ -2,6 +2,8 @@
 
 from urllib.parse import quote
 
+from allauth.account.forms import default_token_generator
+from allauth.account.utils import user_pk_to_url_str
 from django.conf import settings
 from django.core.mail import send_mail
 from django.template.loader import render_to_string
@@ -16,8 +18,6 @@ def helper_invitation_send(user_id: int) -> str:
     """Send a new helper the link to choose their password (allauth's password-reset link, so the
     "Forgot your password?" page sends a fresh one once it expires). Nothing is sent once the
     account has a password or is deactivated."""
-    from allauth.account.forms import default_token_generator
-    from allauth.account.utils import user_pk_to_url_str
 
     helper = User.objects.select_related("structure").filter(pk=user_id, role=Role.HELPER, is_active=True).first()
     if helper is None or helper.has_usable_password():

@@ -2,7 +2,8 @@
 effect, named in `anef.applications.workflow.TRANSITIONS`. Each runs in the transaction of the
 move, after its history row; issuing and revoking are events of the history themselves."""
 
-from datetime import timedelta
+from datetime import datetime, timedelta
+from typing import cast
 
 from django.utils import timezone
 
@@ -53,7 +54,7 @@ def issue_filing_attestation(happened: Happened) -> None:
         rights={"residence": False, "work": False},
         actor=happened.actor,
         details={
-            "filed_at": application.filed_at.isoformat(),
+            "filed_at": cast(datetime, application.filed_at).isoformat(),  # set by the first filing
             "filed_in_time": application.filed_in_time,
             "procedure": application.procedure.code,
             "reference": application.reference,

@@ -3,6 +3,7 @@
 import segno
 from django.template.loader import render_to_string
 from django.utils import translation
+from weasyprint import HTML
 
 from .constants import LEGAL_BASIS
 from .models import IssuedDocument
@@ -13,7 +14,6 @@ def qr_svg_data_uri(payload: str) -> str:
 
 
 def render_pdf(document: IssuedDocument) -> bytes:
-    from weasyprint import HTML
 
     texts = {}
     for language in ("fr", "en"):

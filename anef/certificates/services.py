@@ -3,7 +3,9 @@ the change that causes them (the caller holds the application's row lock); every
 revocation is an event of the application's history."""
 
 from datetime import date
+from typing import cast
 
+from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 
@@ -15,6 +17,7 @@ from anef.core.tasks import enqueue
 
 from .constants import DocumentStatus, DocumentType
 from .models import IssuedDocument, new_number
+from .pdf import render_pdf
 
 RECEPISSE_DAYS = 180  # a récépissé is valid up to six months, renewable
 
@@ -30,12 +33,13 @@ def document_issue(
     details: dict | None = None,
 ) -> IssuedDocument:
     person = application.person
+    born_on = cast(date, person.date_of_birth)  # a filed file's profile is complete (missing_items)
     number = new_number()
     claims = {
         "n": number,
         "t": type,
         "h": person.full_name,
-        "b": person.date_of_birth.isoformat(),
+        "b": born_on.isoformat(),
         "f": valid_from.isoformat(),
         "u": valid_until.isoformat() if valid_until else None,
         "r": rights,
@@ -47,7 +51,7 @@ def document_issue(
         person=person,
         type=type,
         holder_name=person.full_name,
-        holder_birth_date=person.date_of_birth,
+        holder_birth_date=born_on,
         valid_from=valid_from,
         valid_until=valid_until,
         rights=rights,
@@ -113,9 +117,6 @@ def documents_revoke(*, application: Application, types: list[str], actor, reaso
 
 @transaction.atomic
 def document_render_pdf(*, document_id: int) -> IssuedDocument:
-    from django.core.files.base import ContentFile
-
-    from .pdf import render_pdf
 
     document = (
         IssuedDocument.objects.select_for_update(of=("self",))

@@ -15,9 +15,9 @@ from django.db.models import DateField, F, Max, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from anef.applications.kernel import lock_application
+from anef.applications.kernel import lock_application, record_event
 from anef.applications.models import Application, ApplicationEvent
-from anef.applications.workflow import PENDING_DECISION_STATES
+from anef.applications.workflow import PENDING_DECISION_STATES, EventKind
 
 from .constants import DocumentStatus, DocumentType
 from .models import IssuedDocument
@@ -89,8 +89,6 @@ def issue_one_api(application_id: int, today: date, actor=None) -> IssuedDocumen
 def api_failure_record(application_id: int, today: date, error: Exception) -> None:
     """The alert (SPEC §5): the file's history (internal) says the automatic API failed, once a day,
     and the supervisors of its prefecture see it on their page with a button to issue it now."""
-    from anef.applications.kernel import record_event
-    from anef.applications.workflow import EventKind
 
     with transaction.atomic():
         application = lock_application(application_id)
@@ -106,7 +104,6 @@ def api_failure_record(application_id: int, today: date, error: Exception) -> No
 
 def apis_failing(applications, today: date):
     """Renewals still waiting for their API after a failed automatic issuance (for supervisors)."""
-    from anef.applications.workflow import EventKind
 
     last_failure = (
         ApplicationEvent.objects.filter(application=OuterRef("pk"), kind=EventKind.API_ISSUE_FAILED)

@@ -32,7 +32,7 @@ from anef.accounts.models import Person, User
 from anef.applications import kernel, review, services
 from anef.applications.models import Application, ApplicationEvent
 from anef.applications.selectors import applicable_documents
-from anef.applications.workflow import EventKind
+from anef.applications.workflow import EventKind, State
 from anef.documents.services import document_upload
 from anef.incidents.services import incident_declare
 from anef.procedures.constants import FieldType
@@ -298,10 +298,10 @@ def demo_totp_code(email: str) -> str:
 def _advance(application: Application, target: str, agent: User, applicant: User) -> None:
     """Walk the workflow from submitted to the target state through the same services as the views."""
     pk = application.pk
-    if target == "withdrawn":
+    if target == State.WITHDRAWN:
         services.application_withdraw(application_id=pk, actor=applicant, reason="Mon projet a changé.")
         return
-    if target == "closed_no_action":
+    if target == State.CLOSED_NO_ACTION:
         review.application_close(
             application_id=pk,
             actor=agent,
@@ -309,10 +309,10 @@ def _advance(application: Application, target: str, agent: User, applicant: User
             text="Demande en double : la carte perdue a été retrouvée et une seule demande reste ouverte.",
         )
         return
-    if target == "submitted":
+    if target == State.SUBMITTED:
         return
     review.application_start_review(application_id=pk, actor=agent)
-    if target == "awaiting_applicant":
+    if target == State.AWAITING_APPLICANT:
         review.application_request_information(
             application_id=pk,
             actor=agent,
@@ -321,7 +321,7 @@ def _advance(application: Application, target: str, agent: User, applicant: User
             deadline=timezone.localdate() + timedelta(days=21),
         )
         return
-    if target == "refused":
+    if target == State.REFUSED:
         review.application_refuse(
             application_id=pk,
             actor=agent,
@@ -329,16 +329,16 @@ def _advance(application: Application, target: str, agent: User, applicant: User
             text="Vos ressources des six derniers mois sont inférieures au montant exigé (CESEDA L. 423-7).",
         )
         return
-    if target == "in_review":
+    if target == State.IN_REVIEW:
         review.note_add(application_id=pk, actor=agent, text="Vérifier l'attestation de l'employeur (SIRET).")
         return
     review.application_accept(application_id=pk, actor=agent, comment="Dossier complet et conforme.")
-    if target in ("card_ordered", "card_ready", "card_delivered") and application.procedure.biometrics:
+    if target in (State.CARD_ORDERED, State.CARD_READY, State.CARD_DELIVERED) and application.procedure.biometrics:
         _demo_biometrics(application, agent)
     for event in {
-        "card_ordered": [EventKind.ORDER_CARD],
-        "card_ready": [EventKind.ORDER_CARD, EventKind.MARK_CARD_READY],
-        "card_delivered": [EventKind.ORDER_CARD, EventKind.MARK_CARD_READY, EventKind.DELIVER_CARD],
+        State.CARD_ORDERED: [EventKind.ORDER_CARD],
+        State.CARD_READY: [EventKind.ORDER_CARD, EventKind.MARK_CARD_READY],
+        State.CARD_DELIVERED: [EventKind.ORDER_CARD, EventKind.MARK_CARD_READY, EventKind.DELIVER_CARD],
     }.get(target, []):
         with transaction.atomic():
             locked = Application.objects.select_for_update(of=("self",)).select_related("person").get(pk=pk)
@@ -474,7 +474,7 @@ def _demo_file(person: Person, procedure: Procedure, actor: User, target: str, d
         actor=actor,
     )
     services.application_save_answers(application_id=application.pk, answers=demo_answers(procedure), actor=actor)
-    if target != "draft":
+    if target != State.DRAFT:
         _upload_and_file(application, actor)
         agent = staff["instructeur.rhone"] if person.postcode.startswith("69") else staff["instructeur.gironde"]
         _advance(application, target, agent, actor)
@@ -501,7 +501,7 @@ def _upload_and_file(application: Application, actor: User) -> None:
 def _demo_appeal(person: Person, grant_by: User | None = None) -> None:
     """A refusal appealed online: the appeal waits at the prefecture that refused, or, granted,
     has reopened the refused file."""
-    refused = person.applications.get(state="refused")
+    refused = person.applications.get(state=State.REFUSED)
     appeal = services.application_create_appeal(refused_id=refused.pk, actor=person.user)
     answers = {
         **demo_answers(appeal.procedure),
@@ -620,7 +620,9 @@ def _demo_bookings() -> None:
     from anef.appointments.services import SlotTaken, booking_book
 
     open_invitations = list(
-        Invitation.objects.filter(status="open").select_related("application__person__user").order_by("pk")
+        Invitation.objects.filter(status=Invitation.Status.OPEN)
+        .select_related("application__person__user")
+        .order_by("pk")
     )
     keep_open = {i.pk for i in open_invitations if i.application.person.first_name == "Carlos"}
     for invitation in open_invitations:
@@ -677,13 +679,13 @@ def _demo_biometrics(application: Application, agent: User) -> None:
     """The person booked the biometrics appointment they were invited to and came: booked and
     recorded through the services, then the seat is moved into the past (whole weeks, so it keeps
     its weekday and hour) since the story happened before today."""
-    from anef.appointments.constants import BookingStatus
-    from anef.appointments.models import Slot
+    from anef.appointments.constants import BookingStatus, Kind
+    from anef.appointments.models import Invitation, Slot
     from anef.appointments.services import booking_book, booking_mark, free_slots
 
     application = Application.objects.select_related("person").get(pk=application.pk)
-    invitation = application.invitations.get(kind="biometrics", status="open")
-    slot = free_slots(application=application, kind="biometrics", limit=1)[0]
+    invitation = application.invitations.get(kind=Kind.BIOMETRICS, status=Invitation.Status.OPEN)
+    slot = free_slots(application=application, kind=Kind.BIOMETRICS, limit=1)[0]
     person = application.person
     booking = booking_book(token=invitation.token, slot_id=slot.pk, actor=person.user, assigned=person.user is None)
     booking_mark(booking_id=booking.pk, presence=BookingStatus.ATTENDED, actor=agent)

@@ -61,8 +61,8 @@ def _content(request, api: bool) -> str:
 
 
 def submission_claim(*, key: str, user_id, path: str, wait: float) -> tuple[str, SubmissionToken | None]:
-    """("claimed", row) for the first request with this key; ("done", row) once the first has
-    answered; ("busy", row) when the first is still running after `wait` seconds."""
+    """("claimed", row) for the first request with this key; (SubmissionToken.Status.DONE, row) once the
+    first has answered; ("busy", row) when the first is still running after `wait` seconds."""
     deadline = time.monotonic() + wait
     delay = 0.02
     while True:
@@ -75,7 +75,7 @@ def submission_claim(*, key: str, user_id, path: str, wait: float) -> tuple[str,
         if row is None:
             continue  # the first one failed and released the token between our two queries: run
         if row.status == SubmissionToken.Status.DONE:
-            return "done", row
+            return SubmissionToken.Status.DONE, row
         if time.monotonic() >= deadline:
             return "busy", row
         time.sleep(delay)  # polling the first request's row; bounded by `wait`
@@ -161,7 +161,7 @@ class SubmitOnceMiddleware:
         if outcome == "claimed":
             request._submission_claim = (row, api)
             return None
-        if outcome == "done":
+        if outcome == SubmissionToken.Status.DONE:
             return submission_replay(row=row, request=request)
         return render(request, "submission_in_progress.html", status=409)
 

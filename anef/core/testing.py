@@ -13,6 +13,8 @@ from anef.accounts.models import Person, User
 from anef.applications import kernel, services
 from anef.applications.models import Application
 from anef.applications.selectors import applicable_documents
+from anef.applications.workflow import EventKind
+from anef.appointments.models import Invitation
 from anef.core.demo import demo_answers, demo_pdf
 from anef.documents.services import document_upload
 from anef.procedures.models import Procedure
@@ -180,7 +182,7 @@ def appealed(refused: Application, *, decide: str = "") -> Application:
     if decide:
         agent = make_staff(prefecture_code=Application.objects.get(pk=refused.pk).prefecture.code)
         review.application_start_review(application_id=appeal.pk, actor=agent)
-        if decide == "accept":
+        if decide == EventKind.ACCEPT:
             review.application_accept(application_id=appeal.pk, actor=agent)
         else:
             review.application_refuse(application_id=appeal.pk, actor=agent, ground="other", text="Rien de nouveau.")
@@ -265,7 +267,7 @@ def invited(application, agent=None):
     from anef.applications import review
 
     review.application_start_review(application_id=application.pk, actor=agent or make_staff())
-    return application.invitations.get(status="open")
+    return application.invitations.get(status=Invitation.Status.OPEN)
 
 
 def make_helper(*, structure_name: str = "France Services Lyon 3") -> User:
@@ -287,14 +289,14 @@ def make_helper(*, structure_name: str = "France Services Lyon 3") -> User:
 def biometrics_taken(application: Application) -> None:
     """The person books the biometrics appointment they were invited to and comes: the counter
     records their presence (a site with seats is created for the prefecture if there is none)."""
-    from anef.appointments.constants import BookingStatus
+    from anef.appointments.constants import BookingStatus, Kind
     from anef.appointments.models import Slot
     from anef.appointments.services import booking_book, booking_mark, free_slots
 
-    if not Slot.objects.filter(site__prefecture_id=application.prefecture_id, kind="biometrics").exists():
+    if not Slot.objects.filter(site__prefecture_id=application.prefecture_id, kind=Kind.BIOMETRICS).exists():
         make_site_with_slots(prefecture_code=application.prefecture.code)
-    invitation = application.invitations.get(kind="biometrics", status="open")
-    slot = free_slots(application=application, kind="biometrics", limit=1)[0]
+    invitation = application.invitations.get(kind=Kind.BIOMETRICS, status=Invitation.Status.OPEN)
+    slot = free_slots(application=application, kind=Kind.BIOMETRICS, limit=1)[0]
     booking = booking_book(token=invitation.token, slot_id=slot.pk, actor=application.person.user)
     counter = make_staff(role=Role.COUNTER_AGENT, prefecture_code=application.prefecture.code)
     booking_mark(booking_id=booking.pk, presence=BookingStatus.ATTENDED, actor=counter)

@@ -16,6 +16,7 @@ import zlib
 from dataclasses import dataclass
 from typing import Protocol
 
+from clamav_client.clamd import ClamdError, ClamdNetworkSocket, ClamdUnixSocket
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 
@@ -43,7 +44,6 @@ class ClamdScanner:
     """ClamAV's daemon, through clamav-client (a maintained fork of python-clamd)."""
 
     def __init__(self, address: str, timeout: float):
-        from clamav_client.clamd import ClamdNetworkSocket, ClamdUnixSocket
 
         address = address.strip()
         if address.startswith("unix://") or ("/" in address and not address.startswith("tcp://")):
@@ -55,7 +55,6 @@ class ClamdScanner:
             self.client = ClamdNetworkSocket(host=host, port=int(port), timeout=timeout)
 
     def scan(self, data: bytes) -> ScanResult:
-        from clamav_client.clamd import ClamdError
 
         try:
             engine = "ClamAV " + "/".join(self.client.version().removeprefix("ClamAV ").split("/")[:2])

@@ -15,6 +15,7 @@ from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext as _
 
+from .constants import ScanStatus
 from .sanitising import rebuild_pdf, reencode_image
 from .scanning import ScannerUnavailable, scan
 
@@ -53,7 +54,6 @@ class PreparedFile:
 
     def row_fields(self, *, scanned_at) -> dict:
         """What every row that stores a user file records about it (documents, attachments)."""
-        from .constants import ScanStatus
 
         return {
             "original_name": self.display_name,

@@ -5,6 +5,11 @@ from django.core.files.base import ContentFile
 from django.core.mail import EmailMessage
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
+from weasyprint import HTML
+
+from anef.applications.workflow import EventKind
+from anef.certificates.models import IssuedDocument
+from anef.certificates.services import document_render_pdf
 
 from .constants import Channel
 from .models import Notification
@@ -32,7 +37,6 @@ def deliver(notification: Notification) -> None:
 
 
 def letter_pdf(notification: Notification) -> bytes:
-    from weasyprint import HTML
 
     person = notification.person
     application = notification.application
@@ -52,10 +56,8 @@ def letter_pdf(notification: Notification) -> bytes:
 
 def attachments(notification: Notification) -> list[tuple[str, bytes]]:
     """The issued document announced by this notification, as a PDF (rendered once, then stored)."""
-    if notification.kind != "document_issue" or notification.event_id is None:
+    if notification.kind != EventKind.DOCUMENT_ISSUE or notification.event_id is None:
         return []
-    from anef.certificates.models import IssuedDocument
-    from anef.certificates.services import document_render_pdf
 
     number = notification.event.payload.get("document")
     document = IssuedDocument.objects.filter(number=number).first()

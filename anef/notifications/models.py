@@ -87,7 +87,7 @@ class PrintRun(models.Model):
         ordering = ["-prepared_at", "-pk"]
         constraints = [
             models.CheckConstraint(
-                condition=~Q(state="posted")
+                condition=~Q(state=PrintRunState.POSTED)
                 | (Q(posted_on__isnull=False) & Q(postage_cost__isnull=False) & ~Q(postage_class="")),
                 name="print_run_posted_has_postage",
             ),

@@ -18,11 +18,14 @@ from django.db.models import QuerySet
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
+from pypdf import PdfReader, PdfWriter
+from weasyprint import HTML
 
 from anef.accounts.constants import Role
 from anef.accounts.models import User
 from anef.applications.errors import ApplicationError
-from anef.applications.kernel import lock_applications
+from anef.applications.kernel import lock_applications, record_event
+from anef.applications.workflow import EventKind
 from anef.core.tasks import enqueue
 
 from .constants import Channel, NotificationState
@@ -56,8 +59,6 @@ def print_run_letters(run: PrintRun) -> QuerySet:
 
 
 def _merged_pdf(run: PrintRun, letters: list[Notification]) -> bytes:
-    from pypdf import PdfReader, PdfWriter
-    from weasyprint import HTML
 
     slip = render_to_string(
         "notifications/print_run_slip.html",
@@ -127,8 +128,6 @@ def print_run_record_posting(
 ) -> PrintRun:
     """The run went to the post: its date, class and cost are recorded, and each application's
     timeline says a letter was posted (with its subject), so an agent can tell the person."""
-    from anef.applications.kernel import record_event
-    from anef.applications.workflow import EventKind
 
     today = timezone.localdate()
     with transaction.atomic():

@@ -17,7 +17,7 @@ NOTIFIED_DOCUMENTS = frozenset({"api", "attestation_decision_favorable", "recepi
 
 
 def _channels(person) -> list[tuple[str, str]]:
-    channels = []
+    channels: list[tuple[str, str]] = []
     if person.email:
         channels.append((Channel.EMAIL, person.email))
     if person.phone:

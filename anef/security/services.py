@@ -11,6 +11,7 @@ import logging
 from datetime import timedelta
 from importlib import import_module
 
+from allauth.account.adapter import get_adapter
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
@@ -25,7 +26,6 @@ logger = logging.getLogger(__name__)
 def client_ip(request) -> str | None:
     """The client's address as the rate limits see it: allauth's reading of the trusted proxy's
     header (ALLAUTH_TRUSTED_PROXY_COUNT / ALLAUTH_TRUSTED_CLIENT_IP_HEADER), else REMOTE_ADDR."""
-    from allauth.account.adapter import get_adapter
 
     try:
         ip = get_adapter(request).get_client_ip(request)

@@ -354,5 +354,10 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("ANEF_LOG_LEVEL", "INFO")},
-    "loggers": {"django.server": {"level": "WARNING"}, "django-q": {"level": "WARNING"}},
+    "loggers": {
+        "django.server": {"level": "WARNING"},
+        "django-q": {"level": "WARNING"},
+        # WeasyPrint narrates every step of every PDF at INFO ("Step 2 - Fetching and parsing CSS").
+        "weasyprint": {"level": "WARNING"},
+    },
 }

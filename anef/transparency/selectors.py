@@ -1,4 +1,7 @@
 from django.db.models import Q
+from django.utils import timezone
+
+from anef.applications.workflow import PENDING_DECISION_STATES
 
 from .constants import HISTORY_WEEKS
 from .models import ProcessingFigure
@@ -49,9 +52,6 @@ def waiting_measure(application) -> dict | None:
     procedure at its prefecture. It is `late` once it has waited longer than 9 files in 10 there;
     where the prefecture decided too few to say, than 9 in 10 nationally; failing that, than the
     procedure's target time (a prefecture that stops deciding must not escape inquiries)."""
-    from django.utils import timezone
-
-    from anef.applications.workflow import PENDING_DECISION_STATES
 
     if application.state not in PENDING_DECISION_STATES or not application.filed_at or not application.prefecture_id:
         return None

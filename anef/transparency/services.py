@@ -4,6 +4,7 @@ recorded once a day, so every figure published can be traced back and has a date
 import math
 from collections import defaultdict
 from datetime import date, datetime, time, timedelta
+from typing import cast
 
 from django.db import transaction
 from django.db.models import Count, F, Min, OuterRef, Q, Subquery
@@ -71,6 +72,7 @@ def figures_compute(*, as_of: datetime) -> dict[tuple[int | None, int], dict]:
             group["pending"] += row["pending"]
             group["oldest"] = min(filter(None, (group["oldest"], row["oldest"])))
     for prefecture_id, procedure_id, filed_at, decided_at in decisions.iterator(chunk_size=5000):
+        filed_at = cast(datetime, filed_at)  # the query keeps filed applications only
         days = max(0.0, (decided_at - filed_at).total_seconds() / 86400)
         groups[(prefecture_id, procedure_id)]["durations"].append(days)
         groups[(None, procedure_id)]["durations"].append(days)

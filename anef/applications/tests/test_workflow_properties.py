@@ -274,6 +274,7 @@ MACHINE_SETTINGS = settings(
 )
 
 
+@pytest.mark.slow
 def test_random_sequences_of_actions_follow_the_workflow_table():
     run_state_machine_as_test(WorkflowMachine, settings=MACHINE_SETTINGS)
 
@@ -321,6 +322,7 @@ def test_every_state_is_reached_by_executing_the_table_through_the_services():
         assert machine.application().state == state
 
 
+@pytest.mark.slow
 def test_every_allowed_transition_runs_through_the_services_from_every_reachable_state():
     executed = set()
     for path in _reachable_paths().values():

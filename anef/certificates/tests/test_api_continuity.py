@@ -24,6 +24,7 @@ def _renewal(days_before_expiry: int, allows_work: bool):
     return submitted(person, "student-renewal")
 
 
+@pytest.mark.slow
 @hypothesis_settings(
     max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow]
 )

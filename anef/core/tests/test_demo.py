@@ -10,7 +10,7 @@ from anef.applications.workflow import State
 from anef.core.demo import seed_demo
 from anef.notifications.models import Notification, PrintRun
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.slow]
 
 
 def test_the_demo_has_every_role_every_state_and_letters_to_post():

@@ -10,7 +10,7 @@ from django.test import Client
 from anef.accounts.models import User
 from anef.core.demo import DOMAIN, seed_demo
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.slow]
 
 NOT_FOLLOWED = re.compile(r"^/(static|media)/|logout|deconnexion")
 LINK = re.compile(r'href="(/[^"#]*)"')

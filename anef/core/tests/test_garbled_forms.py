@@ -14,7 +14,7 @@ from anef.backoffice.tests.test_ownership import file_and_values  # noqa: F401 -
 from anef.core.testing import make_helper, make_staff, url_patterns
 from anef.portal.tests.test_ownership import victim_objects  # noqa: F401 - an applicant's objects
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.slow]
 
 NONSENSE = "zz²"
 FIELDS = [

@@ -65,6 +65,7 @@ def test_the_walk_covers_every_area():
     assert any("/pieces/" in path for path in paths)  # downloads of uploaded files
 
 
+@pytest.mark.slow
 @pytest.mark.django_db
 @pytest.mark.parametrize("role", ROLES)
 def test_every_url_refuses_staff_and_helpers_without_a_second_factor(client, role):
