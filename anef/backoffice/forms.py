@@ -5,12 +5,16 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from anef.accounts.constants import Role
+from anef.accounts.forms import ProfileForm
 from anef.accounts.models import User
 from anef.applications.constants import ClosureReason, DocumentVerdict, RefusalGround
 from anef.applications.review import MIN_REQUEST_DAYS
-from anef.portal.forms import DateInput, ProfileForm
+from anef.appointments.constants import Kind
+from anef.appointments.models import Booking, Counter
+from anef.core.widgets import DateInput
+from anef.notifications.models import Notification
 from anef.procedures.models import Procedure
-from anef.territory.models import Prefecture
+from anef.territory.models import Prefecture, Site
 from anef.transparency.inquiries import MAX_TEXT as INQUIRY_MAX_TEXT
 
 
@@ -148,3 +152,68 @@ class CounterRegistrationForm(ProfileForm):
         super().__init__(*args, **kwargs)
         self.fields["email"].required = False
         self.fields["email"].help_text = _("Optional. Without email or phone, the person receives paper letters.")
+
+
+# Slots are published for three months at most: beyond, sites and staffing are not known yet.
+MAX_PUBLISH_DAYS = 92
+NO_PUBLICATION = _("Choose a site, a kind and a period of at most three months.")
+
+
+class SlotsPublishForm(forms.Form):
+    """Publish slots at one of the viewer's sites, for one kind of appointment, over a period."""
+
+    site = forms.ModelChoiceField(queryset=Site.objects.none())
+    kind = forms.ChoiceField(choices=Kind.choices)
+    start = forms.DateField()
+    end = forms.DateField()
+
+    def __init__(self, *args, sites, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["site"].queryset = sites
+
+    def clean(self):
+        data = super().clean()
+        start, end = data.get("start"), data.get("end")
+        if start and end and (end < start or (end - start).days > MAX_PUBLISH_DAYS):
+            raise forms.ValidationError(NO_PUBLICATION)
+        return data
+
+
+class CounterBlockForm(forms.Form):
+    """Block a counter of one of the viewer's sites for a day."""
+
+    counter = forms.ModelChoiceField(queryset=Counter.objects.none())
+    day = forms.DateField()
+
+    def __init__(self, *args, sites, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["counter"].queryset = Counter.objects.filter(site__in=sites)
+
+
+class PresenceForm(forms.Form):
+    """At the counter: an appointment of the viewer's files, and whether the person came (the service
+    checks the answer)."""
+
+    booking = forms.ModelChoiceField(queryset=Booking.objects.none())
+    presence = forms.CharField(required=False)
+    day = forms.DateField(required=False)  # the day shown, to come back to
+
+    def __init__(self, *args, bookings, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["booking"].queryset = bookings
+
+
+class NotificationRetryForm(forms.Form):
+    """A failed notification the viewer may send again: any other is not found."""
+
+    notification = forms.ModelChoiceField(queryset=Notification.objects.none())
+
+    def __init__(self, *args, notifications, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["notification"].queryset = notifications
+
+
+class TaskRetryForm(forms.Form):
+    """A failed background task to put back in the queue (administrators)."""
+
+    task = forms.CharField(max_length=32)

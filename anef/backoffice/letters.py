@@ -15,7 +15,8 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from anef.core.errors import UserError
-from anef.core.http import posted_id, private_file_response
+from anef.core.http import private_file_response
+from anef.core.widgets import DateInput
 from anef.notifications.models import PrintRun
 from anef.notifications.printing import (
     letters_waiting,
@@ -25,7 +26,6 @@ from anef.notifications.printing import (
     print_run_record_posting,
     print_runs_visible,
 )
-from anef.portal.forms import DateInput
 from anef.territory.models import Prefecture
 
 from .access import staff_required
@@ -76,20 +76,31 @@ class PostingForm(forms.Form):
         return posted_on
 
 
+# The pile of letters of people no prefecture handles yet.
+NO_PREFECTURE = "none"
+
+
+class PileForm(forms.Form):
+    """Which pile of waiting letters to print: a prefecture's (its id), or the one of no prefecture."""
+
+    prefecture = forms.CharField()
+
+    def clean_prefecture(self) -> int | None:
+        value = self.cleaned_data["prefecture"]
+        if value == NO_PREFECTURE:
+            return None
+        return forms.ModelChoiceField(queryset=Prefecture.objects.all()).clean(value).pk
+
+
 @mail_room
 def letters(request):
     """Letters waiting to be printed, by prefecture, and the print runs (newest first)."""
     if request.method == "POST":
-        raw = request.POST.get("prefecture", "")
-        if raw == "none":
-            prefecture_id = None
-        else:
-            prefecture = Prefecture.objects.filter(pk=posted_id(request, "prefecture")).first()
-            if prefecture is None:
-                raise Http404
-            prefecture_id = prefecture.pk
+        pile = PileForm(request.POST)
+        if not pile.is_valid():
+            raise Http404
         try:
-            run = print_run_prepare(actor=request.user, prefecture_id=prefecture_id)
+            run = print_run_prepare(actor=request.user, prefecture_id=pile.cleaned_data["prefecture"])
         except UserError as error:
             messages.error(request, error.message)
             return redirect("backoffice:letters")
@@ -108,7 +119,7 @@ def letters(request):
     }
     names = {p.pk: p for p in Prefecture.objects.filter(pk__in=[pk for pk in waiting if pk])}
     piles = [
-        {"prefecture": names.get(pk), "value": pk if pk else "none", "count": count}
+        {"prefecture": names.get(pk), "value": pk if pk else NO_PREFECTURE, "count": count}
         for pk, count in sorted(waiting.items(), key=lambda item: str(names.get(item[0], "")))
     ]
     runs = print_runs_visible(request.user).select_related("prefecture", "prepared_by", "posted_by")

@@ -15,7 +15,7 @@ from anef.accounts.constants import Role
 from anef.applications.access import application_for_staff
 from anef.assistance.services import mandate_record_at_counter
 from anef.core.errors import UserError
-from anef.portal.forms import DateInput
+from anef.core.widgets import DateInput
 
 from .access import staff_required
 

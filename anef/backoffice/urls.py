@@ -1,14 +1,28 @@
 from django.urls import path
 
-from . import accounts, incidents, letters, mandates, security, structures, views
+from . import (
+    accounts,
+    appointments,
+    case,
+    case_messages,
+    counter,
+    files,
+    incidents,
+    letters,
+    mandates,
+    security,
+    structures,
+    supervision,
+    work_queue,
+)
 
 app_name = "backoffice"
 
 urlpatterns = [
-    path("", views.queue, name="queue"),
-    path("supervision/", views.supervision, name="supervision"),
-    path("journal/", views.reads, name="reads"),
-    path("envois/", views.failures, name="failures"),
+    path("", work_queue.queue, name="queue"),
+    path("supervision/", supervision.supervision, name="supervision"),
+    path("journal/", supervision.reads, name="reads"),
+    path("envois/", supervision.failures, name="failures"),
     path("structures/", structures.structure_list, name="structures"),
     path("structures/nouvelle/", structures.structure_new, name="structure_new"),
     path("structures/<int:structure_id>/", structures.structure_detail, name="structure"),
@@ -33,15 +47,15 @@ urlpatterns = [
     path("courrier/<str:run>/", letters.print_run, name="print_run"),
     path("courrier/<str:run>/annuler/", letters.print_run_cancel_view, name="print_run_cancel"),
     path("courrier/<str:run>/pdf/", letters.print_run_pdf, name="print_run_pdf"),
-    path("rendez-vous/", views.counter_day, name="counter_day"),
-    path("guichet/nouveau/", views.counter_register, name="counter_register"),
-    path("dossiers/<str:reference>/documents-delivres/<str:number>/", views.issued_document, name="issued_document"),
-    path("rendez-vous/capacite/", views.capacity, name="capacity"),
-    path("dossiers/<str:reference>/", views.case, name="case"),
-    path("dossiers/<str:reference>/pieces/<uuid:document_id>/", views.document, name="document"),
-    path("dossiers/<str:reference>/pieces/<uuid:document_id>/verdict/", views.verdict, name="verdict"),
-    path("dossiers/<str:reference>/messages/", views.case_messages, name="messages"),
-    path("dossiers/<str:reference>/messages/pieces/<uuid:attachment_id>/", views.message_attachment, name="attachment"),
+    path("rendez-vous/", appointments.counter_day, name="counter_day"),
+    path("guichet/nouveau/", counter.counter_register, name="counter_register"),
+    path("dossiers/<str:reference>/documents-delivres/<str:number>/", files.issued_document, name="issued_document"),
+    path("rendez-vous/capacite/", appointments.capacity, name="capacity"),
+    path("dossiers/<str:reference>/", case.case, name="case"),
+    path("dossiers/<str:reference>/pieces/<uuid:document_id>/", files.document, name="document"),
+    path("dossiers/<str:reference>/pieces/<uuid:document_id>/verdict/", case.verdict, name="verdict"),
+    path("dossiers/<str:reference>/messages/", case_messages.case_messages, name="messages"),
+    path("dossiers/<str:reference>/messages/pieces/<uuid:attachment_id>/", files.message_attachment, name="attachment"),
     path("dossiers/<str:reference>/mandat/", mandates.counter_mandate, name="counter_mandate"),
-    path("dossiers/<str:reference>/<slug:action>/", views.act, name="act"),
+    path("dossiers/<str:reference>/<slug:action>/", case.act, name="act"),
 ]

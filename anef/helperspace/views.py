@@ -2,7 +2,6 @@
 
 from datetime import timedelta
 
-from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -12,25 +11,27 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 from django_ratelimit.decorators import ratelimit
 
+from anef.accounts.constants import Role
 from anef.applications import services
 from anef.applications.models import InformationRequest
+from anef.applications.workflow import State
 from anef.appointments.models import Invitation
 from anef.assistance.models import Mandate
 from anef.assistance.selectors import mandated_applications, people_assisted
 from anef.assistance.services import mandate_confirm_with_code, mandate_request_paper, mandate_revoke
 from anef.core.errors import UserError
-from anef.portal.forms import DateInput
 from anef.procedures.models import Procedure
+
+from .forms import ConfirmMandateForm, PaperMandateForm
 
 
 def helper_required(view):
     @login_required
     def wrapper(request, *args, **kwargs):
-        if request.user.role != "helper" or request.user.structure_id is None:
+        if request.user.role != Role.HELPER or request.user.structure_id is None:
             raise Http404
         return view(request, *args, **kwargs)
 
@@ -49,12 +50,15 @@ def dashboard(request):
         )
     )
     waiting_booking = set(
-        Invitation.objects.filter(application__in=applications, status="open").values_list("application_id", flat=True)
+        Invitation.objects.filter(application__in=applications, status=Invitation.Status.OPEN).values_list(
+            "application_id", flat=True
+        )
     )
     people = {}
     for application in applications:
         application.waiting_request = application.pk in waiting_request
         application.waiting_booking = application.pk in waiting_booking
+        application.is_draft = application.state == State.DRAFT
         people.setdefault(application.person, []).append(application)
     for person in people_assisted(helper=request.user):
         people.setdefault(person, [])
@@ -77,16 +81,6 @@ def start(request, person_id, code):
         messages.error(request, exc.message)
         return redirect("helperspace:dashboard")
     return redirect("portal:eligibility" if procedure.questions else "portal:form", reference=application.reference)
-
-
-class PaperMandateForm(forms.Form):
-    person_email = forms.EmailField(label=gettext_lazy("The person's email address (their ANEF account)"))
-    birth_date = forms.DateField(label=gettext_lazy("The person's date of birth"), widget=DateInput())
-    ends_on = forms.DateField(label=gettext_lazy("Mandate valid until"), widget=DateInput())
-    scan = forms.FileField(
-        label=gettext_lazy("The signed mandate, scanned"),
-        help_text=gettext_lazy("PDF, JPEG or PNG, 10 MB at most."),
-    )
 
 
 @helper_required
@@ -124,15 +118,6 @@ def paper_mandate(request):
             )
             return redirect(f"{reverse('helperspace:confirm_mandate')}?email={form.cleaned_data['person_email']}")
     return render(request, "helperspace/paper_mandate.html", {"form": form}, status=400 if form.errors else 200)
-
-
-class ConfirmMandateForm(forms.Form):
-    person_email = forms.EmailField(label=gettext_lazy("The person's email address (their ANEF account)"))
-    code = forms.CharField(
-        label=gettext_lazy("The code the person received"),
-        help_text=gettext_lazy("8 letters and digits, for example ABCD-3467."),
-        max_length=20,
-    )
 
 
 @helper_required

@@ -2,93 +2,19 @@ import re
 from datetime import date
 
 from django import forms
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from django_countries import countries
 
-from anef.accounts.models import Person
+from anef.assistance.models import Mandate
+from anef.core.widgets import DateInput
 from anef.procedures.conditions import condition_holds
 from anef.procedures.constants import FieldType
 from anef.procedures.models import Procedure
 from anef.procedures.texts import describe_condition, localised
-from anef.territory.postcodes import UnknownPostcode, departement_for_postcode, normalise_postcode
+from anef.sharing.models import Purpose, ShareCode
 from anef.transparency.inquiries import MAX_TEXT as INQUIRY_MAX_TEXT
 
 YES_NO = [("yes", _("Yes")), ("no", _("No"))]
 STAMP_RE = re.compile(r"^\d{16}$")
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, attrs=None):
-        super().__init__(attrs, format="%Y-%m-%d")
-
-
-class ProfileForm(forms.ModelForm):
-    postcode = forms.CharField(label=_("postcode"), max_length=10)
-
-    class Meta:
-        model = Person
-        fields = [
-            "first_name", "last_name", "date_of_birth", "nationality", "address_line", "postcode", "city",
-            "phone", "preferred_language", "permit_type", "permit_number", "permit_expires_on", "permit_allows_work",
-        ]  # fmt: skip
-        widgets = {
-            "date_of_birth": DateInput(attrs={"autocomplete": "bday"}),
-            "permit_expires_on": DateInput(),
-            "first_name": forms.TextInput(attrs={"autocomplete": "given-name"}),
-            "last_name": forms.TextInput(attrs={"autocomplete": "family-name"}),
-            "address_line": forms.TextInput(attrs={"autocomplete": "street-address"}),
-            "city": forms.TextInput(attrs={"autocomplete": "address-level2"}),
-            "phone": forms.TextInput(attrs={"autocomplete": "tel", "type": "tel"}),
-        }
-        help_texts = {
-            "last_name": _("As written on your passport."),
-            "date_of_birth": _("Format: day/month/year, for example 21/03/1990."),
-            "postcode": _("Five digits. It decides which prefecture handles your applications."),
-            "phone": _("Optional. We send a text message at each step if you give one."),
-            "permit_type": _("Leave empty if you do not have a residence permit yet."),
-            "permit_number": _("Printed on the front of the card."),
-        }
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["nationality"].choices = [("", _("Choose a country"))] + [
-            (code, name) for code, name in countries if code != "FR"
-        ]
-        self.fields["postcode"].widget.attrs.update({"autocomplete": "postal-code", "inputmode": "numeric"})
-        self.fields["postcode"].help_text = _("Five digits. It decides which prefecture handles your applications.")
-        for name in ("date_of_birth", "nationality", "address_line", "postcode", "city"):
-            self.fields[name].required = True
-
-    def clean_postcode(self):
-        value = self.cleaned_data["postcode"]
-        try:
-            postcode = normalise_postcode(value)
-            departement_for_postcode(postcode)
-        except UnknownPostcode as exc:
-            raise forms.ValidationError(_("Enter a French postcode of five digits, for example 69003.")) from exc
-        return postcode
-
-    def clean_date_of_birth(self):
-        value = self.cleaned_data["date_of_birth"]
-        if value and (value > timezone.localdate() or value.year < 1900):
-            raise forms.ValidationError(_("Enter a real date of birth."))
-        return value
-
-    def clean_phone(self):
-        value = re.sub(r"[\s.\-]", "", self.cleaned_data.get("phone") or "")
-        if value and not re.fullmatch(r"\+?\d{9,15}", value):
-            raise forms.ValidationError(_("Enter a phone number, for example 06 12 34 56 78 or +33 6 12 34 56 78."))
-        return value
-
-    def clean(self):
-        data = super().clean()
-        permit_fields = ("permit_type", "permit_expires_on")
-        if any(data.get(name) for name in permit_fields) and not all(data.get(name) for name in permit_fields):
-            raise forms.ValidationError(_("To describe your current permit, give both its type and its expiry date."))
-        return data
 
 
 class EligibilityForm(forms.Form):
@@ -279,3 +205,113 @@ class AnswerForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 4}),
         max_length=4000,
     )
+
+
+class RequirementChoiceForm(forms.Form):
+    """Which document of the file an upload is for: one the file needs, else the page is not found."""
+
+    requirement = forms.ChoiceField()
+
+    def __init__(self, *args, requirements: list[dict], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["requirement"].choices = [(r["code"], r["code"]) for r in requirements]
+
+
+NO_SLOT = _("Choose one of the slots below.")
+
+
+class SlotForm(forms.Form):
+    """The slot chosen to book or move an appointment (the service checks it is free and fits)."""
+
+    slot = forms.IntegerField(error_messages={"required": NO_SLOT, "invalid": NO_SLOT})
+
+
+NO_PURPOSE = _("Choose what the code is for.")
+
+
+class ShareCodeForm(forms.Form):
+    """What a new share code is for (the service checks it too)."""
+
+    purpose = forms.ChoiceField(
+        choices=Purpose.choices, error_messages={"required": NO_PURPOSE, "invalid_choice": NO_PURPOSE}
+    )
+
+
+class ShareCodeRevokeForm(forms.Form):
+    """A code of this person's to revoke: any other is not found."""
+
+    revoke = forms.ModelChoiceField(queryset=ShareCode.objects.none())
+
+    def __init__(self, *args, person, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["revoke"].queryset = ShareCode.objects.filter(person=person)
+
+
+class MandateRevokeForm(forms.Form):
+    """A mandate this person gave, to revoke: any other is not found."""
+
+    revoke = forms.ModelChoiceField(queryset=Mandate.objects.none())
+
+    def __init__(self, *args, person, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["revoke"].queryset = Mandate.objects.filter(person=person)
+
+
+NOT_WAITING = _("This request is no longer waiting for your answer.")
+
+
+class MandateAnswerForm(forms.Form):
+    """The person's answer to a paper mandate a helper recorded: the button pressed carries its id."""
+
+    agree = forms.IntegerField(required=False, error_messages={"invalid": NOT_WAITING})
+    refuse = forms.IntegerField(required=False, error_messages={"invalid": NOT_WAITING})
+
+    def answer(self) -> tuple[int | None, bool]:
+        """(the mandate's id, whether the person agrees)."""
+        agreed = self.cleaned_data.get("agree")
+        return (agreed, True) if agreed is not None else (self.cleaned_data.get("refuse"), False)
+
+
+NO_END_DATE = _("Give the date until which the mandate is valid.")
+
+
+class MandateGrantForm(forms.Form):
+    """A mandate given online: the service checks the helper and the period."""
+
+    helper_email = forms.CharField(required=False)
+    ends_on = forms.DateField(error_messages={"required": NO_END_DATE, "invalid": NO_END_DATE})
+    # Ticked applications, by reference; none ticked covers them all (references not the person's are ignored).
+    applications = forms.Field(required=False, widget=forms.MultipleHiddenInput)
+
+    def __init__(self, *args, person, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.person = person
+
+    def clean_applications(self) -> list:
+        return list(self.person.applications.filter(reference__in=self.cleaned_data["applications"] or []))
+
+
+NO_BIRTH_DATE = _("Give the date of birth.")
+# What the claim page keeps of what was typed (a code is far shorter; so is an ISO date).
+CLAIM_CODE_MAX, BIRTH_DATE_MAX = 40, 10
+
+
+class ClaimForm(forms.Form):
+    """The claim code printed at the counter and the date of birth (the service checks both)."""
+
+    code = forms.CharField(required=False, strip=False)
+    birth_date = forms.DateField(error_messages={"required": NO_BIRTH_DATE, "invalid": NO_BIRTH_DATE})
+
+    def clean_code(self) -> str:
+        return self.cleaned_data["code"][:CLAIM_CODE_MAX]
+
+    def normalised_code(self) -> str:
+        """The code as the counter printed it, whatever the case and separators typed."""
+        return "".join(ch for ch in self.cleaned_data.get("code", "").upper() if ch.isalnum())
+
+    def typed(self) -> dict[str, str]:
+        """What was typed, shown back in the form."""
+        return {
+            "code": (self["code"].value() or "")[:CLAIM_CODE_MAX],
+            "birth_date": (self["birth_date"].value() or "")[:BIRTH_DATE_MAX],
+        }

@@ -7,29 +7,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from anef.applications.models import Application
-from anef.applications.selectors import applicable_fields
-from anef.procedures.constants import FieldType
-from anef.procedures.texts import localised
-
-
-def answer_rows(application: Application) -> list[tuple[str, str]]:
-    rows = []
-    for field in applicable_fields(application):
-        value = application.answers.get(field["name"])
-        if value is None:
-            shown = "—"
-        elif field["type"] == FieldType.BOOLEAN:
-            shown = _("Yes") if value else _("No")
-        elif field["type"] == FieldType.CHOICE:
-            shown = next((localised(c["label"]) for c in field["choices"] if c["value"] == value), value)
-        elif field["type"] == FieldType.DATE:
-            shown = date.fromisoformat(value).strftime("%d/%m/%Y")
-        else:
-            shown = str(value)
-        rows.append((localised(field["label"]), shown))
-    if application.procedure.needs_stamp:
-        rows.append((_("Tax stamp number"), application.answers.get("stamp_number") or "—"))
-    return rows
 
 
 def application_steps(application: Application, current: str) -> dict:

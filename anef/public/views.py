@@ -10,7 +10,7 @@ from anef.certificates.constants import LEGAL_BASIS
 from anef.certificates.selectors import verify_number, verify_payload
 from anef.core.signing import published_keys
 from anef.core.throttle import FailureLimit, any_reached, record_all
-from anef.portal.forms import DateInput
+from anef.core.widgets import DateInput
 from anef.procedures.constants import Category
 from anef.procedures.models import Procedure
 from anef.procedures.texts import describe_condition, localised

@@ -49,7 +49,9 @@ def inquiry_refusal(application: Application, *, waiting=None, inquiries=None) -
     return ""
 
 
-def _may_ask(actor: User, application: Application) -> bool:
+def may_ask(*, actor: User, application: Application) -> bool:
+    """Who may send an inquiry on this file (when `inquiry_refusal` allows one): the applicant, or
+    someone acting for them, and the counter for a person without an online account."""
     kind = actor_kind(user=actor, application=application)
     # A person without an online account asks at the counter, which sends it for them.
     return kind == Actor.APPLICANT or (kind == Actor.COUNTER and application.person.user_id is None)
@@ -62,7 +64,7 @@ def inquiry_send(*, application_id: int, actor: User, text: str = "") -> Inquiry
     try:
         with transaction.atomic():
             application = lock_application(application_id, "prefecture")
-            if not _may_ask(actor, application):
+            if not may_ask(actor=actor, application=application):
                 raise TransitionNotAllowed()
             refusal = inquiry_refusal(application)
             if refusal:

@@ -1,0 +1,145 @@
+"""What the portal's pages show, one function per page: the views check access, parse the form, call
+a service, then render one of these. What a user may do on a file comes from
+`applications.access.allowed_events` and the apps' own rules (`may_be_appealed`, `may_ask`...),
+never from the workflow table read here."""
+
+from datetime import timedelta
+
+from django.utils import timezone
+
+from anef.accounts.constants import Role
+from anef.applications.access import allowed_events, applications_for_applicant
+from anef.applications.models import Application
+from anef.applications.selectors import (
+    applicable_documents,
+    applicable_fields,
+    applicant_timeline,
+    current_documents,
+    last_decision_event,
+    may_be_appealed,
+    missing_items,
+    open_information_request,
+)
+from anef.applications.workflow import OPEN_STATES, EventKind, State
+from anef.appointments.constants import BookingStatus
+from anef.appointments.models import Invitation
+from anef.assistance.models import Mandate
+from anef.documents.services import UPLOAD_STATES
+from anef.messaging.models import Side
+from anef.messaging.selectors import unread_counts
+from anef.procedures.presenters import answer_rows
+from anef.sharing.models import Purpose, ShareCode
+from anef.sharing.rights import right_for
+from anef.transparency.constants import INQUIRY_ANSWER_DAYS
+from anef.transparency.inquiries import inquiry_refusal, may_ask
+from anef.transparency.selectors import waiting_measure
+
+from .presenters import application_steps, estimated_decision_date
+
+# The end date a new mandate's form suggests.
+MANDATE_DEFAULT_DAYS = 180
+
+
+def dashboard_page(*, user, person) -> dict:
+    applications = list(applications_for_applicant(user=user).order_by("-updated_at"))
+    unread = unread_counts(applications_for_applicant(user=user), reader_side=Side.APPLICANT)
+    for application in applications:
+        application.unread = unread.get(application.pk, 0)
+    return {
+        "State": State,
+        "person": person,
+        "open_applications": [a for a in applications if a.state in OPEN_STATES],
+        "closed_applications": [a for a in applications if a.state not in OPEN_STATES],
+        "profile_missing": person.missing_profile_fields(),
+    }
+
+
+def _documents(application: Application) -> list[tuple[dict, object]]:
+    """Each document the file needs, with the one sent for it (or None)."""
+    documents = current_documents(application)
+    return [(requirement, documents.get(requirement["code"])) for requirement in applicable_documents(application)]
+
+
+def application_page(*, user, application: Application) -> dict:
+    """The application's page, for the applicant, their helper under a mandate or the counter agent
+    filing for them: where it stands, what they may do now, its history."""
+    events = allowed_events(user=user, application=application)
+    waiting = waiting_measure(application)
+    inquiries = list(application.inquiries.all())
+    appeals = list(application.appeals.all()) if application.state == State.REFUSED else []
+    refusal = inquiry_refusal(application, waiting=waiting, inquiries=inquiries) if waiting else ""
+    return {
+        "State": State,
+        "Role": Role,
+        "application": application,
+        "procedure": application.procedure,
+        "events": applicant_timeline(application=application),
+        "open_request": open_information_request(application),
+        "decision": last_decision_event(application),
+        "invitations": application.invitations.filter(status=Invitation.Status.OPEN),
+        "bookings": application.bookings.filter(status=BookingStatus.BOOKED).select_related("slot__site"),
+        "unread": unread_counts(Application.objects.filter(pk=application.pk), reader_side=Side.APPLICANT).get(
+            application.pk, 0
+        ),
+        "answers": answer_rows(application.procedure, application.answers),
+        "documents": _documents(application),
+        "is_draft": application.state == State.DRAFT,
+        "can_withdraw": EventKind.WITHDRAW in events,
+        "can_reopen": EventKind.REOPEN in events,
+        "can_upload": application.state in UPLOAD_STATES and application.state != State.DRAFT,
+        "estimated_decision": estimated_decision_date(application),
+        "waiting": waiting,
+        "inquiries": inquiries,
+        "can_inquire": waiting is not None and not refusal and may_ask(actor=user, application=application),
+        "inquiry_answer_days": INQUIRY_ANSWER_DAYS,
+        "appeals": appeals,
+        "can_appeal": may_be_appealed(application, appeals),
+    }
+
+
+def review_page(*, application: Application) -> dict:
+    """The last step of a draft: everything it says, and what still prevents submitting it."""
+    return {
+        "application": application,
+        "procedure": application.procedure,
+        "answers": answer_rows(application.procedure, application.answers),
+        "documents": _documents(application),
+        "missing": missing_items(application),
+        "steps": application_steps(application, "review"),
+        "fields": applicable_fields(application),
+    }
+
+
+def sharing_page(*, person) -> dict:
+    """The person's share codes, and for each purpose what a verifier would see now."""
+    previews = []
+    for value, label in Purpose.choices:
+        status = right_for(person, value)
+        previews.append(
+            {
+                "value": value,
+                "label": label,
+                "result": {
+                    "name": person.full_name,
+                    "holds": status.holds,
+                    "until": status.until.isoformat() if status.until else None,
+                    "renewal_pending": status.renewal_pending,
+                    "check_again_on": status.check_again_on.isoformat() if status.check_again_on else None,
+                },
+            }
+        )
+    codes = ShareCode.objects.filter(person=person).prefetch_related("checks")
+    return {"codes": codes, "previews": previews, "now": timezone.now()}
+
+
+def mandates_page(*, person) -> dict:
+    """The person's helpers: mandates given, paper mandates awaiting their answer, and what a new one
+    may cover."""
+    mandates = Mandate.objects.filter(person=person).select_related("helper", "structure")
+    return {
+        "mandates": mandates.filter(confirmed_at__isnull=False),
+        "awaiting": mandates.awaiting_confirmation(),
+        "applications": person.applications.exclude(state__in=[State.WITHDRAWN]).select_related("procedure"),
+        "default_end": timezone.localdate() + timedelta(days=MANDATE_DEFAULT_DAYS),
+        "today": timezone.localdate(),
+    }

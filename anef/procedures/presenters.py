@@ -1,0 +1,32 @@
+"""A procedure's answers as people read them: the same rows on the applicant's pages and the case page."""
+
+from collections.abc import Mapping
+from datetime import date
+
+from django.utils.translation import gettext as _
+
+from .conditions import applicable
+from .constants import FieldType
+from .models import Procedure
+from .texts import localised
+
+
+def answer_rows(procedure: Procedure, answers: Mapping) -> list[tuple[str, str]]:
+    """(label, shown value) for each field that applies to these answers, then the tax stamp."""
+    rows = []
+    for field in applicable(procedure.fields, answers):
+        value = answers.get(field["name"])
+        if value is None:
+            shown = "—"
+        elif field["type"] == FieldType.BOOLEAN:
+            shown = _("Yes") if value else _("No")
+        elif field["type"] == FieldType.CHOICE:
+            shown = next((localised(c["label"]) for c in field["choices"] if c["value"] == value), value)
+        elif field["type"] == FieldType.DATE:
+            shown = date.fromisoformat(value).strftime("%d/%m/%Y")
+        else:
+            shown = str(value)
+        rows.append((localised(field["label"]), shown))
+    if procedure.needs_stamp:
+        rows.append((_("Tax stamp number"), answers.get("stamp_number") or "—"))
+    return rows
