@@ -19,7 +19,7 @@ from .constants import APPEAL_DAYS, ClosureReason, RefusalGround
 from .errors import ApplicationError, TransitionNotAllowed
 from .kernel import lock_application, record_event, transition
 from .models import Application, CaseNote, InformationRequest
-from .workflow import APPEAL_STEPS, OPEN_STATES, PENDING_DECISION_STATES, Actor, EventKind, State
+from .workflow import APPEAL_STEPS, CASEWORK_STATES, PENDING_DECISION_STATES, Actor, EventKind, State
 
 MIN_REQUEST_DAYS = 15
 DECIDERS = frozenset({Role.CASE_AGENT, Role.SUPERVISOR, Role.ADMINISTRATOR})
@@ -40,7 +40,7 @@ def application_assign(*, application_id: int, assignee: User | None, actor: Use
     with transaction.atomic():
         application = lock_application(application_id)
         _require_agent(application, actor)
-        if application.state not in OPEN_STATES or application.state == State.DRAFT:
+        if application.state not in CASEWORK_STATES:
             raise TransitionNotAllowed()
         if assignee is not None and assignee != actor and actor.role not in (Role.SUPERVISOR, Role.ADMINISTRATOR):
             raise ApplicationError(_("Only a supervisor can assign a file to someone else."))
@@ -219,7 +219,7 @@ def application_transfer(*, application_id: int, to: Prefecture, actor: User, re
     with transaction.atomic():
         application = lock_application(application_id)
         _require_agent(application, actor)
-        if application.state not in OPEN_STATES or application.state == State.DRAFT:
+        if application.state not in CASEWORK_STATES:
             raise TransitionNotAllowed()
         _transfer(application, to, actor, reason.strip())
     return application

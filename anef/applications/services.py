@@ -310,8 +310,10 @@ def application_withdraw(*, application_id: int, actor: User, reason: str = "") 
     return application
 
 
-def staff_read_record(*, actor: User, application: Application, document=None) -> StaffRead:
-    """Log that a member of staff read this file, or one of its documents (SPEC §10): the person
-    sees every read in their space. Append-only, apart from the history: reading never locks."""
-    kind = StaffRead.Kind.CASE if document is None else StaffRead.Kind.DOCUMENT
+def staff_read_record(*, actor: User, application: Application, document=None, a_file: bool = False) -> StaffRead:
+    """Log that a member of staff read this file, or one of its files (SPEC §10): an uploaded
+    document (`document`), or another file of it, a message attachment or an issued PDF
+    (`a_file=True`). The person sees every read in their space. Append-only, apart from the
+    history: reading never locks the file."""
+    kind = StaffRead.Kind.DOCUMENT if document is not None or a_file else StaffRead.Kind.CASE
     return StaffRead.objects.create(actor=actor, application=application, document=document, kind=kind)

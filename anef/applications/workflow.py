@@ -45,6 +45,8 @@ TERMINAL_STATES = frozenset(
 OPEN_STATES = frozenset(set(State) - TERMINAL_STATES)
 # Waiting for a decision: two such applications of the same family cannot coexist for one person.
 PENDING_DECISION_STATES = frozenset({State.SUBMITTED, State.IN_REVIEW, State.AWAITING_APPLICANT})
+# Filed and still open: an agent may take, assign or transfer the file.
+CASEWORK_STATES = frozenset(OPEN_STATES - {State.DRAFT})
 # The applicant may still change answers and documents freely (the filing date never changes).
 EDITABLE_STATES = frozenset({State.DRAFT})
 

@@ -29,6 +29,9 @@ from .constants import (
 from .models import Booking, Closure, Counter, Invitation, OpeningHours, Slot, WaitlistEntry, new_token
 from .selectors import biometrics_recorded
 
+# While the biometrics are not recorded, an agent may invite the person again in these states.
+BIOMETRICS_INVITE_STATES = frozenset({State.IN_REVIEW, State.AWAITING_APPLICANT, State.ACCEPTED})
+
 
 class SlotTaken(ApplicationError):
     default_message = _("Someone booked this slot a moment ago. Choose another one below.")
@@ -270,7 +273,7 @@ def biometrics_invite(*, application_id: int, actor: User) -> Invitation | None:
         if (
             not application.procedure.biometrics
             or biometrics_recorded(application)
-            or application.state not in (State.IN_REVIEW, State.AWAITING_APPLICANT, State.ACCEPTED)
+            or application.state not in BIOMETRICS_INVITE_STATES
         ):
             raise ApplicationError(_("No biometrics appointment is due for this file."))
         return invitation_create(application=application, kind=Kind.BIOMETRICS, actor=actor)

@@ -6,7 +6,6 @@ from django.shortcuts import get_object_or_404
 from django.urls import reverse
 
 from anef.applications.access import application_for_staff, applications_for_agent
-from anef.applications.models import StaffRead
 from anef.applications.services import staff_read_record
 from anef.certificates.services import document_render_pdf
 from anef.core.http import erased_file_response, private_file_response, user_file_response, wants_inline
@@ -15,13 +14,6 @@ from anef.documents.selectors import document_for_staff
 from anef.messaging.selectors import attachment_in
 
 from .access import staff_required
-
-
-def _other_file_read(*, actor, application) -> None:
-    """A message attachment or an issued document read: logged as a document read, like an uploaded
-    document, though not one. `staff_read_record` logs a document read only with an uploaded
-    document; once it takes the kind (asked of the kernel's owner), this goes."""
-    StaffRead.objects.create(actor=actor, application=application, kind=StaffRead.Kind.DOCUMENT)
 
 
 @staff_required
@@ -56,7 +48,7 @@ def message_attachment(request, reference, attachment_id):
         )
     if attachment.scan_status != ScanStatus.CLEAN:  # never shown to staff until a scanner found it clean
         raise Http404
-    _other_file_read(actor=request.user, application=application)
+    staff_read_record(actor=request.user, application=application, a_file=True)
     return user_file_response(
         attachment.file,
         content_type=attachment.content_type,
@@ -71,5 +63,5 @@ def issued_document(request, reference, number):
     application = application_for_staff(user=request.user, reference=reference)
     document = get_object_or_404(application.issued_documents, number=number)
     document = document_render_pdf(document_id=document.pk)
-    _other_file_read(actor=request.user, application=application)
+    staff_read_record(actor=request.user, application=application, a_file=True)
     return private_file_response(document.pdf, content_type="application/pdf", filename=f"{document.number}.pdf")

@@ -18,9 +18,10 @@ from anef.applications.selectors import (
     current_documents,
     open_information_request,
 )
-from anef.applications.workflow import OPEN_STATES, PENDING_DECISION_STATES, Actor, State
+from anef.applications.workflow import CASEWORK_STATES, PENDING_DECISION_STATES, Actor, State
 from anef.appointments.constants import BookingStatus, Kind
 from anef.appointments.models import Booking, Invitation
+from anef.appointments.services import BIOMETRICS_INVITE_STATES
 from anef.certificates.sweeps import apis_failing
 from anef.messaging.models import Side
 from anef.messaging.selectors import threads_waiting_for_staff, unread_counts
@@ -30,9 +31,6 @@ from anef.transparency.inquiries import inquiries_waiting, inquiry_refusal, may_
 SUPERVISORS = frozenset({Role.SUPERVISOR, Role.ADMINISTRATOR})
 # A file waiting for a decision that has not moved for this long shows on the supervision page.
 IDLE_DAYS = 15
-# While the biometrics are not recorded, an agent may invite the person again in these states
-# (`appointments.services.biometrics_invite` holds the same rule and refuses otherwise).
-BIOMETRICS_INVITE_STATES = frozenset({State.IN_REVIEW, State.AWAITING_APPLICANT, State.ACCEPTED})
 
 
 def _biometrics_status(application: Application) -> dict | None:
@@ -52,7 +50,7 @@ def case_page(*, user: User, application: Application) -> dict:
     kind = actor_kind(user=user, application=application)
     is_agent = kind == Actor.AGENT
     # Taking, assigning and transferring are open on a filed file until it ends (`applications.review`).
-    filed_and_open = application.state in OPEN_STATES and application.state != State.DRAFT
+    filed_and_open = application.state in CASEWORK_STATES
     documents = current_documents(application)
     biometrics = _biometrics_status(application)
     return {
