@@ -4,7 +4,6 @@ Run by `manage.py seed_demo` (and by the run command). Idempotent: it does nothi
 applicant already exists.
 """
 
-import io
 import time
 import zlib
 from datetime import date, timedelta
@@ -25,7 +24,6 @@ from allauth.mfa.utils import decrypt
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.utils import timezone
-from pypdf import PdfWriter
 
 from anef.accounts.constants import PermitType, Role
 from anef.accounts.models import Person, User
@@ -35,9 +33,9 @@ from anef.applications.selectors import applicable_documents
 from anef.applications.workflow import EventKind, State
 from anef.documents.services import document_upload
 from anef.incidents.services import incident_declare
-from anef.procedures.constants import FieldType
 from anef.procedures.models import Procedure
 from anef.territory.models import Prefecture, Site
+from anef.testing import form_answers, pdf_bytes
 from anef.transparency.inquiries import inquiry_answer, inquiry_send
 from anef.transparency.services import figures_backfill
 
@@ -231,46 +229,12 @@ SITES = {
 
 
 def demo_pdf(title: str = "Demo document") -> bytes:
-    writer = PdfWriter()
-    writer.add_blank_page(width=595, height=842)
-    writer.add_metadata({"/Title": title})
-    buffer = io.BytesIO()
-    writer.write(buffer)
-    return buffer.getvalue()
+    return pdf_bytes(title=title)
 
 
 def demo_answers(procedure: Procedure) -> dict:
     """Plausible answers for any procedure form: the first choice, a date in the past, 'no'."""
-    answers: dict = {}
-    for field in procedure.fields:
-        kind = field["type"]
-        if kind == FieldType.CHOICE:
-            value = field["choices"][0]["value"]
-        elif kind == FieldType.BOOLEAN:
-            value = False
-        elif kind == FieldType.DATE:
-            value = (date.today() - timedelta(days=200)).isoformat()
-        elif kind == FieldType.NUMBER:
-            value = 1
-        elif kind == FieldType.EMAIL:
-            value = f"contact@{DOMAIN}"
-        elif kind == FieldType.PHONE:
-            value = "0400000000"
-        elif field["name"] == "new_postcode":
-            value = "69007"
-        else:
-            value = "Demo"
-        answers[field["name"]] = value
-    from anef.procedures.conditions import condition_holds
-
-    answers = {
-        k: v
-        for k, v in answers.items()
-        if condition_holds(next(f for f in procedure.fields if f["name"] == k).get("when"), answers)
-    }
-    if procedure.needs_stamp:
-        answers["stamp_number"] = "1234567890123456"
-    return answers
+    return form_answers(procedure, email=f"contact@{DOMAIN}")
 
 
 def _user(local: str, first: str, last: str, role: str, prefecture: Prefecture | None) -> User:

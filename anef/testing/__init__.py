@@ -107,19 +107,21 @@ def pdf_upload(name: str = "document.pdf", pages: int = 1) -> SimpleUploadedFile
     return SimpleUploadedFile(name, pdf_bytes(pages), content_type="application/pdf")
 
 
-def pdf_bytes(pages: int = 1) -> bytes:
-    """A valid PDF of blank A4 pages."""
+def pdf_bytes(pages: int = 1, title: str = "") -> bytes:
+    """A valid PDF of blank A4 pages (with a title, for the demo's documents)."""
     from pypdf import PdfWriter
 
     writer = PdfWriter()
     for _ in range(pages):
         writer.add_blank_page(width=595, height=842)
+    if title:
+        writer.add_metadata({"/Title": title})
     buffer = io.BytesIO()
     writer.write(buffer)
     return buffer.getvalue()
 
 
-def form_answers(procedure: Procedure) -> dict:
+def form_answers(procedure: Procedure, *, email: str = "contact@example.org") -> dict:
     """Valid answers to any procedure's form: the first choice, a date in the past, 'no', "Demo"
     for text; the fields whose condition does not hold are left out."""
     answers: dict = {}
@@ -134,7 +136,7 @@ def form_answers(procedure: Procedure) -> dict:
         elif kind == FieldType.NUMBER:
             value = 1
         elif kind == FieldType.EMAIL:
-            value = "contact@example.org"
+            value = email
         elif kind == FieldType.PHONE:
             value = "0400000000"
         elif field["name"] == "new_postcode":
