@@ -63,7 +63,6 @@ def counter_day(request):
             "day": day,
             "previous": day - timedelta(days=1),
             "next": day + timedelta(days=1),
-            "BookingStatus": BookingStatus,
             "Kind": Kind,
         },
     )

@@ -12,6 +12,22 @@ class DocumentStatus(models.TextChoices):
     REVOKED = "revoked", _("Revoked")
 
 
+class VerificationStatus(models.TextChoices):
+    """What the verification of an issued document answers (certificates.selectors.Verdict.status). It shares
+    words with DocumentStatus (valid, superseded, revoked) but is not the document's own status: a valid
+    document may be expired or not valid yet on the day it is checked."""
+
+    VALID = "valid", _("Valid document")
+    EXPIRED = "expired", _("Expired document")
+    NOT_YET_VALID = "not_yet_valid", _("Document not valid yet")
+    SUPERSEDED = "superseded", _("Superseded document: a newer one was issued")
+    REVOKED = "revoked", _("Revoked document: it no longer proves anything")
+    # Not signed by ANEF, or altered.
+    INVALID = "invalid", _("Invalid: this code was not signed by ANEF or was altered")
+    # Signed, but not in this register; or a wrong number or date of birth (the same answer: no oracle).
+    UNKNOWN = "unknown", _("No document matches these details")
+
+
 NUMBER_PREFIX = {
     DocumentType.ATTESTATION_DEPOT: "AD",
     DocumentType.API: "API",

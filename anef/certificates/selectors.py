@@ -5,27 +5,27 @@ from django.utils import timezone
 
 from anef.core.signing import InvalidPayload, verify
 
-from .constants import DocumentStatus
+from .constants import DocumentStatus, VerificationStatus
 from .models import IssuedDocument
 
 
 @dataclass
 class Verdict:
-    status: str  # valid, expired, not_yet_valid, superseded, revoked, invalid, unknown
+    status: VerificationStatus
     document: IssuedDocument | None = None
     reason: str = ""
 
 
 def _judge(document: IssuedDocument, today: date) -> Verdict:
     if document.status == DocumentStatus.REVOKED:
-        return Verdict("revoked", document)
+        return Verdict(VerificationStatus.REVOKED, document)
     if document.status == DocumentStatus.SUPERSEDED:
-        return Verdict("superseded", document)
+        return Verdict(VerificationStatus.SUPERSEDED, document)
     if document.valid_from > today:
-        return Verdict("not_yet_valid", document)
+        return Verdict(VerificationStatus.NOT_YET_VALID, document)
     if document.valid_until and document.valid_until < today:
-        return Verdict("expired", document)
-    return Verdict("valid", document)
+        return Verdict(VerificationStatus.EXPIRED, document)
+    return Verdict(VerificationStatus.VALID, document)
 
 
 def verify_payload(payload: str, today: date | None = None) -> Verdict:
@@ -33,11 +33,11 @@ def verify_payload(payload: str, today: date | None = None) -> Verdict:
     try:
         claims = verify(payload)
     except InvalidPayload as exc:
-        return Verdict("invalid", reason=str(exc))
+        return Verdict(VerificationStatus.INVALID, reason=str(exc))
     document = IssuedDocument.objects.filter(number=claims.get("n")).select_related("application").first()
     if document is None or document.payload != payload.strip():
         # Signed by us but unknown here: judge on the signed claims alone.
-        return Verdict("unknown", reason="not in this register")
+        return Verdict(VerificationStatus.UNKNOWN, reason="not in this register")
     return _judge(document, today)
 
 
@@ -50,7 +50,7 @@ def verify_number(number: str, birth_date: date, today: date | None = None) -> V
         .first()
     )
     if document is None:
-        return Verdict("unknown")
+        return Verdict(VerificationStatus.UNKNOWN)
     return _judge(document, today)
 
 

@@ -11,7 +11,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from anef.accounts.constants import Role
 from anef.applications import services
 from anef.applications.access import allowed_events, application_for_user
-from anef.applications.workflow import EventKind, State
+from anef.applications.workflow import EventKind
 from anef.assistance.services import mandate_record_use
 from anef.core.errors import UserError
 from anef.core.http import erased_file_response, user_file_response, wants_inline
@@ -73,7 +73,7 @@ def application_withdraw(request, reference):
     return render(
         request,
         "portal/withdraw.html",
-        {"State": State, "application": application, "form": form},
+        {"application": application, "form": form},
         status=400 if form.errors else 200,
     )
 

@@ -167,7 +167,6 @@ def application_documents(request, reference):
         request,
         "portal/step_documents.html",
         {
-            "State": State,
             "application": application,
             "rows": rows,
             "failed_form": failed_form,

@@ -8,7 +8,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from anef.applications.access import application_for_user, applications_for_applicant
-from anef.applications.workflow import State
 from anef.core.http import erased_file_response, user_file_response, wants_inline
 from anef.messaging.forms import MessageForm
 from anef.messaging.models import Side
@@ -31,7 +30,7 @@ def application_messages(request, reference):
     return render(
         request,
         "portal/messages.html",
-        {"State": State, "application": application, "thread": thread(application=application), "form": form},
+        {"application": application, "thread": thread(application=application), "form": form},
         status=400 if form.errors else 200,
     )
 

@@ -7,7 +7,6 @@ from datetime import timedelta
 
 from django.utils import timezone
 
-from anef.accounts.constants import Role
 from anef.applications.access import allowed_events, applications_for_applicant
 from anef.applications.models import Application
 from anef.applications.selectors import (
@@ -46,7 +45,6 @@ def dashboard_page(*, user, person) -> dict:
     for application in applications:
         application.unread = unread.get(application.pk, 0)
     return {
-        "State": State,
         "person": person,
         "open_applications": [a for a in applications if a.state in OPEN_STATES],
         "closed_applications": [a for a in applications if a.state not in OPEN_STATES],
@@ -69,8 +67,6 @@ def application_page(*, user, application: Application) -> dict:
     appeals = list(application.appeals.all()) if application.state == State.REFUSED else []
     refusal = inquiry_refusal(application, waiting=waiting, inquiries=inquiries) if waiting else ""
     return {
-        "State": State,
-        "Role": Role,
         "application": application,
         "procedure": application.procedure,
         "events": applicant_timeline(application=application),

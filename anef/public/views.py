@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 from django_ratelimit.decorators import ratelimit
 
-from anef.certificates.constants import LEGAL_BASIS
+from anef.certificates.constants import LEGAL_BASIS, VerificationStatus
 from anef.certificates.selectors import verify_number, verify_payload
 from anef.core.signing import published_keys
 from anef.core.throttle import FailureLimit, any_reached, record_all
@@ -108,7 +108,7 @@ def verify(request):
                 )
             else:
                 verdict = verify_number(number, form.cleaned_data["birth_date"])
-                if verdict.status == "unknown":
+                if verdict.status == VerificationStatus.UNKNOWN:
                     record_all(request, limits)
     return render(
         request,

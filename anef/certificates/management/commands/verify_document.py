@@ -3,6 +3,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
+from anef.certificates.constants import VerificationStatus
 from anef.certificates.selectors import verify_payload
 
 PAYLOAD_RE = re.compile(r"ANEF1\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+")
@@ -35,5 +36,5 @@ class Command(BaseCommand):
             )
         else:
             self.stdout.write(f"{verdict.status}: {verdict.reason}")
-        if verdict.status != "valid":
+        if verdict.status != VerificationStatus.VALID:
             raise SystemExit(1)
