@@ -1,4 +1,7 @@
 from django.apps import AppConfig
+from django.conf import settings
+
+from .signing import require_keys
 
 
 class CoreConfig(AppConfig):
@@ -7,6 +10,9 @@ class CoreConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
+        # Where keys are never created (production), no start without the shared signing keys.
+        if not settings.ANEF_SIGNING_KEYS_CREATE:
+            require_keys()
         # Tasks that failed because the database went away are delivered again (see the receiver).
         from django_q.signals import post_execute_in_worker
 

@@ -1,8 +1,16 @@
 """Ed25519 signatures for the QR payload of issued documents.
 
-Keys live outside the database, one PEM file per key in ANEF_SIGNING_KEYS_DIR, named `<kid>.pem`.
-The newest key signs; every key ever used stays to verify what it signed (rotation never breaks old
-documents). Public keys are published at /.well-known/anef-keys.json (format in docs/verification.md).
+Keys live outside the database, and every machine must read the same ones (a document signed on one
+machine is checked on another). They come from one source (docs/operations.md, "Signing keys"):
+- `ANEF_SIGNING_KEYS`, an environment variable (or a secret mounted as one): `kid=<base64url of
+  the 32-byte Ed25519 private key>`, comma-separated; `python -m anef.core.signing` prints a new
+  entry to add;
+- else a folder every machine mounts, `ANEF_SIGNING_KEYS_DIR`, one PEM file per key, `<kid>.pem`;
+- or any class named by `ANEF_SIGNING_KEYS_SOURCE` with a `keys()` method (a KMS, later).
+The newest key (kids sort by creation) signs; every key ever used stays to verify what it signed and
+stays published (rotation never breaks old documents). Public keys are published at
+/.well-known/anef-keys.json (format in docs/verification.md). Only the demo and the tests create a
+key when there is none (`ANEF_SIGNING_KEYS_CREATE`); production refuses to start without one.
 
 QR payload: `ANEF1.<base64url(json)>.<base64url(signature)>`, the JSON being compact with sorted keys.
 """
@@ -17,6 +25,8 @@ from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
+from django.utils.module_loading import import_string
 
 PREFIX = "ANEF1"
 
@@ -48,39 +58,114 @@ class SigningKey:
         return self.private.public_key().public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
 
 
-def _load(path: Path) -> SigningKey:
-    private = serialization.load_pem_private_key(path.read_bytes(), password=None)
-    if not isinstance(private, Ed25519PrivateKey):
-        raise ValueError(f"{path} is not an Ed25519 key")
-    created = datetime.fromtimestamp(path.stat().st_mtime, tz=UTC)
-    return SigningKey(kid=path.stem, private=private, created=created)
+def _created(kid: str, fallback: datetime) -> datetime:
+    """A key's creation time, from its kid (`k<yyyymmddHHMMSSffffff>`): the same on every machine,
+    whatever the file dates of a copy."""
+    try:
+        return datetime.strptime(kid[1:], "%Y%m%d%H%M%S%f").replace(tzinfo=UTC)
+    except ValueError:
+        return fallback
+
+
+def _new_kid() -> str:
+    return f"k{datetime.now(tz=UTC):%Y%m%d%H%M%S%f}"
+
+
+class DirectorySource:
+    """One PEM file per key in ANEF_SIGNING_KEYS_DIR (a folder every machine mounts)."""
+
+    def keys(self) -> list[SigningKey]:
+        folder = keys_dir()
+        if not folder.exists():
+            return []
+        return [self._load(path) for path in folder.glob("*.pem")]
+
+    @staticmethod
+    def _load(path: Path) -> SigningKey:
+        private = serialization.load_pem_private_key(path.read_bytes(), password=None)
+        if not isinstance(private, Ed25519PrivateKey):
+            raise ImproperlyConfigured(f"{path} is not an Ed25519 key.")
+        mtime = datetime.fromtimestamp(path.stat().st_mtime, tz=UTC)
+        return SigningKey(kid=path.stem, private=private, created=_created(path.stem, mtime))
+
+    def rotate(self) -> SigningKey:
+        folder = keys_dir()
+        folder.mkdir(parents=True, exist_ok=True)
+        kid = _new_kid()
+        private = Ed25519PrivateKey.generate()
+        pem = private.private_bytes(
+            serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+        )
+        path = folder / f"{kid}.pem"
+        path.write_bytes(pem)
+        path.chmod(0o600)
+        return self._load(path)
+
+
+class EnvironmentSource:
+    """`ANEF_SIGNING_KEYS`: `kid=<base64url raw private key>`, comma-separated. Rotation is the
+    operator's: add a new entry (`python -m anef.core.signing`) and keep the old ones."""
+
+    def keys(self) -> list[SigningKey]:
+        keys = []
+        for entry in filter(None, (part.strip() for part in settings.ANEF_SIGNING_KEYS.split(","))):
+            kid, _, value = entry.partition("=")
+            try:
+                private = Ed25519PrivateKey.from_private_bytes(b64d(value.strip()))
+            except ValueError as exc:
+                raise ImproperlyConfigured(
+                    f"ANEF_SIGNING_KEYS: the key {kid.strip()!r} is not a base64url Ed25519 private key "
+                    "(python -m anef.core.signing prints a valid entry)."
+                ) from exc
+            keys.append(SigningKey(kid=kid.strip(), private=private, created=_created(kid.strip(), EPOCH)))
+        return keys
+
+    def rotate(self) -> SigningKey:
+        raise ImproperlyConfigured(
+            "The signing keys come from ANEF_SIGNING_KEYS: add the entry printed by "
+            "`python -m anef.core.signing` to it on every machine (keep the old ones), then restart."
+        )
+
+
+EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+
+
+def key_source():
+    if settings.ANEF_SIGNING_KEYS_SOURCE:
+        return import_string(settings.ANEF_SIGNING_KEYS_SOURCE)()
+    if settings.ANEF_SIGNING_KEYS:
+        return EnvironmentSource()
+    return DirectorySource()
 
 
 def all_keys() -> list[SigningKey]:
-    folder = keys_dir()
-    if not folder.exists():
-        return []
-    return sorted((_load(p) for p in folder.glob("*.pem")), key=lambda k: (k.kid,))
+    return sorted(key_source().keys(), key=lambda k: (k.kid,))
 
 
 def key_rotate() -> SigningKey:
     """Create a new signing key; it signs from now on. Kids sort by creation: `k<yyyymmddHHMMSSffffff>`."""
-    folder = keys_dir()
-    folder.mkdir(parents=True, exist_ok=True)
-    kid = f"k{datetime.now(tz=UTC):%Y%m%d%H%M%S%f}"
-    private = Ed25519PrivateKey.generate()
-    pem = private.private_bytes(
-        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
-    )
-    path = folder / f"{kid}.pem"
-    path.write_bytes(pem)
-    path.chmod(0o600)
-    return _load(path)
+    return key_source().rotate()
+
+
+MISSING = (
+    "No signing key: documents cannot be signed. Set ANEF_SIGNING_KEYS (python -m anef.core.signing prints "
+    "an entry) or mount the same ANEF_SIGNING_KEYS_DIR on every machine (docs/operations.md, Signing keys)."
+)
+
+
+def require_keys() -> None:
+    """At start-up where keys are never created (production): fail now, with what to do."""
+    if not all_keys():
+        raise ImproperlyConfigured(MISSING)
 
 
 def current_key() -> SigningKey:
     keys = all_keys()
-    return keys[-1] if keys else key_rotate()
+    if keys:
+        return keys[-1]
+    if not settings.ANEF_SIGNING_KEYS_CREATE:
+        raise ImproperlyConfigured(MISSING)
+    return key_rotate()
 
 
 def public_keys() -> dict[str, Ed25519PublicKey]:
@@ -126,3 +211,10 @@ def published_keys() -> dict:
             for key in all_keys()
         ],
     }
+
+
+if __name__ == "__main__":  # python -m anef.core.signing: a new entry for ANEF_SIGNING_KEYS
+    raw = Ed25519PrivateKey.generate().private_bytes(
+        serialization.Encoding.Raw, serialization.PrivateFormat.Raw, serialization.NoEncryption()
+    )
+    print(f"{_new_kid()}={b64e(raw)}")

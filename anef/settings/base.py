@@ -260,8 +260,13 @@ ANEF_BASE_URL = os.environ.get("ANEF_BASE_URL", "http://127.0.0.1:8000")
 ANEF_SMS_BACKEND = os.environ.get("ANEF_SMS_BACKEND", "anef.notifications.sms.FileSmsBackend")
 ANEF_SMS_FILE_PATH = VAR_DIR / "sms"
 
-# Issued documents: Ed25519 keys outside the database (one PEM per key), and the API schedule.
+# Issued documents: Ed25519 keys outside the database, the same on every machine (anef/core/signing.py):
+# ANEF_SIGNING_KEYS (kid=base64url,...) or a shared folder of PEM files, or a source class; and the API schedule.
+ANEF_SIGNING_KEYS = os.environ.get("ANEF_SIGNING_KEYS", "")
 ANEF_SIGNING_KEYS_DIR = Path(os.environ.get("ANEF_SIGNING_KEYS_DIR", VAR_DIR / "keys"))
+ANEF_SIGNING_KEYS_SOURCE = os.environ.get("ANEF_SIGNING_KEYS_SOURCE", "")
+# The demo and the tests create a first key when there is none; production never does.
+ANEF_SIGNING_KEYS_CREATE = True
 ANEF_API_LEAD_DAYS = int(os.environ.get("ANEF_API_LEAD_DAYS", "15"))  # issue this many days before a lapse
 ANEF_APPOINTMENT_ASSIGN_AFTER_DAYS = int(os.environ.get("ANEF_APPOINTMENT_ASSIGN_AFTER_DAYS", "7"))
 ANEF_API_VALIDITY_DAYS = int(os.environ.get("ANEF_API_VALIDITY_DAYS", "90"))  # three months at most

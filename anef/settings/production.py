@@ -43,5 +43,8 @@ if os.environ.get("ANEF_S3_BUCKET"):
         "BACKEND": "storages.backends.s3.S3Storage",
         "OPTIONS": {"bucket_name": os.environ["ANEF_S3_BUCKET"], "querystring_auth": True},
     }
+# Signing keys are never created on a machine of their own: every machine reads the same configured
+# ones, and start-up fails without them (anef.core.apps).
+ANEF_SIGNING_KEYS_CREATE = False
 if ANEF_SCANNER != "clamav":  # noqa: F405
     raise ImproperlyConfigured("Production scans uploads with ClamAV: ANEF_SCANNER must be 'clamav'.")

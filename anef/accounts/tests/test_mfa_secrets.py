@@ -19,6 +19,7 @@ from django.test import override_settings
 from django.urls import reverse
 
 from anef.accounts.mfa import SecretNotReadable, decrypt_secret
+from anef.core.signing import b64e
 from anef.testing import PASSWORD, make_staff, totp_now
 
 pytestmark = pytest.mark.django_db
@@ -102,7 +103,14 @@ def test_a_key_rotation_reencrypts_every_secret_under_the_new_key():
 
 def _start_production(**environment) -> subprocess.CompletedProcess:
     env = {k: v for k, v in os.environ.items() if not k.startswith("ANEF_MFA")}
-    env.update(DJANGO_SETTINGS_MODULE="anef.settings.production", ANEF_SECRET_KEY="x" * 50, **environment)
+    # The rest of what production requires (a signing key shared by every machine) is given.
+    signing_key = f"k20260101000000000000={b64e(bytes(32))}"
+    env.update(
+        DJANGO_SETTINGS_MODULE="anef.settings.production",
+        ANEF_SECRET_KEY="x" * 50,
+        ANEF_SIGNING_KEYS=signing_key,
+        **environment,
+    )
     return subprocess.run(  # noqa: S603
         [sys.executable, "-c", "import django; django.setup()"],
         env=env,
