@@ -265,6 +265,8 @@ ANEF_SMS_FILE_PATH = VAR_DIR / "sms"
 ANEF_SIGNING_KEYS = os.environ.get("ANEF_SIGNING_KEYS", "")
 ANEF_SIGNING_KEYS_DIR = Path(os.environ.get("ANEF_SIGNING_KEYS_DIR", VAR_DIR / "keys"))
 ANEF_SIGNING_KEYS_SOURCE = os.environ.get("ANEF_SIGNING_KEYS_SOURCE", "")
+# The demo data (accounts with a published password, demo_totp) may be created: never in production.
+ANEF_DEMO_ALLOWED = True
 # The demo and the tests create a first key when there is none; production never does.
 ANEF_SIGNING_KEYS_CREATE = True
 ANEF_API_LEAD_DAYS = int(os.environ.get("ANEF_API_LEAD_DAYS", "15"))  # issue this many days before a lapse

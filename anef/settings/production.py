@@ -46,5 +46,7 @@ if os.environ.get("ANEF_S3_BUCKET"):
 # Signing keys are never created on a machine of their own: every machine reads the same configured
 # ones, and start-up fails without them (anef.core.apps).
 ANEF_SIGNING_KEYS_CREATE = False
+# Demo accounts have a published password: bootstrap --demo, seed_demo and demo_totp refuse to run.
+ANEF_DEMO_ALLOWED = False
 if ANEF_SCANNER != "clamav":  # noqa: F405
     raise ImproperlyConfigured("Production scans uploads with ClamAV: ANEF_SCANNER must be 'clamav'.")

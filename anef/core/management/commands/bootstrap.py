@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
@@ -9,6 +10,8 @@ class Command(BaseCommand):
         parser.add_argument("--demo", action="store_true", help="Also create the demo data.")
 
     def handle(self, *args, demo=False, **options):
+        if demo and not settings.ANEF_DEMO_ALLOWED:  # before anything changes
+            call_command("seed_demo")  # refuses, with the reason
         call_command("migrate", interactive=False, verbosity=0)
         call_command("createcachetable", verbosity=0)
         call_command("load_territory")

@@ -1,6 +1,7 @@
 from django.core.management.base import BaseCommand, CommandError
 
 from anef.demo.data import demo_totp_code
+from anef.demo.guard import refuse_outside_the_demo
 
 
 class Command(BaseCommand):
@@ -10,6 +11,7 @@ class Command(BaseCommand):
         parser.add_argument("email")
 
     def handle(self, *args, email, **options):
+        refuse_outside_the_demo()
         try:
             self.stdout.write(demo_totp_code(email))
         except ValueError as exc:
