@@ -223,6 +223,19 @@ STORAGES = {
 EMAIL_BACKEND = os.environ.get("ANEF_EMAIL_BACKEND", "django.core.mail.backends.filebased.EmailBackend")
 EMAIL_FILE_PATH = VAR_DIR / "mail"
 DEFAULT_FROM_EMAIL = os.environ.get("ANEF_FROM_EMAIL", "ANEF <ne-pas-repondre@anef.example>")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# The SMTP relay (with ANEF_EMAIL_BACKEND=django.core.mail.backends.smtp.EmailBackend, production's default).
+EMAIL_HOST = os.environ.get("ANEF_SMTP_HOST", "localhost")
+EMAIL_PORT = int(os.environ.get("ANEF_SMTP_PORT", "25"))
+EMAIL_HOST_USER = os.environ.get("ANEF_SMTP_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("ANEF_SMTP_PASSWORD", "")
+# "starttls" (port 587), "tls" (implicit TLS, port 465) or "none" (a relay on a private network).
+ANEF_SMTP_SECURITY = os.environ.get("ANEF_SMTP_SECURITY", "none")
+if ANEF_SMTP_SECURITY not in ("starttls", "tls", "none"):
+    raise ImproperlyConfigured("ANEF_SMTP_SECURITY must be starttls, tls or none.")
+EMAIL_USE_TLS = ANEF_SMTP_SECURITY == "starttls"
+EMAIL_USE_SSL = ANEF_SMTP_SECURITY == "tls"
+EMAIL_TIMEOUT = int(os.environ.get("ANEF_SMTP_TIMEOUT", "20"))  # seconds: a stuck relay never holds a worker
 
 # Background work: django-q2 with its ORM broker, on the default database (SQLite in the demo,
 # PostgreSQL in production). Any number of clusters on any number of machines share it: a task is
