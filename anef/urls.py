@@ -2,6 +2,7 @@ from allauth.account.views import confirm_email
 from django.contrib import admin
 from django.contrib.auth.decorators import login_required
 from django.urls import include, path, re_path
+from health_check.views import HealthCheckView
 
 from anef.core.throttle import limit_per_client
 
@@ -25,4 +26,12 @@ urlpatterns = [
     path("api/", include("anef.api.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("administration-django/", admin.site.urls),
+    # For the load balancer and the orchestrator (docs/operations.md, "Health"): alive means the process
+    # answers; ready means it reaches what a request needs (database, shared cache, file storage).
+    path("health/live/", HealthCheckView.as_view(checks=[]), name="health_live"),
+    path(
+        "health/ready/",
+        HealthCheckView.as_view(checks=["health_check.Database", "health_check.Cache", "health_check.Storage"]),
+        name="health_ready",
+    ),
 ]
