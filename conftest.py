@@ -114,3 +114,30 @@ def browser_context(live_server):
         browser.close()
     blocked = [violation for page in pages for violation in page.csp_violations]
     assert not blocked, "Content-Security-Policy violations:\n" + "\n".join(blocked)
+
+
+REDIS_URL = os.environ.get("ANEF_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+
+
+@pytest.fixture
+def redis_cache(settings):
+    """The default cache on the machine's Redis (production's cache), under a key prefix of this test
+    alone. Outside CI, a missing Redis skips the test with a message; in CI it is an error."""
+    import uuid
+
+    import redis
+
+    try:
+        redis.Redis.from_url(REDIS_URL, socket_connect_timeout=2).ping()
+    except redis.RedisError as exc:
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"CI: Redis is required at {REDIS_URL} ({exc}).")
+        pytest.skip(f"Redis not reachable at {REDIS_URL}: test SKIPPED")
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": f"test-{uuid.uuid4().hex}",
+        }
+    }
+    yield REDIS_URL

@@ -12,7 +12,6 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
-from django_ratelimit.decorators import ratelimit
 
 from anef.accounts.constants import Role
 from anef.applications import services
@@ -23,6 +22,7 @@ from anef.assistance.models import Mandate
 from anef.assistance.selectors import mandated_applications, people_assisted
 from anef.assistance.services import mandate_confirm_with_code, mandate_request_paper, mandate_revoke
 from anef.core.errors import UserError
+from anef.core.throttle import throttle
 from anef.procedures.models import Procedure
 
 from .forms import ConfirmMandateForm, PaperMandateForm
@@ -85,14 +85,14 @@ def start(request, person_id, code):
 
 @helper_required
 @require_http_methods(["GET", "POST"])
-@ratelimit(key="user", rate="20/h", method="POST", block=False)
+@throttle(group="paper-mandate", rate="20/h", per="user")
 def paper_mandate(request):
     form = PaperMandateForm(
         request.POST if request.method == "POST" else None,
         request.FILES if request.method == "POST" else None,
         initial={"ends_on": timezone.localdate() + timedelta(days=180)},
     )
-    if request.method == "POST" and getattr(request, "limited", False):
+    if request.method == "POST" and request.limited:
         form.is_valid()
         form.add_error(None, _("You recorded many mandates in the last hour. Try again later."))
     elif request.method == "POST" and form.is_valid():
@@ -122,12 +122,12 @@ def paper_mandate(request):
 
 @helper_required
 @require_http_methods(["GET", "POST"])
-@ratelimit(key="user", rate="30/h", method="POST", block=False)
+@throttle(group="confirm-mandate", rate="30/h", per="user")
 def confirm_mandate(request):
     form = ConfirmMandateForm(
         request.POST if request.method == "POST" else None, initial={"person_email": request.GET.get("email", "")}
     )
-    if request.method == "POST" and getattr(request, "limited", False):
+    if request.method == "POST" and request.limited:
         form.is_valid()
         form.add_error(None, _("Too many codes typed in the last hour. Try again later."))
     elif request.method == "POST" and form.is_valid():

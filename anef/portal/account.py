@@ -10,12 +10,11 @@ from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
-from django_ratelimit.decorators import ratelimit
 
 from anef.accounts.forms import ProfileForm
 from anef.accounts.services import PROFILE_FIELDS, person_claim, person_update
 from anef.core.errors import UserError
-from anef.core.throttle import FailureLimit, any_reached, record_all
+from anef.core.throttle import FailureLimit, attempt, throttle
 from anef.notifications.models import Notification
 from anef.notifications.services import notifications_mark_read
 
@@ -48,11 +47,11 @@ def profile(request):
 
 
 @login_required
-@ratelimit(key="user", rate="10/h", method="GET", block=False)
+@throttle(group="data-export", rate="10/h", per="user", methods=("GET",))
 def data_export(request):
     """All the data we hold about the signed-in person, as one ZIP (SPEC §10)."""
     person = person_of(request)
-    if getattr(request, "limited", False):
+    if request.limited:
         messages.error(request, _("You downloaded your data several times this hour. Try again later."))
         return redirect("portal:profile")
     response = HttpResponse(person_data_archive(person=person), content_type="application/zip")
@@ -89,9 +88,11 @@ def claim(request):
             (CLAIM_FAILURES_PER_ACCOUNT, f"account:{request.user.pk}"),
             (CLAIM_FAILURES_PER_CODE, form.normalised_code()),
         ]
-        if any_reached(request, limits):
+        tried = attempt(request, limits)
+        if tried is None:
             error, status = _("Too many wrong codes or dates of birth. Wait an hour and try again."), 429
         elif form.errors:
+            tried.succeeded()  # not a guess: nothing was compared
             error, status = form.errors["birth_date"][0], 400
         else:
             try:
@@ -102,8 +103,8 @@ def claim(request):
                 )
             except UserError as exc:
                 error, status = exc.message, 400
-                record_all(request, limits)
             else:
+                tried.succeeded()
                 messages.success(request, _("Your files registered at the counter are now in your space."))
                 return redirect("portal:dashboard")
     return render(request, "portal/claim.html", {"error": error, "typed": form.typed()}, status=status)

@@ -9,7 +9,6 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
-from django_ratelimit.decorators import ratelimit
 
 from anef.applications.access import applications_for_applicant
 from anef.appointments.constants import BookingStatus
@@ -23,6 +22,7 @@ from anef.appointments.services import (
     waitlist_join,
 )
 from anef.core.errors import UserError
+from anef.core.throttle import throttle
 
 from .forms import SlotForm
 
@@ -45,7 +45,7 @@ def _chosen_slot(request) -> int:
 
 
 @login_required
-@ratelimit(key="user", rate="30/m", method="POST", block=False)
+@throttle(group="booking", rate="30/m", per="user")
 @require_http_methods(["GET", "POST"])
 def booking(request, token):
     """Book with an invitation: the link is bound to one file and answers 404 to anyone else."""
@@ -57,7 +57,7 @@ def booking(request, token):
     application = invitation.application
     error = None
     if request.method == "POST":
-        if getattr(request, "limited", False):
+        if request.limited:
             error = _("Too many attempts. Wait a minute.")
         else:
             try:
@@ -88,7 +88,7 @@ def booking(request, token):
 
 
 @login_required
-@ratelimit(key="user", rate="30/m", method="POST", block=False)
+@throttle(group="booking-manage", rate="30/m", per="user")
 @require_http_methods(["GET", "POST"])
 def booking_manage(request, booking_id):
     booking = get_object_or_404(
@@ -98,7 +98,7 @@ def booking_manage(request, booking_id):
         status=BookingStatus.BOOKED,
     )
     error = None
-    if request.method == "POST" and not getattr(request, "limited", False):
+    if request.method == "POST" and not request.limited:
         try:
             if "cancel" in request.POST:  # which button was pressed
                 booking_cancel(booking_id=booking.pk, actor=request.user)

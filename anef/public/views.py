@@ -4,12 +4,11 @@ from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
-from django_ratelimit.decorators import ratelimit
 
 from anef.certificates.constants import LEGAL_BASIS, VerificationStatus
 from anef.certificates.selectors import verify_number, verify_payload
 from anef.core.signing import published_keys
-from anef.core.throttle import FailureLimit, any_reached, record_all
+from anef.core.throttle import FailureLimit, attempt, throttle
 from anef.core.widgets import DateInput
 from anef.procedures.constants import Category
 from anef.procedures.models import Procedure
@@ -84,11 +83,11 @@ VERIFY_FAILURES_PER_CLIENT = FailureLimit("verify-number-client", "20/h")
 VERIFY_FAILURES_PER_NUMBER = FailureLimit("verify-number-target", "5/h")
 
 
-@ratelimit(key="anef.core.throttle.client_key", rate="30/m", block=False)
+@throttle(group="verify", rate="30/m")
 def verify(request):
     form = VerifyForm(request.POST if request.method == "POST" else None)
     verdict = None
-    limited = request.method == "POST" and getattr(request, "limited", False)
+    limited = request.limited
     if limited:
         form.add_error(None, _("Too many checks from your connection. Wait a minute and try again."))
     elif request.method == "POST" and form.is_valid():
@@ -97,7 +96,8 @@ def verify(request):
         else:
             number = form.cleaned_data["number"].strip().upper()
             limits = [(VERIFY_FAILURES_PER_CLIENT, ""), (VERIFY_FAILURES_PER_NUMBER, number)]
-            if any_reached(request, limits):
+            tried = attempt(request, limits)
+            if tried is None:
                 limited = True
                 form.add_error(
                     None,
@@ -108,8 +108,8 @@ def verify(request):
                 )
             else:
                 verdict = verify_number(number, form.cleaned_data["birth_date"])
-                if verdict.status == VerificationStatus.UNKNOWN:
-                    record_all(request, limits)
+                if verdict.status != VerificationStatus.UNKNOWN:
+                    tried.succeeded()
     return render(
         request,
         "public/verify.html",
@@ -145,19 +145,20 @@ SHARE_FAILURES_PER_CLIENT = FailureLimit("share-check-client", "20/h")
 SHARE_FAILURES_PER_CODE = FailureLimit("share-check-target", "5/h")
 
 
-@ratelimit(key="anef.core.throttle.client_key", rate="10/m", block=False)
+@throttle(group="check-right", rate="10/m")
 def check_right(request):
     """Employers, landlords, benefit offices: code + date of birth, then only what the purpose needs."""
     from anef.sharing.services import normalise
 
     form = RightCheckForm(request.POST if request.method == "POST" else None)
     check, no_match = None, False
-    limited = request.method == "POST" and getattr(request, "limited", False)
+    limited = request.limited
     if limited:
         form.add_error(None, _("Too many checks from your connection. Wait a minute and try again."))
     elif request.method == "POST" and form.is_valid():
         limits = [(SHARE_FAILURES_PER_CLIENT, ""), (SHARE_FAILURES_PER_CODE, normalise(form.cleaned_data["code"]))]
-        if any_reached(request, limits):
+        tried = attempt(request, limits)
+        if tried is None:
             limited = True
             form.add_error(
                 None, _("Too many wrong codes or dates of birth from your connection. Wait an hour and try again.")
@@ -169,8 +170,8 @@ def check_right(request):
                 verifier=form.cleaned_data["verifier"],
             )
             no_match = check is None
-            if no_match:
-                record_all(request, limits)
+            if not no_match:
+                tried.succeeded()
     proof = signing.dumps(str(check.pk), salt="share-proof") if check else None
     return render(
         request,

@@ -143,13 +143,33 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-# A database cache is shared by every web process on every machine: rate limits hold across them.
-CACHES = {
-    "default": {
-        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
-        "LOCATION": "anef_cache",
+# The shared cache: rate limits and anything several processes must count together. Redis in production
+# (ANEF_CACHE_URL=redis://host:6379/0, or rediss:// with TLS): its counters are atomic across every web
+# process of every machine. Without it, the database cache: shared too, but its increments are not
+# atomic (right for the one-machine demo, refused by production settings).
+ANEF_CACHE_URL = os.environ.get("ANEF_CACHE_URL", "")
+if ANEF_CACHE_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": ANEF_CACHE_URL,
+            "KEY_PREFIX": os.environ.get("ANEF_CACHE_PREFIX", "anef"),
+            # A cache that does not answer within a second fails the request that needs it (a limit is
+            # never skipped), and readiness says so; it never hangs a web worker.
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
+        }
     }
-}
+else:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "anef_cache",
+        }
+    }
+# How many proxies (load balancer, TLS terminator...) stand between the clients and the web processes,
+# each appending to X-Forwarded-For: the client address is read that many entries from the right
+# (anef/core/throttle.py client_address). 0: the address that connects is the client's.
+ANEF_TRUSTED_PROXIES = int(os.environ.get("ANEF_TRUSTED_PROXIES", "0"))
 
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [

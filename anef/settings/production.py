@@ -37,6 +37,12 @@ SECURE_HSTS_INCLUDE_SUBDOMAINS = True
 SECURE_HSTS_PRELOAD = True
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 EMAIL_BACKEND = os.environ.get("ANEF_EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend")
+if not ANEF_CACHE_URL:  # noqa: F405
+    # Rate limits count in the shared cache; only Redis counts atomically across machines.
+    raise ImproperlyConfigured(
+        "ANEF_CACHE_URL must be set in production: the Redis every web machine shares (redis://host:6379/0), "
+        "where rate limits are counted atomically."
+    )
 if os.environ.get("ANEF_S3_BUCKET"):
     # S3-compatible object storage (django-storages must be installed in production images).
     STORAGES["default"] = {  # noqa: F405

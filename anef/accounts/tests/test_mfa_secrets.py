@@ -3,8 +3,6 @@
 import importlib
 import json
 import os
-import subprocess
-import sys
 
 import pytest
 from allauth.mfa.models import Authenticator
@@ -12,15 +10,14 @@ from allauth.mfa.recovery_codes.internal.auth import RecoveryCodes
 from allauth.mfa.totp.internal.auth import TOTP
 from cryptography.fernet import Fernet
 from django.apps import apps
-from django.conf import settings
 from django.core.management import call_command
 from django.db import connection
 from django.test import override_settings
 from django.urls import reverse
 
 from anef.accounts.mfa import SecretNotReadable, decrypt_secret
-from anef.core.signing import b64e
 from anef.testing import PASSWORD, make_staff, totp_now
+from anef.testing.production import start_production
 
 pytestmark = pytest.mark.django_db
 
@@ -101,33 +98,13 @@ def test_a_key_rotation_reencrypts_every_secret_under_the_new_key():
         decrypt_secret(totp.data["secret"])
 
 
-def _start_production(**environment) -> subprocess.CompletedProcess:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("ANEF_MFA")}
-    # The rest of what production requires (a signing key shared by every machine) is given.
-    signing_key = f"k20260101000000000000={b64e(bytes(32))}"
-    env.update(
-        DJANGO_SETTINGS_MODULE="anef.settings.production",
-        ANEF_SECRET_KEY="x" * 50,
-        ANEF_SIGNING_KEYS=signing_key,
-        **environment,
-    )
-    return subprocess.run(  # noqa: S603
-        [sys.executable, "-c", "import django; django.setup()"],
-        env=env,
-        cwd=settings.BASE_DIR,
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
-
-
 def test_production_refuses_to_start_without_an_encryption_key_for_the_second_factor():
-    refused = _start_production()
+    refused = start_production(ANEF_MFA_ENCRYPTION_KEY=None)
     assert refused.returncode != 0
     assert "ANEF_MFA_ENCRYPTION_KEY must be set in production" in refused.stderr
 
-    assert _start_production(ANEF_MFA_ENCRYPTION_KEY="not-a-key").returncode != 0
-    started = _start_production(ANEF_MFA_ENCRYPTION_KEY=Fernet.generate_key().decode())
+    assert start_production(ANEF_MFA_ENCRYPTION_KEY="not-a-key").returncode != 0
+    started = start_production(ANEF_MFA_ENCRYPTION_KEY=Fernet.generate_key().decode())
     assert started.returncode == 0, started.stderr
 
 

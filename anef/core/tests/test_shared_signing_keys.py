@@ -81,6 +81,7 @@ def test_production_refuses_to_start_without_keys_and_says_what_to_set(tmp_path)
         "ANEF_SECRET_KEY": "x" * 50,
         "ANEF_MFA_ENCRYPTION_KEY": "ZmDfcTF7_60GrrY167zsiPd67pEvs0aGOv2oasOM1Pg=",
         "ANEF_SCANNER": "clamav",
+        "ANEF_CACHE_URL": "redis://127.0.0.1:6379/15",
         "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
         "ANEF_SIGNING_KEYS": "",
         "ANEF_SIGNING_KEYS_DIR": str(tmp_path / "keys"),
