@@ -109,6 +109,8 @@ def _start_production(**environment) -> subprocess.CompletedProcess:
         DJANGO_SETTINGS_MODULE="anef.settings.production",
         ANEF_SECRET_KEY="x" * 50,
         ANEF_SIGNING_KEYS=signing_key,
+        ANEF_SMS_BACKEND="anef.notifications.sms.HttpSmsBackend",
+        ANEF_SMS_HTTP_URL="https://sms.example/v1/messages",
         **environment,
     )
     return subprocess.run(  # noqa: S603

@@ -84,6 +84,8 @@ def test_production_refuses_to_start_without_keys_and_says_what_to_set(tmp_path)
         "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
         "ANEF_SIGNING_KEYS": "",
         "ANEF_SIGNING_KEYS_DIR": str(tmp_path / "keys"),
+        "ANEF_SMS_BACKEND": "anef.notifications.sms.HttpSmsBackend",
+        "ANEF_SMS_HTTP_URL": "https://sms.example/v1/messages",
     }
     refused = _machine(env, code="import django; django.setup()", settings="anef.settings.production")
     assert refused.returncode != 0
