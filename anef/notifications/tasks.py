@@ -10,6 +10,7 @@ from anef.core.tasks import enqueue, pending_task_args
 
 from .constants import MAX_ATTEMPTS, NotificationState
 from .delivery import deliver
+from .errors import DeliveryRefused
 from .models import Notification
 
 
@@ -27,9 +28,9 @@ def send_notification(notification_id: int) -> str:
         notification.attempts += 1
         try:
             deliver(notification)
-        except Exception as exc:  # noqa: BLE001 - any provider failure is recorded and retried
+        except Exception as exc:  # noqa: BLE001 - any provider failure is recorded, and retried unless refused
             notification.last_error = f"{type(exc).__name__}: {exc}"[:2000]
-            if notification.attempts >= MAX_ATTEMPTS:
+            if isinstance(exc, DeliveryRefused) or notification.attempts >= MAX_ATTEMPTS:
                 notification.state = NotificationState.FAILED
                 notification.next_attempt_at = None
             else:

@@ -293,6 +293,13 @@ ANEF_ORPHAN_FILES_EXTRA_ROOTS = [
 ANEF_BASE_URL = os.environ.get("ANEF_BASE_URL", "http://127.0.0.1:8000")
 ANEF_SMS_BACKEND = os.environ.get("ANEF_SMS_BACKEND", "anef.notifications.sms.FileSmsBackend")
 ANEF_SMS_FILE_PATH = VAR_DIR / "sms"
+# The HTTP provider (ANEF_SMS_BACKEND=anef.notifications.sms.HttpSmsBackend): its endpoint, its bearer
+# token (or API key), the sender name shown on the phone, and the seconds before a silent provider fails
+# the attempt (the task retries later with the same idempotency key).
+ANEF_SMS_HTTP_URL = os.environ.get("ANEF_SMS_HTTP_URL", "")
+ANEF_SMS_HTTP_TOKEN = os.environ.get("ANEF_SMS_HTTP_TOKEN", "")
+ANEF_SMS_SENDER = os.environ.get("ANEF_SMS_SENDER", "ANEF")
+ANEF_SMS_HTTP_TIMEOUT = float(os.environ.get("ANEF_SMS_HTTP_TIMEOUT", "10"))
 
 # Issued documents: Ed25519 keys outside the database, the same on every machine (anef/core/signing.py):
 # ANEF_SIGNING_KEYS (kid=base64url,...) or a shared folder of PEM files, or a source class; and the API schedule.

@@ -1,6 +1,7 @@
 """Production: override only. Everything else comes from the environment through base.py."""
 
 import os
+from urllib.parse import urlsplit
 
 from cryptography.fernet import Fernet
 from django.core.exceptions import ImproperlyConfigured
@@ -43,6 +44,39 @@ if not ANEF_CACHE_URL:  # noqa: F405
         "ANEF_CACHE_URL must be set in production: the Redis every web machine shares (redis://host:6379/0), "
         "where rate limits are counted atomically."
     )
+# Mail and text messages reach people: production refuses the backends that keep them on one machine,
+# in memory, or drop them. Mail defaults to the SMTP relay; the SMS provider must be named.
+_mail_not_sent = {
+    "django.core.mail.backends.filebased.EmailBackend": "writes mail to files on this machine",
+    "django.core.mail.backends.console.EmailBackend": "prints mail to the console",
+    "django.core.mail.backends.locmem.EmailBackend": "keeps mail in memory",
+    "django.core.mail.backends.dummy.EmailBackend": "drops mail",
+}
+if EMAIL_BACKEND in _mail_not_sent:
+    raise ImproperlyConfigured(
+        f"ANEF_EMAIL_BACKEND={EMAIL_BACKEND} {_mail_not_sent[EMAIL_BACKEND]}: production sends mail. Leave "
+        "ANEF_EMAIL_BACKEND unset for the SMTP relay (ANEF_SMTP_HOST, ANEF_SMTP_PORT...) or name a provider's backend."
+    )
+_sms_not_sent = {
+    "anef.notifications.sms.FileSmsBackend": "writes text messages to files on this machine (the demo's default)",
+    "anef.notifications.sms.MemorySmsBackend": "keeps text messages in memory (a test backend)",
+    "anef.notifications.sms.FailingSmsBackend": "fails every text message (a test backend)",
+}
+if ANEF_SMS_BACKEND in _sms_not_sent or ".tests." in ANEF_SMS_BACKEND:  # noqa: F405
+    raise ImproperlyConfigured(
+        f"ANEF_SMS_BACKEND={ANEF_SMS_BACKEND} "  # noqa: F405
+        f"{_sms_not_sent.get(ANEF_SMS_BACKEND, 'is a test backend')}: production sends text messages. "  # noqa: F405
+        "Set ANEF_SMS_BACKEND=anef.notifications.sms.HttpSmsBackend with ANEF_SMS_HTTP_URL and ANEF_SMS_HTTP_TOKEN "
+        "(docs/operations.md, Channels), or another provider's backend class."
+    )
+if ANEF_SMS_BACKEND == "anef.notifications.sms.HttpSmsBackend":  # noqa: F405
+    _sms_url = urlsplit(ANEF_SMS_HTTP_URL)  # noqa: F405
+    if _sms_url.scheme not in ("https", "http") or not _sms_url.hostname:
+        # Not quoted back: some providers take their key in the URL.
+        raise ImproperlyConfigured(
+            "ANEF_SMS_HTTP_URL must be the SMS provider's endpoint, https://host/path: it is "
+            f"{'not set' if not ANEF_SMS_HTTP_URL else 'not an http(s) URL'}."  # noqa: F405
+        )
 if os.environ.get("ANEF_S3_BUCKET"):
     # S3-compatible object storage (django-storages must be installed in production images).
     STORAGES["default"] = {  # noqa: F405

@@ -17,6 +17,8 @@ PRODUCTION_ENVIRONMENT = {
     "ANEF_SIGNING_KEYS": f"k20260101000000000000={b64e(bytes(32))}",
     "ANEF_SCANNER": "clamav",
     "ANEF_CACHE_URL": "redis://127.0.0.1:6379/15",
+    "ANEF_SMS_BACKEND": "anef.notifications.sms.HttpSmsBackend",
+    "ANEF_SMS_HTTP_URL": "https://sms.example/v1/messages",
 }
 
 

@@ -83,6 +83,9 @@ def production_settings(monkeypatch):
     # Production refuses to start without its own key for second-factor secrets (read by base.py).
     monkeypatch.setattr(base_settings, "ANEF_MFA_ENCRYPTION_KEYS", ["YjNvZ3N2c2x0d3J4eHl6MDEyMzQ1Njc4OWFiY2RlZmc="])
     monkeypatch.setattr(base_settings, "ANEF_CACHE_URL", "redis://127.0.0.1:6379/15")  # production requires Redis
+    # and an SMS provider named (file and memory backends are refused).
+    monkeypatch.setattr(base_settings, "ANEF_SMS_BACKEND", "anef.notifications.sms.HttpSmsBackend")
+    monkeypatch.setattr(base_settings, "ANEF_SMS_HTTP_URL", "https://sms.example/v1/messages")
     sys.modules.pop("anef.settings.production", None)
     module = importlib.import_module("anef.settings.production")
     yield module

@@ -11,6 +11,7 @@ import pytest
 from django.core.exceptions import ImproperlyConfigured
 
 from anef.core import signing
+from anef.testing.production import start_production
 
 ROOT = Path(__file__).resolve().parents[3]
 SIGN_AND_PUBLISH = (
@@ -77,22 +78,12 @@ def test_a_folder_copied_to_another_machine_publishes_the_same_creation_dates(se
 
 
 def test_production_refuses_to_start_without_keys_and_says_what_to_set(tmp_path):
-    env = {
-        "ANEF_SECRET_KEY": "x" * 50,
-        "ANEF_MFA_ENCRYPTION_KEY": "ZmDfcTF7_60GrrY167zsiPd67pEvs0aGOv2oasOM1Pg=",
-        "ANEF_SCANNER": "clamav",
-        "ANEF_CACHE_URL": "redis://127.0.0.1:6379/15",
-        "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
-        "ANEF_SIGNING_KEYS": "",
-        "ANEF_SIGNING_KEYS_DIR": str(tmp_path / "keys"),
-    }
-    refused = _machine(env, code="import django; django.setup()", settings="anef.settings.production")
+    no_keys = {"DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}", "ANEF_SIGNING_KEYS_DIR": str(tmp_path / "keys")}
+    refused = start_production(ANEF_SIGNING_KEYS=None, **no_keys)
     assert refused.returncode != 0
     assert "No signing key" in refused.stderr and "ANEF_SIGNING_KEYS" in refused.stderr
     assert not (tmp_path / "keys").exists()
 
     key = f"{signing._new_kid()}={signing.b64e(os.urandom(32))}"
-    started = _machine(
-        {**env, "ANEF_SIGNING_KEYS": key}, code="import django; django.setup()", settings="anef.settings.production"
-    )
+    started = start_production(ANEF_SIGNING_KEYS=key, **no_keys)
     assert started.returncode == 0, started.stderr

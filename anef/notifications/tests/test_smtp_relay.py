@@ -12,6 +12,7 @@ import pytest
 from django.core.exceptions import ImproperlyConfigured
 from django.test import override_settings
 
+import anef.settings
 from anef.notifications.constants import Channel
 from anef.notifications.models import Notification
 from anef.testing import make_applicant, run_queued_tasks, submitted
@@ -43,14 +44,15 @@ def relay():
 
 
 def _settings_read_from(monkeypatch, **environment):
-    """anef.settings.base as a process started with this environment reads it."""
+    """anef.settings.base as a process started with this environment reads it. The module this process
+    loaded stays in place: other tests patch it and import the production settings on top of it."""
     for name, value in environment.items():
         monkeypatch.setenv(name, value)
-    sys.modules.pop("anef.settings.base", None)
+    loaded = sys.modules.pop("anef.settings.base")
     try:
         return importlib.import_module("anef.settings.base")
     finally:
-        sys.modules.pop("anef.settings.base", None)
+        sys.modules["anef.settings.base"] = anef.settings.base = loaded
 
 
 def test_the_applicants_mail_reaches_the_smtp_relay_the_environment_names(relay, monkeypatch):
