@@ -20,9 +20,8 @@ SHOW_CHANNELS = (
 
 def _start_production(tmp_path, code: str = "import django; django.setup()", **channels: str):
     """A process started as a production machine, with only what production requires and `channels`."""
-    env = production_environment(
-        DATABASE_URL=f"sqlite:///{tmp_path / 'db.sqlite3'}", ANEF_SMS_BACKEND=None, ANEF_SMS_HTTP_URL=None, **channels
-    )
+    no_channel: dict[str, str | None] = {"ANEF_SMS_BACKEND": None, "ANEF_SMS_HTTP_URL": None}
+    env = production_environment(**{**no_channel, "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}", **channels})
     return subprocess.run(  # noqa: S603 - our own interpreter and code
         [sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120
     )
