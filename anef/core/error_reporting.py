@@ -6,7 +6,24 @@ variables of the failing frames; what remains is the error, its traceback, the m
 and the environment.
 """
 
-SAFE_HEADERS = {"host", "user-agent", "accept", "accept-language", "content-type", "content-length", "x-request-id"}
+SAFE_HEADERS = ["Host", "User-Agent", "Accept", "Accept-Language", "Content-Type", "Content-Length", "X-Request-ID"]
+# What the SDK may collect: `data_collection` is the SDK's successor to `send_default_pii=False` (deprecated in
+# 2.x), and says it field by field; anything left out would default to collecting.
+DATA_COLLECTION = {
+    "user_info": False,
+    "cookies": {"mode": "off"},
+    "http_headers": {"request": {"mode": "allowlist", "terms": SAFE_HEADERS}},
+    "http_bodies": [],
+    "url_query_params": {"mode": "off"},
+    "graphql": {"document": False, "variables": False},
+    "gen_ai": {"inputs": False, "outputs": False},
+    "database_query_data": False,
+    "queues": False,
+    "stack_frame_variables": False,
+}
+
+
+SAFE_LOWER = {name.lower() for name in SAFE_HEADERS}
 
 
 def scrub_event(event, hint):
@@ -17,7 +34,7 @@ def scrub_event(event, hint):
         event["request"] = {
             "method": request.get("method"),
             "url": request.get("url"),
-            "headers": {name: value for name, value in headers.items() if name.lower() in SAFE_HEADERS},
+            "headers": {name: value for name, value in headers.items() if name.lower() in SAFE_LOWER},
         }
     event.pop("user", None)
     return event
@@ -35,8 +52,7 @@ def error_reporting_init(*, dsn: str, environment: str, release: str) -> bool:
         environment=environment,
         release=release or None,
         integrations=[DjangoIntegration()],
-        send_default_pii=False,
-        include_local_variables=False,
+        data_collection=DATA_COLLECTION,
         max_request_body_size="never",
         before_send=scrub_event,
         traces_sample_rate=None,
