@@ -110,7 +110,8 @@ def test_failed_tasks_and_applications_by_state_are_counted(scrape):
 
     figures = scrape()
     assert figures[submitted_files] == before + 1
-    # The monitor records a task that raised, as it does for a worker's result.
+    # The monitor records a task that raised, as it does for a worker's result ("sync": in this process, on
+    # the test's own connection, which the monitor would otherwise close).
     now = timezone.now()
     failed = {"id": uuid.uuid4().hex, "name": "sweep-failed", "func": "anef.certificates.sweeps.issue_due_apis"}
     save_task(
@@ -122,6 +123,7 @@ def test_failed_tasks_and_applications_by_state_are_counted(scrape):
             "stopped": now,
             "success": False,
             "result": "RuntimeError",
+            "sync": True,
         },
         get_broker(),
     )
