@@ -234,7 +234,9 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "/static/"
-STATIC_ROOT = VAR_DIR / "static"
+# Where `collectstatic` writes and WhiteNoise serves from: in production, collected at the image's build (the
+# names carry a hash of the content there: production.py), the same on every machine.
+STATIC_ROOT = Path(os.environ.get("ANEF_STATIC_ROOT", VAR_DIR / "static"))
 MEDIA_ROOT = Path(os.environ.get("ANEF_MEDIA_ROOT", VAR_DIR / "media"))
 # Uploaded files are never served from MEDIA_URL (no route serves it, and stored names are random):
 # only through views that check access.
