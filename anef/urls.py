@@ -4,6 +4,8 @@ from django.contrib.auth.decorators import login_required
 from django.urls import include, path, re_path
 from health_check.views import HealthCheckView
 
+from anef.core.health import TaskQueue
+from anef.core.metrics import metrics_view
 from anef.core.throttle import limit_per_client
 
 # The admin's own password form would skip the second factor: sign in through the service's login
@@ -27,11 +29,15 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("administration-django/", admin.site.urls),
     # For the load balancer and the orchestrator (docs/operations.md, "Health"): alive means the process
-    # answers; ready means it reaches what a request needs (database, shared cache, file storage).
+    # answers; ready means it reaches what a request needs (database, shared cache, file storage, task queue).
     path("health/live/", HealthCheckView.as_view(checks=[]), name="health_live"),
     path(
         "health/ready/",
-        HealthCheckView.as_view(checks=["health_check.Database", "health_check.Cache", "health_check.Storage"]),
+        HealthCheckView.as_view(
+            checks=["health_check.Database", "health_check.Cache", "health_check.Storage", TaskQueue]
+        ),
         name="health_ready",
     ),
+    # For Prometheus, with a bearer token (docs/operations.md, "Metrics and alerts").
+    path("metrics", metrics_view, name="metrics"),
 ]

@@ -1,6 +1,7 @@
 from django.apps import AppConfig
 from django.conf import settings
 
+from .error_reporting import error_reporting_init
 from .signing import require_keys
 
 
@@ -10,6 +11,9 @@ class CoreConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
+        error_reporting_init(
+            dsn=settings.ANEF_SENTRY_DSN, environment=settings.ANEF_ENVIRONMENT, release=settings.ANEF_RELEASE
+        )
         # Where keys are never created (production), no start without the shared signing keys.
         if not settings.ANEF_SIGNING_KEYS_CREATE:
             require_keys()

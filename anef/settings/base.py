@@ -4,6 +4,7 @@
 """
 
 import os
+from email.utils import getaddresses
 from pathlib import Path
 
 import dj_database_url
@@ -79,6 +80,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: every response, redirects and errors included, carries the request's id, and so does every log line.
+    "anef.core.middleware.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -231,7 +234,9 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "/static/"
-STATIC_ROOT = VAR_DIR / "static"
+# Where `collectstatic` writes and WhiteNoise serves from: in production, collected at the image's build (the
+# names carry a hash of the content there: production.py), the same on every machine.
+STATIC_ROOT = Path(os.environ.get("ANEF_STATIC_ROOT", VAR_DIR / "static"))
 MEDIA_ROOT = Path(os.environ.get("ANEF_MEDIA_ROOT", VAR_DIR / "media"))
 # Uploaded files are never served from MEDIA_URL (no route serves it, and stored names are random):
 # only through views that check access.
@@ -270,6 +275,9 @@ Q_CLUSTER = {
     "max_attempts": int(os.environ.get("ANEF_Q_MAX_ATTEMPTS", "5")),
     "ack_failures": True,  # a task that raised is kept as a failure, shown to administrators, retried by hand
     "save_limit": 2000,
+    # Per function: a sweep's last success stays in the history however many other tasks run after it
+    # (the metric anef_sweep_last_success_timestamp_seconds reads it).
+    "save_limit_per": "func",
     "catch_up": False,
     "poll": float(os.environ.get("ANEF_Q_POLL", "0.5")),
     "label": "Tâches de fond",
@@ -400,10 +408,39 @@ CONTENT_SECURITY_POLICY = {
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 
+# Logs on the standard error: one line per request ("anef.request") and whatever the code writes, each
+# written during a request carrying its id and the client's address (anef/core/request_logs.py).
+# ANEF_LOG_FORMAT: "json" (one JSON object a line, production's default) or "text".
+ANEF_LOG_FORMAT = os.environ.get("ANEF_LOG_FORMAT", "text")
+
+
+def console_handler(log_format: str) -> dict:
+    if log_format not in ("json", "text"):
+        raise ImproperlyConfigured("ANEF_LOG_FORMAT must be json or text.")
+    # Outside a request, the text format writes "-" where the JSON one leaves the fields out.
+    return {
+        "class": "logging.StreamHandler",
+        "formatter": log_format,
+        "filters": ["request" if log_format == "json" else "request_or_dash"],
+    }
+
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {
+        "request": {"()": "anef.core.request_logs.RequestContextFilter"},
+        "request_or_dash": {"()": "anef.core.request_logs.RequestContextFilter", "placeholder": "-"},
+    },
+    "formatters": {
+        "json": {
+            "()": "pythonjsonlogger.json.JsonFormatter",
+            "format": "%(asctime)s %(levelname)s %(name)s %(message)s",
+            "rename_fields": {"asctime": "time", "levelname": "level", "name": "logger"},
+        },
+        "text": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s %(client)s] %(message)s"},
+    },
+    "handlers": {"console": console_handler(ANEF_LOG_FORMAT)},
     "root": {"handlers": ["console"], "level": os.environ.get("ANEF_LOG_LEVEL", "INFO")},
     "loggers": {
         "django.server": {"level": "WARNING"},
@@ -412,3 +449,25 @@ LOGGING = {
         "weasyprint": {"level": "WARNING"},
     },
 }
+
+
+def env_admins(name: str) -> list[tuple[str, str]]:
+    """ANEF_ADMINS: "Name <email>, other@example.org": who gets Django's mail on a server error."""
+    raw = os.environ.get(name, "")
+    admins = [(person or address, address) for person, address in getaddresses([raw]) if address]
+    if raw.strip() and not all("@" in address for _person, address in admins):
+        raise ImproperlyConfigured(
+            f"{name} must be email addresses, as 'Name <email>' or 'email', separated by commas."
+        )
+    return admins
+
+
+ADMINS = env_admins("ANEF_ADMINS")
+
+# Error reporting to a Sentry server (docs/operations.md, "Error reporting"): off unless a DSN is given.
+ANEF_SENTRY_DSN = os.environ.get("ANEF_SENTRY_DSN", "")
+ANEF_ENVIRONMENT = os.environ.get("ANEF_ENVIRONMENT", "development")
+ANEF_RELEASE = os.environ.get("ANEF_RELEASE", "")
+
+# Prometheus scrapes /metrics with this bearer token; without one the page does not exist.
+ANEF_METRICS_TOKEN = os.environ.get("ANEF_METRICS_TOKEN", "")

@@ -90,3 +90,11 @@ ANEF_SIGNING_KEYS_CREATE = False
 ANEF_DEMO_ALLOWED = False
 if ANEF_SCANNER != "clamav":  # noqa: F405
     raise ImproperlyConfigured("Production scans uploads with ClamAV: ANEF_SCANNER must be 'clamav'.")
+# Logs as one JSON object a line for the log collector (ANEF_LOG_FORMAT=text to read them by eye).
+ANEF_LOG_FORMAT = os.environ.get("ANEF_LOG_FORMAT", "json")
+LOGGING["handlers"]["console"] = console_handler(ANEF_LOG_FORMAT)  # noqa: F405
+ANEF_ENVIRONMENT = os.environ.get("ANEF_ENVIRONMENT", "production")
+# Static files under names that carry a hash of their content (anef.css -> anef.3f2a9c1b.css), compressed
+# beforehand: a new release never meets an old copy in a browser, so they may be cached for a year.
+STORAGES["staticfiles"] = {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"}  # noqa: F405
+WHITENOISE_MAX_AGE = 60  # files without a hash in their name (favicon.ico, robots.txt): a minute
