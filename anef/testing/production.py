@@ -1,8 +1,13 @@
 """The smallest environment production settings start with, for tests that start a production process."""
 
+import fcntl
+import hashlib
 import os
+import shutil
 import subprocess
 import sys
+import tempfile
+from importlib import metadata
 from pathlib import Path
 
 from anef.core.signing import b64e
@@ -45,3 +50,42 @@ def start_production(code: str = "import django; django.setup()", **overrides: s
         text=True,
         timeout=120,
     )
+
+
+COLLECT = "import django; django.setup(); from django.core.management import call_command; " + (
+    "call_command('collectstatic', '--noinput', verbosity=0)"
+)
+
+
+def _static_sources_digest() -> str:
+    """What collectstatic's result depends on: every static source file (path and size) and the
+    versions of the packages that bring or process them."""
+    import dsfr
+
+    versions = [metadata.version(package) for package in ("django-dsfr", "whitenoise", "Django")]
+    digest = hashlib.sha256(f"{dsfr.__file__}{versions}".encode())
+    roots = [*sorted((BASE_DIR / "anef").glob("**/static")), Path(dsfr.__file__).parent / "static"]
+    for root in roots:
+        for path in sorted(root.rglob("*")):
+            if path.is_file():
+                digest.update(f"{path.relative_to(root)}:{path.stat().st_size}\n".encode())
+    return digest.hexdigest()[:16]
+
+
+def collected_static() -> Path:
+    """A STATIC_ROOT filled by collectstatic under production settings (hashed, compressed names and
+    their manifest), made once per version of the static sources and shared by every test process
+    of the run (collectstatic compresses some ten thousand files: about a minute)."""
+    target = BASE_DIR / "var" / f"test-static-{_static_sources_digest()}"
+    target.parent.mkdir(parents=True, exist_ok=True)
+    with open(target.parent / "test-static.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not (target / "staticfiles.json").exists():
+            building = Path(tempfile.mkdtemp(dir=target.parent, prefix="test-static-building-"))
+            done = start_production(COLLECT, ANEF_STATIC_ROOT=str(building))
+            if done.returncode != 0:
+                shutil.rmtree(building, ignore_errors=True)
+                raise RuntimeError(f"collectstatic failed under production settings:\n{done.stderr[-3000:]}")
+            shutil.rmtree(target, ignore_errors=True)
+            building.rename(target)
+    return target

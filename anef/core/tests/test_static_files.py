@@ -5,14 +5,12 @@ import json
 
 import pytest
 
-from anef.testing.production import start_production
+from anef.testing.production import collected_static, start_production
 
 SERVE = """
 import json
 import django
 django.setup()
-from django.core.management import call_command
-call_command("collectstatic", "--noinput", verbosity=0)
 from django.conf import settings
 from django.contrib.staticfiles.storage import staticfiles_storage
 from django.test import Client
@@ -32,9 +30,9 @@ print(json.dumps({
 """
 
 
-@pytest.mark.slow  # collectstatic compresses every file of the DSFR: about a minute and a half
-def test_collectstatic_under_production_settings_gives_hashed_names_cached_for_a_year(tmp_path):
-    done = start_production(SERVE, ANEF_VAR_DIR=str(tmp_path))
+@pytest.mark.slow  # collectstatic compresses every file of the DSFR (once per run: collected_static)
+def test_collectstatic_under_production_settings_gives_hashed_names_cached_for_a_year():
+    done = start_production(SERVE, ANEF_STATIC_ROOT=str(collected_static()))
 
     assert done.returncode == 0, done.stderr
     result = json.loads(done.stdout.strip().splitlines()[-1])

@@ -21,7 +21,7 @@ from anef.certificates.constants import DocumentType
 from anef.certificates.models import IssuedDocument
 from anef.core import signing
 from anef.testing import PASSWORD, complete, draft, make_applicant
-from anef.testing.production import production_environment
+from anef.testing.production import collected_static, production_environment
 from anef.testing.topology import RoundRobinProxy, Visitor, WebMachine
 
 
@@ -43,6 +43,7 @@ def topology(redis_cache, tmp_path):
     db = connection.settings_dict
     database_url = f"postgresql://{db['USER']}@{db['HOST'] or 'localhost'}:{db['PORT'] or 5432}/{db['NAME']}"
     shared_key = f"{signing._new_kid()}={signing.b64e(os.urandom(32))}"
+    static = str(collected_static())
     machines = []
     try:
         for name in ("a", "b"):
@@ -57,6 +58,7 @@ def topology(redis_cache, tmp_path):
                 ANEF_TRUSTED_PROXIES="1",
                 ANEF_SSL_REDIRECT="false",  # the balancer terminates TLS
                 ANEF_ALLOWED_HOSTS="127.0.0.1",
+                ANEF_STATIC_ROOT=static,  # collected at release time, the same on every machine
             )
             machine = WebMachine(name, env)
             machine.cache_prefix = env["ANEF_CACHE_PREFIX"]
