@@ -4,6 +4,7 @@ from django.contrib.auth.decorators import login_required
 from django.urls import include, path, re_path
 from health_check.views import HealthCheckView
 
+from anef.core import health
 from anef.core.health import TaskQueue
 from anef.core.metrics import metrics_view
 from anef.core.throttle import limit_per_client
@@ -30,7 +31,7 @@ urlpatterns = [
     path("administration-django/", admin.site.urls),
     # For the load balancer and the orchestrator (docs/operations.md, "Health"): alive means the process
     # answers; ready means it reaches what a request needs (database, shared cache, file storage, task queue).
-    path("health/live/", HealthCheckView.as_view(checks=[]), name="health_live"),
+    path("health/live/", health.live, name="health_live"),
     path(
         "health/ready/",
         HealthCheckView.as_view(

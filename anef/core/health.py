@@ -4,6 +4,8 @@ import dataclasses
 
 from django import db
 from django.db import connections
+from django.http import JsonResponse
+from django.views.decorators.cache import never_cache
 from django_q.conf import Conf
 from django_q.models import OrmQ
 from health_check.base import HealthCheck
@@ -30,3 +32,11 @@ class TaskQueue(HealthCheck):
             raise ServiceUnavailable("Task queue table unreachable") from exc
         finally:
             connections[alias].close()
+
+
+@never_cache
+def live(request):
+    """Alive: this process answers requests. It reads nothing (no database, no cache, no page template
+    whose context reads the database): an outage of the database must take machines out of the
+    balancer (readiness), never make an orchestrator restart every web process in a loop."""
+    return JsonResponse({"status": "alive"})

@@ -78,11 +78,44 @@ if ANEF_SMS_BACKEND == "anef.notifications.sms.HttpSmsBackend":  # noqa: F405
             f"{'not set' if not ANEF_SMS_HTTP_URL else 'not an http(s) URL'}."  # noqa: F405
         )
 if os.environ.get("ANEF_S3_BUCKET"):
-    # S3-compatible object storage (django-storages must be installed in production images).
+    # S3-compatible object storage (django-storages, in the "production" extra; docs/operations.md "File
+    # storage"). Objects are private: no ACL is ever sent (the bucket's own policy applies: block all
+    # public access), files are only served through the views that check access, and a URL, if one is
+    # ever made, is signed. A name is never reused (file_overwrite off, as on the local folder).
+    # Credentials: ANEF_S3_ACCESS_KEY_ID/SECRET_ACCESS_KEY, else boto3's own chain (AWS_* variables,
+    # shared credentials file, instance or pod role).
+    _s3_sse = os.environ.get("ANEF_S3_SSE", "").strip()
+    _s3_kms_key = os.environ.get("ANEF_S3_KMS_KEY_ID", "").strip()
+    if _s3_sse not in ("", "AES256", "aws:kms"):
+        raise ImproperlyConfigured("ANEF_S3_SSE must be empty, AES256 or aws:kms.")
+    if _s3_kms_key and _s3_sse != "aws:kms":
+        raise ImproperlyConfigured("ANEF_S3_KMS_KEY_ID is used with ANEF_S3_SSE=aws:kms only.")
+    _s3_addressing = os.environ.get("ANEF_S3_ADDRESSING_STYLE", "").strip() or None
+    if _s3_addressing not in (None, "auto", "path", "virtual"):
+        raise ImproperlyConfigured("ANEF_S3_ADDRESSING_STYLE must be auto, path or virtual.")
+    _s3_object_parameters = {"ServerSideEncryption": _s3_sse} if _s3_sse else {}
+    if _s3_kms_key:
+        _s3_object_parameters["SSEKMSKeyId"] = _s3_kms_key
     STORAGES["default"] = {  # noqa: F405
         "BACKEND": "storages.backends.s3.S3Storage",
-        "OPTIONS": {"bucket_name": os.environ["ANEF_S3_BUCKET"], "querystring_auth": True},
+        "OPTIONS": {
+            "bucket_name": os.environ["ANEF_S3_BUCKET"],
+            "endpoint_url": os.environ.get("ANEF_S3_ENDPOINT_URL", "").strip() or None,
+            "region_name": os.environ.get("ANEF_S3_REGION", "").strip() or None,
+            "addressing_style": _s3_addressing,
+            "signature_version": os.environ.get("ANEF_S3_SIGNATURE_VERSION", "s3v4"),
+            "default_acl": None,
+            "querystring_auth": True,
+            "querystring_expire": 300,
+            "file_overwrite": False,
+            "object_parameters": _s3_object_parameters,
+        },
     }
+    if os.environ.get("ANEF_S3_ACCESS_KEY_ID"):
+        STORAGES["default"]["OPTIONS"] |= {  # noqa: F405
+            "access_key": os.environ["ANEF_S3_ACCESS_KEY_ID"],
+            "secret_key": os.environ["ANEF_S3_SECRET_ACCESS_KEY"],
+        }
 # Signing keys are never created on a machine of their own: every machine reads the same configured
 # ones, and start-up fails without them (anef.core.apps).
 ANEF_SIGNING_KEYS_CREATE = False

@@ -3,7 +3,7 @@ round-robin proxy that behaves like a load balancer terminating TLS (it appends 
 to X-Forwarded-For and says X-Forwarded-Proto: https), and a client that can speak from several
 loopback addresses (127.0.0.2, 127.0.0.3...: distinct clients to the proxy).
 
-Used by anef/core/tests/test_topology.py and by scripts/deploy-drill.
+Used by anef/core/tests/test_topology.py (with deploy/gunicorn.conf.py, the kit's own configuration).
 """
 
 import http.client
@@ -52,17 +52,17 @@ class WebMachine:
         self.name = name
         self.port = free_port()
         self.log = open(Path(env["ANEF_MEDIA_ROOT"]) / f"{name}.log", "w+b")  # noqa: SIM115
+        # The deployment kit's own gunicorn configuration (deploy/gunicorn.conf.py), sized for a test.
+        env = {
+            **env,
+            "ANEF_WEB_BIND": f"127.0.0.1:{self.port}",
+            "ANEF_WEB_WORKERS": str(workers),
+            "ANEF_WEB_THREADS": str(threads),
+            "ANEF_WEB_TIMEOUT": "60",
+            "ANEF_WEB_LOG_LEVEL": "warning",
+        }
         self.process = subprocess.Popen(  # noqa: S603
-            [
-                sys.executable,
-                "-m",
-                "gunicorn",
-                "anef.wsgi",
-                f"--bind=127.0.0.1:{self.port}",
-                f"--workers={workers}",
-                f"--threads={threads}",
-                "--timeout=60",
-            ],
+            [sys.executable, "-m", "gunicorn", "-c", str(BASE_DIR / "deploy" / "gunicorn.conf.py"), "anef.wsgi"],
             cwd=BASE_DIR,
             env=env,
             stdout=self.log,

@@ -62,3 +62,9 @@ def test_a_backlog_of_old_tasks_does_not_take_web_machines_out_of_the_balancer(c
     OrmQ.objects.update(lock=timezone.now() - timedelta(hours=3))
 
     assert client.get("/health/ready/?format=json").status_code == 200
+
+
+def test_alive_reads_no_database_so_a_database_outage_restarts_nothing(client, django_assert_num_queries):
+    with django_assert_num_queries(0):
+        for path in ("/health/live/", "/health/live/?format=json"):
+            assert client.get(path, HTTP_ACCEPT="text/html").status_code == 200
