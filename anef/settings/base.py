@@ -371,6 +371,8 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "Public catalogue and applicants' own applications.",
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
+    # Several fields (state, from_state, to_state) share the applications' states: one enum in the schema.
+    "ENUM_NAME_OVERRIDES": {"ApplicationStateEnum": "anef.applications.workflow.State"},
 }
 
 # Sessions (anef.core.sessions): signed out after this long without activity, and after this long
