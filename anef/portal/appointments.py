@@ -5,8 +5,8 @@ answer 404 to others."""
 
 from datetime import date, datetime, time, timedelta
 
-from django.contrib import messages
 from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
