@@ -166,8 +166,9 @@ EVENTS: dict[EventKind, Event] = {
     ]
 }
 
-# What every recorded event does, whatever its kind: the person is told when `EVENTS` says so.
-ON_EVERY_EVENT = ("anef.notifications.effects.tell_the_person",)
+# What every recorded event does, whatever its kind: the person is told when `EVENTS` says so;
+# appointments follow a transfer to the new prefecture, whatever path made it.
+ON_EVERY_EVENT = ("anef.notifications.effects.tell_the_person", "anef.appointments.effects.follow_a_transfer")
 
 # Events that concern the prefecture's organisation only: not shown on the applicant's timeline.
 INTERNAL_EVENTS = frozenset(kind for kind, event in EVENTS.items() if event.internal)

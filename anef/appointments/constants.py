@@ -17,6 +17,16 @@ class BookingStatus(models.TextChoices):
     ATTENDED = "attended", _("Present")
     ABSENT = "absent", _("Absent")
     EXCUSED = "excused", _("Excused")
+    # A handover appointment that passed without the counter recording it: the agent reconciles it
+    # (present or absent); meanwhile the person may book again.
+    UNRECORDED = "unrecorded", _("Not recorded")
+
+
+class RequestStatus(models.TextChoices):
+    PENDING = "pending", _("Waiting for the draw")
+    GRANTED = "granted", _("Seat allocated")
+    UNSERVED = "unserved", _("No seat left")
+    CANCELLED = "cancelled", _("Cancelled")
 
 
 # Holidays of the `holidays` package: subdivision of France for a département, where it differs.
@@ -30,3 +40,7 @@ RESCHEDULE_MIN_DAYS = 2
 # A freed earlier slot offered from the waiting list stays reserved for the person offered it this
 # long; then it passes to the next person. Only slots at least this far ahead are offered.
 OFFER_VALID_HOURS = 24
+
+# A paper-only person learns of an appointment by letter: printed at the next run and posted, it
+# needs about a week; the reminder leaves this many days before the appointment.
+LETTER_REMINDER_DAYS = 10

@@ -2,11 +2,11 @@
 `anef.applications.workflow.TRANSITIONS` and run in the transaction of the move."""
 
 from anef.applications.kernel import Happened
+from anef.applications.workflow import EventKind
 
 from .constants import Kind
-from .models import Invitation
 from .selectors import biometrics_recorded
-from .services import invitation_create
+from .services import appointments_follow_transfer, appointments_release, invitation_create
 
 
 def invite_to_biometrics(happened: Happened) -> None:
@@ -28,7 +28,13 @@ def invite_to_card_handover(happened: Happened) -> None:
 
 
 def cancel_open_invitations(happened: Happened) -> None:
-    """The file is over (withdrawn, refused, closed, card handed over): nothing is left to book."""
-    Invitation.objects.filter(application=happened.application, status=Invitation.Status.OPEN).update(
-        status=Invitation.Status.CANCELLED
-    )
+    """The file is over (withdrawn, refused, closed, card handed over): nothing is left to book, and
+    the seats it held go back to others (the person is told each appointment is cancelled)."""
+    appointments_release(application=happened.application, actor=happened.actor)
+
+
+def follow_a_transfer(happened: Happened) -> None:
+    """Run for every event (`workflow.ON_EVERY_EVENT`), acts on transfers, whatever path made them
+    (an agent, a change of address): appointments follow the file to its new prefecture."""
+    if happened.event.kind == EventKind.TRANSFER:
+        appointments_follow_transfer(application=happened.application, actor=happened.actor)

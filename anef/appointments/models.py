@@ -3,7 +3,7 @@ import secrets
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from .constants import BookingStatus, Kind
+from .constants import BookingStatus, Kind, RequestStatus
 
 
 class Counter(models.Model):
@@ -122,6 +122,54 @@ class Booking(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} booking of {self.application_id}"
+
+
+class Draw(models.Model):
+    """The allocation of one window's requests for one prefecture and kind of appointment: the
+    requests, sorted by invitation, are shuffled with `seed` (`services.draw_order`) and served in
+    that order, so anyone can replay it; clicking first in the window buys nothing (decision 12)."""
+
+    prefecture = models.ForeignKey("territory.Prefecture", on_delete=models.PROTECT, related_name="+")
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    window_start = models.DateTimeField()
+    seed = models.CharField(max_length=64)
+    order = models.JSONField(default=list)  # the requests' ids, in the order they were served
+    held_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            # Two sweeps at once: the second finds the window drawn (or waits for it, then finds it).
+            models.UniqueConstraint(fields=["prefecture", "kind", "window_start"], name="one_draw_per_window")
+        ]
+
+    def __str__(self) -> str:
+        return f"draw {self.kind} {self.prefecture_id} {self.window_start:%Y-%m-%d %H:%M}"
+
+
+class BookingRequest(models.Model):
+    """A person's choice of a seat, made during a window; the draw that follows gives the seat, or
+    the nearest free one after it, to each request in the drawn order."""
+
+    invitation = models.ForeignKey(Invitation, on_delete=models.CASCADE, related_name="requests")
+    slot = models.ForeignKey(Slot, on_delete=models.PROTECT, related_name="+")
+    window_start = models.DateTimeField()
+    status = models.CharField(max_length=10, choices=RequestStatus.choices, default=RequestStatus.PENDING)
+    requested_by = models.ForeignKey("accounts.User", null=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    draw = models.ForeignKey(Draw, null=True, blank=True, on_delete=models.PROTECT, related_name="requests")
+    booking = models.ForeignKey(Booking, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+
+    class Meta:
+        ordering = ["pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["invitation"], condition=models.Q(status="pending"), name="one_pending_request_per_invitation"
+            )
+        ]
+        indexes = [models.Index(fields=["status", "window_start"])]
+
+    def __str__(self) -> str:
+        return f"request of invitation {self.invitation_id} for slot {self.slot_id}"
 
 
 class WaitlistEntry(models.Model):

@@ -24,3 +24,13 @@ def require_biometrics_for_the_card(application) -> None:
                 "Record the person's presence at the biometrics appointment first."
             )
         )
+
+
+def unrecorded_handovers(person):
+    """Handover appointments of this person's files that passed without the counter recording them,
+    not yet reconciled: shown on each of their files, so the next agent who opens one sees it."""
+    return (
+        Booking.objects.filter(application__person=person, kind=Kind.CARD_HANDOVER, status=BookingStatus.UNRECORDED)
+        .select_related("slot__site", "application")
+        .order_by("slot__starts_at")
+    )

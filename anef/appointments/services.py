@@ -1,13 +1,16 @@
 """Capacity, invitations and bookings (SPEC §7). A seat is protected by the database
 (`one_booking_per_seat`), not by a check made before writing."""
 
-from datetime import date, datetime, time, timedelta
+import random
+import secrets
+from datetime import UTC, date, datetime, time, timedelta
 from typing import cast
 
 import holidays as holiday_calendars
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, models, transaction
 from django.db.models import Exists, OuterRef
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -15,8 +18,10 @@ from anef.accounts.models import User
 from anef.applications.access import actor_kind
 from anef.applications.errors import ApplicationError, TransitionNotAllowed
 from anef.applications.kernel import lock_application, record_event, transition
-from anef.applications.models import Application
+from anef.applications.models import Application, Channel
 from anef.applications.workflow import Actor, EventKind, State
+from anef.notifications.rendering import absolute
+from anef.notifications.services import notify_reminder
 
 from .constants import (
     DURATION_MINUTES,
@@ -25,8 +30,20 @@ from .constants import (
     RESCHEDULE_MIN_DAYS,
     BookingStatus,
     Kind,
+    RequestStatus,
 )
-from .models import Booking, Closure, Counter, Invitation, OpeningHours, Slot, WaitlistEntry, new_token
+from .models import (
+    Booking,
+    BookingRequest,
+    Closure,
+    Counter,
+    Draw,
+    Invitation,
+    OpeningHours,
+    Slot,
+    WaitlistEntry,
+    new_token,
+)
 from .selectors import biometrics_recorded
 
 # While the biometrics are not recorded, an agent may invite the person again in these states.
@@ -141,35 +158,164 @@ def _check_slot(slot: Slot, application: Application, kind: str) -> None:
         raise SlotTaken()
 
 
-def _owner_or_404(application: Application, actor: User) -> None:
-    if actor_kind(user=actor, application=application) != Actor.APPLICANT:
-        raise TransitionNotAllowed()
+def _require_acting_for_the_person(application: Application, actor: User) -> None:
+    """The person (or a helper under their mandate), or a counter agent for a person their counter
+    registered (who may have no account): anyone else is told the page does not exist."""
+    kind = actor_kind(user=actor, application=application)
+    if kind == Actor.APPLICANT or (kind == Actor.COUNTER and application.channel == Channel.COUNTER):
+        return
+    raise TransitionNotAllowed()
 
 
-def booking_book(*, token: str, slot_id: int, actor: User, assigned: bool = False) -> Booking:
+def _seat_taken(slot: Slot) -> bool:
+    return Booking.objects.filter(slot=slot).exclude(status=BookingStatus.CANCELLED).exists()
+
+
+def _book(
+    *, application: Application, invitation: Invitation, slot: Slot, actor: User | None, assigned: bool, **extra
+) -> Booking:
+    """Give the seat to the file (the caller holds the invitation's and the application's locks and
+    has checked the slot); the database refuses a seat held twice (IntegrityError)."""
+    booking = Booking.objects.create(application=application, slot=slot, kind=invitation.kind, assigned=assigned)
+    Invitation.objects.filter(pk=invitation.pk).update(status=Invitation.Status.USED, used_at=timezone.now())
+    record_event(
+        application=application,
+        kind=EventKind.APPOINTMENT_ASSIGN if assigned else EventKind.APPOINTMENT_BOOK,
+        actor=None if assigned else actor,
+        payload=_booking_payload(booking, assigned=assigned, **extra),
+    )
+    return booking
+
+
+def booking_book(*, token: str, slot_id: int, actor: User | None, assigned: bool = False) -> Booking:
+    """Give a seat at once. The people's own choices go through `booking_request` and the draw;
+    this serves the prefecture's assignments and the draw itself."""
     try:
         with transaction.atomic():
             invitation = Invitation.objects.select_for_update(of=("self",)).get(token=token)
             application = lock_application(invitation.application_id)
             if not assigned:
-                _owner_or_404(application, actor)
+                _require_acting_for_the_person(application, cast(User, actor))
             if invitation.status != Invitation.Status.OPEN:
                 raise ApplicationError(_("This invitation was already used. See your appointment in your space."))
             slot = Slot.objects.select_related("site").get(pk=slot_id)
             _check_slot(slot, application, invitation.kind)
-            booking = Booking.objects.create(
-                application=application, slot=slot, kind=invitation.kind, assigned=assigned
-            )
-            Invitation.objects.filter(pk=invitation.pk).update(status=Invitation.Status.USED, used_at=timezone.now())
-            record_event(
-                application=application,
-                kind=EventKind.APPOINTMENT_ASSIGN if assigned else EventKind.APPOINTMENT_BOOK,
-                actor=None if assigned else actor,
-                payload=_booking_payload(booking, assigned=assigned),
-            )
+            booking = _book(application=application, invitation=invitation, slot=slot, actor=actor, assigned=assigned)
     except IntegrityError as exc:
         raise SlotTaken() from exc
     return booking
+
+
+# The draw (decision 12): choices made within one window compete as equals.
+
+
+def window_of(moment: datetime) -> datetime:
+    """The start of the window of ANEF_APPOINTMENT_DRAW_MINUTES this moment falls in."""
+    length = settings.ANEF_APPOINTMENT_DRAW_MINUTES * 60
+    return datetime.fromtimestamp(int(moment.timestamp()) // length * length, tz=UTC)
+
+
+def draw_order(requests, seed: str) -> list[int]:
+    """The order in which a draw serves its requests: sorted by invitation (never by the moment of
+    the click), then shuffled by a generator seeded with the recorded seed, so the draw replays."""
+    ids = [r.pk for r in sorted(requests, key=lambda r: (r.invitation_id, r.pk))]
+    random.Random(seed).shuffle(ids)  # noqa: S311 - reproducible by design; the seed comes from `secrets`
+    return ids
+
+
+def booking_request(*, token: str, slot_id: int, actor: User) -> BookingRequest:
+    """Ask for a seat: it is allocated by the draw of the window the request falls in. Asking
+    again replaces the choice, which then competes in the current window."""
+    with transaction.atomic():
+        invitation = Invitation.objects.select_for_update(of=("self",)).get(token=token)
+        application = lock_application(invitation.application_id)
+        _require_acting_for_the_person(application, actor)
+        if invitation.status != Invitation.Status.OPEN:
+            raise ApplicationError(_("This invitation was already used. See your appointment in your space."))
+        slot = Slot.objects.select_related("site").get(pk=slot_id)
+        _check_slot(slot, application, invitation.kind)
+        if _seat_taken(slot):
+            raise SlotTaken()
+        now = timezone.now()
+        pending = (
+            BookingRequest.objects.select_for_update(of=("self",))
+            .filter(invitation=invitation, status=RequestStatus.PENDING)
+            .first()
+        )
+        if pending is None:
+            return BookingRequest.objects.create(
+                invitation=invitation, slot=slot, window_start=window_of(now), requested_by=actor
+            )
+        BookingRequest.objects.filter(pk=pending.pk).update(
+            slot=slot, window_start=window_of(now), requested_by=actor, created_at=now
+        )
+        pending.refresh_from_db()
+        return pending
+
+
+def draw_hold(*, prefecture_id: int, kind: str, window_start: datetime) -> Draw | None:
+    """Allocate the seats asked for in one closed window, for one prefecture and kind: each request
+    in the drawn order gets its seat, or else the nearest free one after it; if none is left, the
+    person is told and their invitation stays open. None if this window was drawn already."""
+    with transaction.atomic():
+        try:
+            with transaction.atomic():
+                draw = Draw.objects.create(
+                    prefecture_id=prefecture_id, kind=kind, window_start=window_start, seed=secrets.token_hex(16)
+                )
+        except IntegrityError:
+            return None
+        candidates = BookingRequest.objects.filter(
+            status=RequestStatus.PENDING,
+            window_start=window_start,
+            slot__site__prefecture_id=prefecture_id,
+            slot__kind=kind,
+        )
+        draw.order = draw_order(list(candidates), draw.seed)
+        Draw.objects.filter(pk=draw.pk).update(order=draw.order)
+        for request_id in draw.order:
+            _serve(request_id, draw)
+    return draw
+
+
+def _serve(request_id: int, draw: Draw) -> None:
+    """One request of a draw, under the same locks as `booking_request` (invitation, application,
+    request), taken in the same order."""
+    invitation_id = BookingRequest.objects.values_list("invitation_id", flat=True).get(pk=request_id)
+    invitation = Invitation.objects.select_for_update(of=("self",)).get(pk=invitation_id)
+    application = lock_application(invitation.application_id)
+    request = BookingRequest.objects.select_for_update(of=("self",)).select_related("slot__site").get(pk=request_id)
+    if request.status != RequestStatus.PENDING or request.window_start != draw.window_start:
+        return  # changed since: it competes in a later window
+    if invitation.status != Invitation.Status.OPEN:
+        BookingRequest.objects.filter(pk=request.pk).update(status=RequestStatus.CANCELLED, draw=draw)
+        return
+    chosen = request.slot
+    following = free_slots(application=application, kind=invitation.kind, limit=5, not_before=chosen.starts_at)
+    for slot in [chosen, *(s for s in following if s.pk != chosen.pk)]:
+        try:
+            with transaction.atomic():
+                _check_slot(slot, application, invitation.kind)
+                booking = _book(
+                    application=application,
+                    invitation=invitation,
+                    slot=slot,
+                    actor=request.requested_by,
+                    assigned=False,
+                    draw=draw.pk,
+                    chosen_taken=slot.pk != chosen.pk,
+                )
+        except (IntegrityError, ApplicationError):
+            continue
+        BookingRequest.objects.filter(pk=request.pk).update(status=RequestStatus.GRANTED, draw=draw, booking=booking)
+        return
+    BookingRequest.objects.filter(pk=request.pk).update(status=RequestStatus.UNSERVED, draw=draw)
+    notify_reminder(
+        kind="booking_unserved",
+        application=application,
+        key=f"booking-unserved:{request.pk}",
+        booking_link=absolute(reverse("portal:booking", args=[invitation.token])),
+    )
 
 
 def _booking_payload(booking: Booking, **extra) -> dict:
@@ -187,9 +333,9 @@ def _booking_payload(booking: Booking, **extra) -> dict:
 def _lock_booking(booking_id: int, actor: User, *, staff: bool = False) -> tuple[Booking, Application]:
     booking = Booking.objects.select_for_update(of=("self",)).select_related("slot__site").get(pk=booking_id)
     application = lock_application(booking.application_id)
-    kind = actor_kind(user=actor, application=application)
-    allowed = (Actor.AGENT, Actor.COUNTER) if staff else (Actor.APPLICANT,)
-    if kind not in allowed:
+    if not staff:
+        _require_acting_for_the_person(application, actor)
+    elif actor_kind(user=actor, application=application) not in (Actor.AGENT, Actor.COUNTER):
         raise TransitionNotAllowed()
     return booking, application
 
@@ -239,14 +385,30 @@ def booking_cancel(*, booking_id: int, actor: User) -> Invitation | None:
         return invitation_create(application=application, kind=booking.kind, actor=actor)
 
 
+def _presence_too_early(booking: Booking, presence: str) -> bool:
+    """Present from the day of the appointment (a person may come early that day); absent only once
+    it has begun; excused at any time (the person warned the prefecture)."""
+    starts_at = booking.slot.starts_at
+    if presence == BookingStatus.ATTENDED:
+        return timezone.localdate() < timezone.localtime(starts_at).date()
+    if presence == BookingStatus.ABSENT:
+        return timezone.now() < starts_at
+    return False
+
+
 def booking_mark(*, booking_id: int, presence: str, actor: User) -> Booking:
-    """At the counter: present, absent or excused. A card handed over closes the file."""
+    """At the counter: present, absent or excused. A card handed over closes the file. A handover
+    that went unrecorded is reconciled the same way, later."""
     if presence not in (BookingStatus.ATTENDED, BookingStatus.ABSENT, BookingStatus.EXCUSED):
         raise ApplicationError(_("Choose present, absent or excused."))
     with transaction.atomic():
         booking, application = _lock_booking(booking_id, actor, staff=True)
-        if booking.status != BookingStatus.BOOKED:
+        if booking.status not in (BookingStatus.BOOKED, BookingStatus.UNRECORDED):
             raise ApplicationError(_("This appointment is already recorded."))
+        if _presence_too_early(booking, presence):
+            raise ApplicationError(
+                _("This appointment has not taken place yet: presence is recorded on the day, absence once it began.")
+            )
         Booking.objects.filter(pk=booking.pk).update(status=presence)
         record_event(
             application=application,
@@ -256,10 +418,58 @@ def booking_mark(*, booking_id: int, presence: str, actor: User) -> Booking:
         )
         if presence == BookingStatus.ATTENDED and booking.kind == Kind.CARD_HANDOVER:
             transition(application=application, event=EventKind.DELIVER_CARD, actor=actor)
-        elif presence != BookingStatus.ATTENDED:
+        elif presence != BookingStatus.ATTENDED and booking.status == BookingStatus.BOOKED:
             invitation_create(application=application, kind=booking.kind, actor=actor)
         booking.refresh_from_db()
     return booking
+
+
+def _release(booking: Booking, application: Application, actor: User | None, **extra) -> None:
+    """Free a booked seat the file no longer needs: the person is told, the waiting list offered it."""
+    Booking.objects.filter(pk=booking.pk).update(status=BookingStatus.CANCELLED)
+    record_event(
+        application=application,
+        kind=EventKind.APPOINTMENT_CANCEL,
+        actor=actor,
+        payload=_booking_payload(booking, **extra),
+    )
+    WaitlistEntry.objects.filter(booking=booking).update(active=False)
+    waitlist_offer(slot=booking.slot)
+
+
+def appointments_release(*, application: Application, actor: User | None) -> int:
+    """The file is over (withdrawn, refused, closed, card handed over): its open invitations, its
+    requests waiting for a draw and its booked seats are released (inside the move's transaction)."""
+    Invitation.objects.filter(application=application, status=Invitation.Status.OPEN).update(
+        status=Invitation.Status.CANCELLED
+    )
+    BookingRequest.objects.filter(invitation__application=application, status=RequestStatus.PENDING).update(
+        status=RequestStatus.CANCELLED
+    )
+    booked = list(
+        Booking.objects.filter(application=application, status=BookingStatus.BOOKED).select_related("slot__site")
+    )
+    for booking in booked:
+        _release(booking, application, actor, released=True)
+    return len(booked)
+
+
+def appointments_follow_transfer(*, application: Application, actor: User | None) -> list[Invitation]:
+    """The file moved to another prefecture (inside the transfer's transaction): seats booked or
+    asked for at the old one are released, and the person is invited to book at the new one."""
+    elsewhere = ~models.Q(slot__site__prefecture_id=application.prefecture_id)
+    BookingRequest.objects.filter(elsewhere, invitation__application=application, status=RequestStatus.PENDING).update(
+        status=RequestStatus.CANCELLED
+    )
+    invitations = []
+    for booking in Booking.objects.filter(
+        elsewhere, application=application, status=BookingStatus.BOOKED
+    ).select_related("slot__site"):
+        _release(booking, application, actor, transferred=True)
+        invitation = invitation_create(application=application, kind=booking.kind, actor=None)
+        if invitation is not None:
+            invitations.append(invitation)
+    return invitations
 
 
 def biometrics_invite(*, application_id: int, actor: User) -> Invitation | None:

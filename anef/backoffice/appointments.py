@@ -63,6 +63,7 @@ def counter_day(request):
             "day": day,
             "previous": day - timedelta(days=1),
             "next": day + timedelta(days=1),
+            "today": timezone.localdate(),
             "Kind": Kind,
         },
     )

@@ -21,6 +21,7 @@ from anef.applications.selectors import (
 from anef.applications.workflow import CASEWORK_STATES, PENDING_DECISION_STATES, Actor, State
 from anef.appointments.constants import BookingStatus, Kind
 from anef.appointments.models import Booking, Invitation
+from anef.appointments.selectors import unrecorded_handovers
 from anef.appointments.services import BIOMETRICS_INVITE_STATES
 from anef.certificates.sweeps import apis_failing
 from anef.messaging.models import Side
@@ -83,6 +84,7 @@ def case_page(*, user: User, application: Application) -> dict:
         "is_supervisor": user.role in SUPERVISORS,
         "issued": application.issued_documents.all(),
         "biometrics": biometrics,
+        "unrecorded_handovers": list(unrecorded_handovers(application.person)),
         "unread": unread_counts(
             applications_for_agent(agent=user).filter(pk=application.pk), reader_side=Side.PREFECTURE
         ).get(application.pk, 0),

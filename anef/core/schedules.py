@@ -13,6 +13,8 @@ SWEEPS = {
     "retry_due_notifications": ("anef.notifications.tasks.retry_due_notifications", 1),
     "requeue_stranded_notifications": ("anef.notifications.tasks.requeue_stranded_notifications", 10),
     "issue_due_apis": ("anef.certificates.sweeps.issue_due_apis", 360),
+    # Every minute: the seats asked for in a window are drawn soon after it closes.
+    "draw_booking_requests": ("anef.appointments.sweeps.draw_booking_requests", 1),
     "remind_appointments": ("anef.appointments.sweeps.remind_appointments", 30),
     "pass_on_lapsed_offers": ("anef.appointments.sweeps.pass_on_lapsed_offers", 15),
     "assign_unanswered_invitations": ("anef.appointments.sweeps.assign_unanswered_invitations", 60),

@@ -640,9 +640,9 @@ def _demo_conversations(people, staff) -> None:
 
 
 def _demo_biometrics(application: Application, agent: User) -> None:
-    """The person booked the biometrics appointment they were invited to and came: booked and
-    recorded through the services, then the seat is moved into the past (whole weeks, so it keeps
-    its weekday and hour) since the story happened before today."""
+    """The person booked the biometrics appointment they were invited to and came: booked through
+    the services, the seat moved into the past (whole weeks, so it keeps its weekday and hour) since
+    the story happened before today, then the presence recorded."""
     from anef.appointments.constants import BookingStatus, Kind
     from anef.appointments.models import Invitation, Slot
     from anef.appointments.services import booking_book, booking_mark, free_slots
@@ -652,12 +652,12 @@ def _demo_biometrics(application: Application, agent: User) -> None:
     slot = free_slots(application=application, kind=Kind.BIOMETRICS, limit=1)[0]
     person = application.person
     booking = booking_book(token=invitation.token, slot_id=slot.pk, actor=person.user, assigned=person.user is None)
-    booking_mark(booking_id=booking.pk, presence=BookingStatus.ATTENDED, actor=agent)
-    for weeks in range(2, 20):
+    for weeks in range(2, 20):  # presence is recorded only once the appointment took place
         moment = slot.starts_at - timedelta(weeks=weeks)
         if not Slot.objects.filter(counter=slot.counter, starts_at=moment).exists():
             Slot.objects.filter(pk=slot.pk).update(starts_at=moment, ends_at=slot.ends_at - timedelta(weeks=weeks))
-            return
+            break
+    booking_mark(booking_id=booking.pk, presence=BookingStatus.ATTENDED, actor=agent)
 
 
 def _backdate(application: Application, days_ago: int) -> None:

@@ -31,7 +31,7 @@ def render_for_event(*, event, person, application) -> dict:
             context["helpers_link"] = absolute(reverse("portal:helpers"))
         if event.kind == EventKind.APPOINTMENT_OFFER:
             context["link"] = absolute(reverse("portal:offer", args=[event.payload["offer"]]))
-        if event.kind == EventKind.APPOINTMENT_INVITE:
+        if event.kind in (EventKind.APPOINTMENT_INVITE, EventKind.HANDOVER_UNRECORDED):
             invitation = application.invitations.filter(pk=event.payload.get("invitation")).first()
             if invitation is not None:
                 context["link"] = absolute(reverse("portal:booking", args=[invitation.token]))

@@ -1,8 +1,11 @@
-"""Appointments, from the applicant's side: book with an invitation, move or cancel, wait for an
-earlier slot and take it when offered. The services check every rule; links answer 404 to others."""
+"""Appointments, from the applicant's side (and a counter agent's, for a person their counter
+registered): ask for a seat with an invitation (the draw of the window gives it, decision 12), move
+or cancel, wait for an earlier slot and take it when offered. The services check every rule; links
+answer 404 to others."""
 
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import get_object_or_404, redirect, render
@@ -11,11 +14,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from anef.applications.access import applications_for_applicant
-from anef.appointments.constants import BookingStatus
-from anef.appointments.models import Booking, Invitation, Slot, WaitlistEntry
+from anef.appointments.constants import BookingStatus, RequestStatus
+from anef.appointments.models import Booking, BookingRequest, Invitation, Slot, WaitlistEntry
 from anef.appointments.services import (
-    booking_book,
     booking_cancel,
+    booking_request,
     booking_reschedule,
     free_slots,
     waitlist_accept,
@@ -44,11 +47,16 @@ def _chosen_slot(request) -> int:
     return form.cleaned_data["slot"]
 
 
+def _window_end(request_row: BookingRequest):
+    return request_row.window_start + timedelta(minutes=settings.ANEF_APPOINTMENT_DRAW_MINUTES)
+
+
 @login_required
 @throttle(group="booking", rate="30/m", per="user")
 @require_http_methods(["GET", "POST"])
 def booking(request, token):
-    """Book with an invitation: the link is bound to one file and answers 404 to anyone else."""
+    """Ask for a seat with an invitation: the link is bound to one file and answers 404 to anyone
+    else. The choice waits for the draw of its window; asking again replaces it."""
     invitation = get_object_or_404(
         Invitation.objects.select_related("application__procedure"),
         token=token,
@@ -61,18 +69,19 @@ def booking(request, token):
             error = _("Too many attempts. Wait a minute.")
         else:
             try:
-                booking_book(token=token, slot_id=_chosen_slot(request), actor=request.user)
+                booking_request(token=token, slot_id=_chosen_slot(request), actor=request.user)
             except (UserError, Slot.DoesNotExist) as exc:
                 error = getattr(exc, "message", _("Choose one of the slots below."))
             else:
-                messages.success(request, _("Your appointment is booked. The confirmation says what to bring."))
-                return redirect("portal:application", reference=application.reference)
+                messages.success(request, _("Your request is registered. You will be told your appointment."))
+                return redirect("portal:booking", token=token)
     invitation_open = invitation.status == Invitation.Status.OPEN
     slots = (
         list(free_slots(application=application, kind=invitation.kind, not_before=_not_before(request)))
         if invitation_open
         else []
     )
+    last_request = invitation.requests.select_related("slot__site").order_by("-pk").first()
     return render(
         request,
         "portal/booking.html",
@@ -82,6 +91,10 @@ def booking(request, token):
             "application": application,
             "slots": slots,
             "error": error,
+            "last_request": last_request,
+            "draw_at": _window_end(last_request) if last_request else None,
+            "draw_minutes": settings.ANEF_APPOINTMENT_DRAW_MINUTES,
+            "RequestStatus": RequestStatus,
         },
         status=409 if error else 200,
     )

@@ -320,6 +320,8 @@ ANEF_DEMO_ALLOWED = True
 ANEF_SIGNING_KEYS_CREATE = True
 ANEF_API_LEAD_DAYS = int(os.environ.get("ANEF_API_LEAD_DAYS", "15"))  # issue this many days before a lapse
 ANEF_APPOINTMENT_ASSIGN_AFTER_DAYS = int(os.environ.get("ANEF_APPOINTMENT_ASSIGN_AFTER_DAYS", "7"))
+# Seats asked for within the same window of this many minutes are allocated by a draw once it closes.
+ANEF_APPOINTMENT_DRAW_MINUTES = int(os.environ.get("ANEF_APPOINTMENT_DRAW_MINUTES", "5"))
 ANEF_API_VALIDITY_DAYS = int(os.environ.get("ANEF_API_VALIDITY_DAYS", "90"))  # three months at most
 
 # Uploads: the content decides the type; limits are per file.

@@ -8,8 +8,10 @@ import io
 from datetime import date, timedelta
 
 from allauth.account.models import EmailAddress
+from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 from PIL import Image
 
@@ -19,7 +21,9 @@ from anef.applications import kernel, services
 from anef.applications.models import Application
 from anef.applications.selectors import applicable_documents
 from anef.applications.workflow import EventKind
-from anef.appointments.models import Invitation
+from anef.appointments.constants import RequestStatus
+from anef.appointments.models import BookingRequest, Invitation, Slot
+from anef.appointments.sweeps import draw_booking_requests
 from anef.documents.services import document_upload
 from anef.procedures.conditions import condition_holds
 from anef.procedures.constants import FieldType
@@ -338,8 +342,28 @@ def biometrics_taken(application: Application) -> None:
     invitation = application.invitations.get(kind=Kind.BIOMETRICS, status=Invitation.Status.OPEN)
     slot = free_slots(application=application, kind=Kind.BIOMETRICS, limit=1)[0]
     booking = booking_book(token=invitation.token, slot_id=slot.pk, actor=application.person.user)
+    appointment_day_came(booking)
     counter = make_staff(role=Role.COUNTER_AGENT, prefecture_code=application.prefecture.code)
     booking_mark(booking_id=booking.pk, presence=BookingStatus.ATTENDED, actor=counter)
+
+
+def draw_once_windows_closed() -> int:
+    """Time passes until the windows of the requests waiting for a draw have closed (their window
+    is moved back), then the sweep draws them, as the scheduler would. Returns the draws held."""
+    passed = timedelta(minutes=settings.ANEF_APPOINTMENT_DRAW_MINUTES + 2)
+    BookingRequest.objects.filter(status=RequestStatus.PENDING).update(window_start=F("window_start") - passed)
+    return draw_booking_requests()
+
+
+def appointment_day_came(booking) -> None:
+    """Time passes until the booked appointment has begun (its seat is moved to just before now):
+    presence can then be recorded."""
+    slot = Slot.objects.get(pk=booking.slot_id)
+    length = slot.ends_at - slot.starts_at
+    moment = timezone.now() - timedelta(minutes=1)
+    while Slot.objects.filter(counter_id=slot.counter_id, starts_at=moment).exists():
+        moment -= timedelta(seconds=1)
+    Slot.objects.filter(pk=slot.pk).update(starts_at=moment, ends_at=moment + length)
 
 
 def card_ready(person: Person | None = None, code: str = "student-renewal") -> Application:

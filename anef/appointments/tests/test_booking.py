@@ -17,7 +17,16 @@ from anef.appointments.services import (
     free_slots,
     slots_generate,
 )
-from anef.testing import card_ready, invited, make_applicant, make_site_with_slots, make_staff, submitted
+from anef.testing import (
+    appointment_day_came,
+    card_ready,
+    draw_once_windows_closed,
+    invited,
+    make_applicant,
+    make_site_with_slots,
+    make_staff,
+    submitted,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -119,6 +128,7 @@ def test_a_card_handed_over_at_the_counter_closes_the_file(site):
     slot = free_slots(application=application, kind="card_handover")[0]
     booking = booking_book(token=invitation.token, slot_id=slot.pk, actor=application.person.user)
 
+    appointment_day_came(booking)
     counter = make_staff(role=Role.COUNTER_AGENT)
     booking_mark(booking_id=booking.pk, presence="attended", actor=counter)
 
@@ -135,6 +145,7 @@ def test_an_absent_person_is_invited_again(site):
         slot_id=free_slots(application=application, kind="biometrics")[0].pk,
         actor=application.person.user,
     )
+    appointment_day_came(booking)
     booking_mark(booking_id=booking.pk, presence="absent", actor=make_staff(role=Role.COUNTER_AGENT))
     assert Invitation.objects.filter(application=application, status="open").count() == 1
 
@@ -162,6 +173,7 @@ def test_the_applicant_books_through_the_page_and_the_counter_sees_it(client, si
     response = client.post(reverse("portal:booking", args=[invitation.token]), {"slot": slot.pk})
 
     assert response.status_code == 302
+    assert draw_once_windows_closed() == 1
     detail = client.get(reverse("portal:application", args=[application.reference])).content.decode()
     assert site.name in detail
     counter = make_staff(role=Role.COUNTER_AGENT)

@@ -6,7 +6,9 @@ import pytest
 from django.utils import timezone
 
 from anef.testing import (
+    appointment_day_came,
     card_ready,
+    draw_once_windows_closed,
     make_site_with_slots,
     make_staff,
 )
@@ -43,6 +45,9 @@ def test_book_reschedule_and_hand_over(browser_context):
     violations += serious_violations(page)
     choose_slot_days_ahead(page, 4)
     follow(page.locator("main form button[type=submit]:not([form])"))
+    assert page.locator("#request-pending").is_visible()
+    assert draw_once_windows_closed() == 1
+    page.goto(page.base + f"/espace/dossiers/{application.reference}/")
     follow(page.locator("a[href*='/rendez-vous/reservation/']").first)
     violations += serious_violations(page)
     chosen = choose_slot_days_ahead(page, 6)
@@ -52,6 +57,8 @@ def test_book_reschedule_and_hand_over(browser_context):
     assert booking.slot.starts_at.date() >= timezone.localdate() + timedelta(days=5)
     assert chosen.split()[1] in page.content()
 
+    appointment_day_came(booking)
+    booking.refresh_from_db()
     counter = make_staff(role="counter_agent")
     desk = browser_context()
     sign_in(desk, counter.email, counter.totp_secret)
