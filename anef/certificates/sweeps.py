@@ -75,7 +75,7 @@ def issue_one_api(application_id: int, today: date, actor=None) -> IssuedDocumen
             type=DocumentType.API,
             valid_from=start,
             valid_until=end,
-            rights={"residence": True, "work": bool(application.permit_allows_work_at_filing)},
+            rights=api_rights(application),
             actor=actor,
             details={
                 "reference": application.reference,
@@ -84,6 +84,13 @@ def issue_one_api(application_id: int, today: date, actor=None) -> IssuedDocumen
                 "filed_at": application.filed_at.isoformat() if application.filed_at else None,
             },
         )
+
+
+def api_rights(application: Application) -> dict:
+    """The API carries the rights of the permit being renewed (CESEDA R. 431-15-2): those the
+    catalogue gives that permit (`grants_work` of the renewal procedure), never what the person ticked
+    in their profile."""
+    return {"residence": True, "work": bool(application.procedure.grants_work)}
 
 
 def api_failure_record(application_id: int, today: date, error: Exception) -> None:

@@ -115,17 +115,17 @@ def sharing_page(*, person) -> dict:
             {
                 "value": value,
                 "label": label,
-                "result": {
-                    "name": person.full_name,
-                    "holds": status.holds,
-                    "until": status.until.isoformat() if status.until else None,
-                    "renewal_pending": status.renewal_pending,
-                    "check_again_on": status.check_again_on.isoformat() if status.check_again_on else None,
-                },
+                "result": status.as_result(name=person.full_name, purpose=value),
             }
         )
     codes = ShareCode.objects.filter(person=person).prefetch_related("checks")
-    return {"codes": codes, "previews": previews, "now": timezone.now()}
+    return {
+        "codes": codes,
+        "previews": previews,
+        "now": timezone.now(),
+        # What the person declared gives no right until an agent confirms it: say so, and how.
+        "permit_unconfirmed": person.has_current_permit and not person.permit_on_record,
+    }
 
 
 def mandates_page(*, person) -> dict:
