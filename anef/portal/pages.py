@@ -13,7 +13,6 @@ from anef.applications.selectors import (
     applicable_documents,
     applicable_fields,
     applicant_timeline,
-    current_documents,
     last_decision_event,
     may_be_appealed,
     missing_items,
@@ -52,10 +51,19 @@ def dashboard_page(*, user, person) -> dict:
     }
 
 
-def _documents(application: Application) -> list[tuple[dict, object]]:
-    """Each document the file needs, with the one sent for it (or None)."""
-    documents = current_documents(application)
-    return [(requirement, documents.get(requirement["code"])) for requirement in applicable_documents(application)]
+def _documents(application: Application) -> list[tuple[dict, object, list]]:
+    """Each document the file needs, with the one sent for it (or None) and the versions it replaced,
+    oldest first: a replaced file stays on the person's pages, marked as replaced."""
+    documents, replaced = {}, {}
+    for document in application.uploaded_documents.all():  # ordered by upload: one query
+        if document.superseded_at is None:
+            documents[document.requirement_code] = document
+        else:
+            replaced.setdefault(document.requirement_code, []).append(document)
+    return [
+        (requirement, documents.get(requirement["code"]), replaced.get(requirement["code"], []))
+        for requirement in applicable_documents(application)
+    ]
 
 
 def application_page(*, user, application: Application) -> dict:
