@@ -39,14 +39,15 @@ def render_for_event(*, event, person, application) -> dict:
             invitation = application.invitations.filter(pk=event.payload.get("invitation")).first()
             if invitation is not None:
                 context["link"] = absolute(reverse("portal:booking", args=[invitation.token]))
-        if event.kind == EventKind.DOCUMENT_ISSUE:
+        announces_a_document = event.kind == EventKind.DOCUMENT_ISSUE
+        if announces_a_document:
             context["document"] = _document(event.payload)
         subject = render_to_string("notifications/event_subject.txt", context).strip()
         body = render_to_string("notifications/event_body.txt", context).strip()
         sms = render_to_string("notifications/event_sms.txt", context).strip()
         # On paper, an issued document travels inside the letter (delivery.letter_pdf), not as a link
         # to a space a person known by post may not have.
-        letter = render_to_string("notifications/event_body.txt", {**context, "enclosed": "document" in context})
+        letter = render_to_string("notifications/event_body.txt", {**context, "enclosed": announces_a_document})
     return {"subject": subject, "body": body, "sms": sms, "letter": letter.strip()}
 
 
