@@ -122,6 +122,13 @@ class Person(models.Model):
     permit_number = models.CharField(_("permit number"), max_length=30, blank=True)
     permit_expires_on = models.DateField(_("permit expiry date"), null=True, blank=True)
     permit_allows_work = models.BooleanField(_("the permit allows work"), default=False)
+    # The four fields above are what the person declared: a claim, which gives no right by itself.
+    # An agent who checked the card or the register confirms it; any change to them by the person
+    # withdraws the confirmation (accounts.services.person_update). See decision 0012.
+    permit_confirmed_at = models.DateTimeField(_("permit confirmed on"), null=True, blank=True)
+    permit_confirmed_by = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name=_("permit confirmed by")
+    )
     # Given on paper at the counter: lets the person attach their files to an online account later.
     claim_code = models.CharField(max_length=12, unique=True, null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -141,6 +148,11 @@ class Person(models.Model):
     @property
     def has_current_permit(self) -> bool:
         return bool(self.permit_type and self.permit_expires_on)
+
+    @property
+    def permit_on_record(self) -> bool:
+        """The declared permit was confirmed by an agent and has not been changed since."""
+        return self.has_current_permit and self.permit_confirmed_at is not None
 
     def missing_profile_fields(self) -> list[str]:
         """Labels of what the profile still needs before an application can be submitted."""

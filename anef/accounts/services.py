@@ -14,6 +14,8 @@ PROFILE_FIELDS = (
     "first_name", "last_name", "date_of_birth", "nationality", "address_line", "postcode", "city", "phone",
     "preferred_language", "permit_type", "permit_number", "permit_expires_on", "permit_allows_work",
 )  # fmt: skip
+# What the person declares about their current permit (a claim until an agent confirms it).
+PERMIT_FIELDS = ("permit_type", "permit_number", "permit_expires_on", "permit_allows_work")
 
 
 @transaction.atomic
@@ -39,6 +41,10 @@ def person_update(*, person_id: int, actor: User, **values) -> Person:
     changed = [name for name, value in values.items() if getattr(person, name) != value]
     for name in changed:
         setattr(person, name, values[name])
+    if set(changed) & set(PERMIT_FIELDS) and person.permit_confirmed_at is not None:
+        # What an agent confirmed is no longer what the profile says: it is a claim again.
+        person.permit_confirmed_at, person.permit_confirmed_by = None, None
+        changed += ["permit_confirmed_at", "permit_confirmed_by"]
     if changed:
         person.save(update_fields=[*changed, "updated_at"])
     return person

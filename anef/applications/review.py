@@ -235,3 +235,30 @@ def note_add(*, application_id: int, actor: User, text: str) -> CaseNote:
         note = CaseNote.objects.create(application=application, author=actor, text=text.strip())
         record_event(application=application, kind=EventKind.NOTE_ADD, actor=actor, payload={"note": note.pk})
     return note
+
+
+def application_permit_confirm(*, application_id: int, actor: User) -> Application:
+    """An agent of the file checked the permit the person declared (the card shown, the register)
+    and confirms it: from now on it is the permit on record, the only one that gives a right at a
+    third party's check (`sharing.rights`). The values confirmed are written in the history."""
+    with transaction.atomic():
+        application = lock_application(application_id)
+        if actor_kind(user=actor, application=application) not in (Actor.AGENT, Actor.COUNTER):
+            raise TransitionNotAllowed()
+        person = application.person
+        if not person.has_current_permit:
+            raise ApplicationError(_("The person has not described a current permit: there is nothing to confirm."))
+        person.permit_confirmed_at, person.permit_confirmed_by = timezone.now(), actor
+        person.save(update_fields=["permit_confirmed_at", "permit_confirmed_by", "updated_at"])
+        record_event(
+            application=application,
+            kind=EventKind.PERMIT_CONFIRM,
+            actor=actor,
+            payload={
+                "permit_type": person.permit_type,
+                "permit_number": person.permit_number,
+                "expires_on": person.permit_expires_on.isoformat() if person.permit_expires_on else None,
+                "allows_work": person.permit_allows_work,
+            },
+        )
+    return application

@@ -4,7 +4,7 @@
 from datetime import date, timedelta
 
 from django.conf import settings
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -15,11 +15,21 @@ from anef.territory.postcodes import UnknownPostcode, departement_for_postcode
 from .errors import ApplicationError, TransitionNotAllowed
 from .models import Application, ApplicationEvent
 from .ports import GRACE_DAYS, port
-from .workflow import INTERNAL_EVENTS, OPEN_STATES, EventKind, State
+from .workflow import INTERNAL_EVENTS, OPEN_STATES, PENDING_DECISION_STATES, EventKind, State
 
 
 def application_timeline(*, application: Application) -> QuerySet[ApplicationEvent]:
     return application.events.select_related("actor").order_by("sequence")
+
+
+def renewals_covered_by_the_law(queryset: QuerySet[Application] | None = None) -> QuerySet[Application]:
+    """Renewals filed in time and not yet decided, a renewal reopened by its applicant for correction
+    included (its filing date and timeliness are kept): the person keeps the expiring permit's rights
+    until the decision (SPEC §5). The API sweep and the third-party check read this one definition."""
+    queryset = Application.objects.all() if queryset is None else queryset
+    return queryset.filter(procedure__renewal=True, filed_in_time=True).filter(
+        Q(state__in=PENDING_DECISION_STATES) | Q(state=State.DRAFT, filed_at__isnull=False)
+    )
 
 
 def renewal_window(expires_on: date) -> tuple[date, date]:

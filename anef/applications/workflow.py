@@ -96,6 +96,7 @@ class EventKind(models.TextChoices):
     APPEAL_FILED = "appeal_filed", _("An appeal against the decision was filed")
     REOPEN_ON_APPEAL = "reopen_on_appeal", _("Decision withdrawn on appeal: the application is examined again")
     GRANT_APPEAL = "grant_appeal", _("Appeal granted: the refused application is examined again")
+    PERMIT_CONFIRM = "permit_confirm", _("Current permit confirmed by the prefecture")
 
 
 class Tell(Enum):
@@ -163,6 +164,7 @@ EVENTS: dict[EventKind, Event] = {
         Event(E.APPEAL_FILED),
         Event(E.REOPEN_ON_APPEAL, PERSON),
         Event(E.GRANT_APPEAL),
+        Event(E.PERMIT_CONFIRM),
     ]
 }
 
@@ -204,7 +206,7 @@ def _t(event, sources, target, actors, reason_required=False, guards=(), effects
 
 # The effects, by the app that owns them.
 _DOCS, _APPTS = "anef.certificates.effects.", "anef.appointments.effects."
-ISSUE_COUNTER_RECEPISSE = _DOCS + "issue_counter_recepisse"  # a first filing at the counter
+ISSUE_RECEPISSE = _DOCS + "issue_recepisse"  # a first filing, where the procedure yields one
 ISSUE_FILING_ATTESTATION = _DOCS + "issue_filing_attestation"  # a first filing, where the procedure yields one
 ISSUE_FAVOURABLE_DECISION = _DOCS + "issue_favourable_decision_attestation"  # rights until the card
 ISSUE_DECISION_LETTER = _DOCS + "issue_decision_letter"  # with the grounds and the way to appeal
@@ -229,7 +231,7 @@ TRANSITIONS: dict[EventKind, Transition] = {
             {S.DRAFT},
             S.SUBMITTED,
             {APPLICANT, COUNTER},
-            effects=(ISSUE_COUNTER_RECEPISSE, ISSUE_FILING_ATTESTATION),
+            effects=(ISSUE_RECEPISSE, ISSUE_FILING_ATTESTATION),
         ),
         _t(E.REOPEN, {S.SUBMITTED}, S.DRAFT, {APPLICANT}),
         _t(E.START_REVIEW, {S.SUBMITTED}, S.IN_REVIEW, {AGENT}, effects=(INVITE_BIOMETRICS,)),

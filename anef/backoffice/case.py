@@ -165,6 +165,13 @@ def act(request, reference, action):
             lambda: biometrics_invite(application_id=application.pk, actor=request.user),
             _("The person is invited to book the biometrics appointment."),
         )
+    if action == "confirm_permit":
+        return _simple(
+            request,
+            application,
+            lambda: review.application_permit_confirm(application_id=application.pk, actor=request.user),
+            _("The permit is confirmed: it is now the permit on record."),
+        )
     if action == "issue_api":
         return _issue_api_now(request, application)
     if action == E.ASSIGN:

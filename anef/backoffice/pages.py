@@ -77,6 +77,10 @@ def case_page(*, user: User, application: Application) -> dict:
         "can_verdict": is_agent and application.state in PENDING_DECISION_STATES,
         "may_take": is_agent and application.assigned_to_id != user.pk and filed_and_open,
         "may_transfer": filed_and_open,
+        # A declared permit is a claim: the agent who checked the card or the register confirms it.
+        "may_confirm_permit": kind in (Actor.AGENT, Actor.COUNTER)
+        and application.person.has_current_permit
+        and not application.person.permit_on_record,
         "may_invite_biometrics": is_agent
         and biometrics is not None
         and not (biometrics["recorded"] or biometrics["appointment"] or biometrics["invited"])

@@ -8,7 +8,7 @@ from typing import cast
 from django.utils import timezone
 
 from anef.applications.kernel import Happened
-from anef.applications.models import Channel
+from anef.procedures.constants import RecepisseType
 
 from .constants import DocumentType
 from .services import RECEPISSE_DAYS, document_issue, documents_revoke
@@ -18,17 +18,21 @@ def _yields(happened: Happened, type_: str) -> bool:
     return type_ in set(happened.application.procedure.yields)
 
 
-def issue_counter_recepisse(happened: Happened) -> None:
-    """A first filing at the counter gives a récépissé, of the type the procedure's data says,
-    never from free text (SPEC §5)."""
+def _recepisse_allows_work(application, recepisse_type: str) -> bool:
+    """From the records, never from the profile: a first request or a renewal, what the catalogue
+    says of the permit sought or renewed; a duplicate, what the permit on record allows."""
+    if recepisse_type == RecepisseType.DUPLICATE:
+        return application.person.permit_on_record and application.person.permit_allows_work
+    return bool(application.procedure.grants_work)
+
+
+def issue_recepisse(happened: Happened) -> None:
+    """A first filing gives a récépissé where the procedure yields one, of the type the procedure's
+    data says, never from free text (SPEC §5); online and at the counter alike: the same procedure
+    yields the same documents whatever the channel."""
     application = happened.application
     recepisse_type = application.procedure.definition.get("recepisse_type")
-    if not (
-        happened.payload.get("first_filing")
-        and application.channel == Channel.COUNTER
-        and recepisse_type
-        and _yields(happened, DocumentType.RECEPISSE)
-    ):
+    if not (happened.payload.get("first_filing") and recepisse_type and _yields(happened, DocumentType.RECEPISSE)):
         return
     filed_on = timezone.localdate(application.filed_at)
     document_issue(
@@ -36,7 +40,7 @@ def issue_counter_recepisse(happened: Happened) -> None:
         type=DocumentType.RECEPISSE,
         valid_from=filed_on,
         valid_until=filed_on + timedelta(days=RECEPISSE_DAYS),
-        rights={"residence": True, "work": bool(application.permit_allows_work_at_filing)},
+        rights={"residence": True, "work": _recepisse_allows_work(application, recepisse_type)},
         actor=happened.actor,
         details={"recepisse_type": recepisse_type, "reference": application.reference},
     )

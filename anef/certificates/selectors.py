@@ -16,6 +16,12 @@ class Verdict:
     reason: str = ""
 
 
+def document_standing(document: IssuedDocument, today: date | None = None) -> VerificationStatus:
+    """What the document is worth on `today`, as the verification page says it: a valid document
+    may be expired or not valid yet ("My documents" shows this, not the bare status)."""
+    return _judge(document, today or timezone.localdate()).status
+
+
 def _judge(document: IssuedDocument, today: date) -> Verdict:
     if document.status == DocumentStatus.REVOKED:
         return Verdict(VerificationStatus.REVOKED, document)
@@ -55,4 +61,4 @@ def verify_number(number: str, birth_date: date, today: date | None = None) -> V
 
 
 def documents_for_person(person):
-    return IssuedDocument.objects.filter(person=person).select_related("application__procedure")
+    return IssuedDocument.objects.filter(person=person).select_related("application__procedure", "superseded_by")

@@ -1,11 +1,16 @@
 """The daily sweep that keeps every in-time renewal covered until its decision (SPEC §5).
 
-For each pending renewal filed in time, the coverage ends on the last day of its latest valid API,
-or on the permit's expiry day if it has none yet. When that day is within ANEF_API_LEAD_DAYS, the
-next API is issued, starting the day after, for ANEF_API_VALIDITY_DAYS. The query is set-based; each
-issuance re-checks under the application's row lock, so running the sweep twice issues nothing twice.
+For each renewal filed in time and not decided (`renewals_covered_by_the_law`: one reopened by its
+applicant for correction included), the coverage ends on the last day of its latest valid API, or on
+the permit's expiry day if it has none yet. When that day is within ANEF_API_LEAD_DAYS, the next API
+is issued, starting the day after, for three calendar months (`api_period`). It never starts before
+the day it is issued: a renewal whose coverage lapsed (a refusal withdrawn on appeal long after the
+permit expired) gets an API from that day, never a back-dated or already expired one. The query is
+set-based; each issuance re-checks under the application's row lock, so running the sweep twice
+issues nothing twice.
 """
 
+import calendar
 import logging
 from datetime import date, timedelta
 
@@ -17,7 +22,8 @@ from django.utils import timezone
 
 from anef.applications.kernel import lock_application, record_event
 from anef.applications.models import Application, ApplicationEvent
-from anef.applications.workflow import PENDING_DECISION_STATES, EventKind
+from anef.applications.selectors import renewals_covered_by_the_law
+from anef.applications.workflow import EventKind
 
 from .constants import DocumentStatus, DocumentType
 from .models import IssuedDocument
@@ -41,15 +47,25 @@ def _latest_api_end():
     )
 
 
+API_MONTHS = 3  # "valid three months at most" (SPEC §5; CESEDA R. 431-15-2)
+
+
+def api_period(start: date) -> tuple[date, date]:
+    """Three calendar months from `start`: 17 February to 16 May. When the third month has no such
+    day (30 November), the period ends on that month's last day (28 or 29 February)."""
+    months = start.month - 1 + API_MONTHS
+    year, month = start.year + months // 12, months % 12 + 1
+    last_day = calendar.monthrange(year, month)[1]
+    if start.day > last_day:
+        return start, date(year, month, last_day)
+    return start, date(year, month, start.day) - timedelta(days=1)
+
+
 def renewals_needing_an_api(today: date):
     horizon = today + timedelta(days=settings.ANEF_API_LEAD_DAYS)
     return (
-        Application.objects.filter(
-            state__in=PENDING_DECISION_STATES,
-            procedure__renewal=True,
-            filed_in_time=True,
-            permit_expires_on_at_filing__isnull=False,
-        )
+        renewals_covered_by_the_law()
+        .filter(permit_expires_on_at_filing__isnull=False)
         .annotate(covered_until=Coalesce(_latest_api_end(), "permit_expires_on_at_filing"))
         .filter(Q(covered_until__lte=horizon))
     )
@@ -68,14 +84,14 @@ def issue_one_api(application_id: int, today: date, actor=None) -> IssuedDocumen
         covered_until = current_end or application.permit_expires_on_at_filing
         if covered_until > today + timedelta(days=settings.ANEF_API_LEAD_DAYS):
             return None  # another sweep issued it meanwhile
-        start = covered_until + timedelta(days=1)
-        end = start + timedelta(days=settings.ANEF_API_VALIDITY_DAYS - 1)
+        # The day after the coverage ends, or today if it has lapsed: never back-dated.
+        start, end = api_period(max(covered_until + timedelta(days=1), today))
         return document_issue(
             application=application,
             type=DocumentType.API,
             valid_from=start,
             valid_until=end,
-            rights={"residence": True, "work": bool(application.permit_allows_work_at_filing)},
+            rights=api_rights(application),
             actor=actor,
             details={
                 "reference": application.reference,
@@ -84,6 +100,13 @@ def issue_one_api(application_id: int, today: date, actor=None) -> IssuedDocumen
                 "filed_at": application.filed_at.isoformat() if application.filed_at else None,
             },
         )
+
+
+def api_rights(application: Application) -> dict:
+    """The API carries the rights of the permit being renewed (CESEDA R. 431-15-2): those the
+    catalogue gives that permit (`grants_work` of the renewal procedure), never what the person ticked
+    in their profile."""
+    return {"residence": True, "work": bool(application.procedure.grants_work)}
 
 
 def api_failure_record(application_id: int, today: date, error: Exception) -> None:

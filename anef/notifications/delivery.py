@@ -1,10 +1,13 @@
 """Deliver one notification on its channel. Raises on a failure the task will retry."""
 
+from io import BytesIO
+
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.mail import EmailMessage
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
+from pypdf import PdfReader, PdfWriter
 from weasyprint import HTML
 
 from anef.applications.workflow import EventKind
@@ -37,6 +40,21 @@ def deliver(notification: Notification) -> None:
 
 
 def letter_pdf(notification: Notification) -> bytes:
+    """The letter, followed by the document it announces (the same PDF an email attaches): a person
+    known by post receives the document itself."""
+    letter = _letter_only(notification)
+    enclosed = attachments(notification)
+    if not enclosed:
+        return letter
+    writer = PdfWriter()
+    for content in (letter, *(content for _name, content in enclosed)):
+        writer.append(PdfReader(BytesIO(content)))
+    output = BytesIO()
+    writer.write(output)
+    return output.getvalue()
+
+
+def _letter_only(notification: Notification) -> bytes:
 
     person = notification.person
     application = notification.application

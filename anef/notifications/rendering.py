@@ -1,11 +1,15 @@
 """What a notification says, in the person's language."""
 
+from datetime import date
+
 from django.conf import settings
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
+from django.utils.formats import date_format
 
 from anef.applications.workflow import EventKind
+from anef.procedures.constants import IssuedDocumentType
 
 
 def absolute(path: str) -> str:
@@ -35,10 +39,28 @@ def render_for_event(*, event, person, application) -> dict:
             invitation = application.invitations.filter(pk=event.payload.get("invitation")).first()
             if invitation is not None:
                 context["link"] = absolute(reverse("portal:booking", args=[invitation.token]))
+        announces_a_document = event.kind == EventKind.DOCUMENT_ISSUE
+        if announces_a_document:
+            context["document"] = _document(event.payload)
         subject = render_to_string("notifications/event_subject.txt", context).strip()
         body = render_to_string("notifications/event_body.txt", context).strip()
         sms = render_to_string("notifications/event_sms.txt", context).strip()
-    return {"subject": subject, "body": body, "sms": sms}
+        # On paper, an issued document travels inside the letter (delivery.letter_pdf), not as a link
+        # to a space a person known by post may not have.
+        letter = render_to_string("notifications/event_body.txt", {**context, "enclosed": announces_a_document})
+    return {"subject": subject, "body": body, "sms": sms, "letter": letter.strip()}
+
+
+def _document(payload: dict) -> dict:
+    def day(value):
+        return date_format(date.fromisoformat(value), "d/m/Y") if value else ""
+
+    return {
+        "label": IssuedDocumentType(payload["type"]).label,
+        "number": payload.get("document", ""),
+        "valid_from": day(payload.get("valid_from")),
+        "valid_until": day(payload.get("valid_until")),
+    }
 
 
 def render_reminder(*, kind: str, person, application, **extra) -> dict:

@@ -50,7 +50,7 @@ def _create(
                     language=person.preferred_language,
                     recipient=recipient,
                     subject=texts["subject"],
-                    body=texts["sms"] if channel == Channel.SMS else texts["body"],
+                    body=_body(texts, channel),
                     kind=kind,
                     idempotency_key=idempotency_key,
                     event=event,
@@ -60,6 +60,14 @@ def _create(
         enqueue("anef.notifications.tasks.send_notification", notification.pk)
         created.append(notification)
     return created
+
+
+def _body(texts: dict, channel: str) -> str:
+    if channel == Channel.SMS:
+        return texts["sms"]
+    if channel == Channel.LETTER:
+        return texts.get("letter") or texts["body"]
+    return texts["body"]
 
 
 def _tells_the_person(event) -> bool:

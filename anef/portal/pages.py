@@ -13,7 +13,6 @@ from anef.applications.selectors import (
     applicable_documents,
     applicable_fields,
     applicant_timeline,
-    current_documents,
     last_decision_event,
     may_be_appealed,
     missing_items,
@@ -52,10 +51,19 @@ def dashboard_page(*, user, person) -> dict:
     }
 
 
-def _documents(application: Application) -> list[tuple[dict, object]]:
-    """Each document the file needs, with the one sent for it (or None)."""
-    documents = current_documents(application)
-    return [(requirement, documents.get(requirement["code"])) for requirement in applicable_documents(application)]
+def _documents(application: Application) -> list[tuple[dict, object, list]]:
+    """Each document the file needs, with the one sent for it (or None) and the versions it replaced,
+    oldest first: a replaced file stays on the person's pages, marked as replaced."""
+    documents, replaced = {}, {}
+    for document in application.uploaded_documents.all():  # ordered by upload: one query
+        if document.superseded_at is None:
+            documents[document.requirement_code] = document
+        else:
+            replaced.setdefault(document.requirement_code, []).append(document)
+    return [
+        (requirement, documents.get(requirement["code"]), replaced.get(requirement["code"], []))
+        for requirement in applicable_documents(application)
+    ]
 
 
 def application_page(*, user, application: Application) -> dict:
@@ -115,17 +123,17 @@ def sharing_page(*, person) -> dict:
             {
                 "value": value,
                 "label": label,
-                "result": {
-                    "name": person.full_name,
-                    "holds": status.holds,
-                    "until": status.until.isoformat() if status.until else None,
-                    "renewal_pending": status.renewal_pending,
-                    "check_again_on": status.check_again_on.isoformat() if status.check_again_on else None,
-                },
+                "result": status.as_result(name=person.full_name, purpose=value),
             }
         )
     codes = ShareCode.objects.filter(person=person).prefetch_related("checks")
-    return {"codes": codes, "previews": previews, "now": timezone.now()}
+    return {
+        "codes": codes,
+        "previews": previews,
+        "now": timezone.now(),
+        # What the person declared gives no right until an agent confirms it: say so, and how.
+        "permit_unconfirmed": person.has_current_permit and not person.permit_on_record,
+    }
 
 
 def mandates_page(*, person) -> dict:

@@ -4,11 +4,12 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from anef.certificates.models import IssuedDocument
-from anef.certificates.selectors import documents_for_person
+from anef.certificates.selectors import document_standing, documents_for_person
 from anef.certificates.services import document_render_pdf
 from anef.core.errors import UserError
 from anef.core.http import private_file_response
@@ -22,7 +23,9 @@ from .pages import sharing_page
 @login_required
 def issued_documents(request):
     person = person_of(request)
-    return render(request, "portal/documents.html", {"documents": documents_for_person(person)})
+    today = timezone.localdate()
+    documents = [(document, document_standing(document, today)) for document in documents_for_person(person)]
+    return render(request, "portal/documents.html", {"documents": documents})
 
 
 @login_required

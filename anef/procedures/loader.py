@@ -183,7 +183,8 @@ def read_catalogue(directory: Path = CATALOGUE_DIR) -> list[dict]:
 
 ORDER = [
     "student-first", "student-renewal", "employee-first", "employee-renewal", "family-first",
-    "family-renewal", "talent-passport", "visitor", "vls-ts-validation", "card-duplicate",
+    "family-renewal", "talent-passport", "talent-passport-renewal", "visitor", "visitor-renewal",
+    "vls-ts-validation", "card-duplicate",
     "change-of-address", "change-of-situation", "naturalisation", "appeal-gracious",
 ]  # fmt: skip
 

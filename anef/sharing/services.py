@@ -55,15 +55,7 @@ def share_code_check(*, code: str, birth_date, verifier: str = "") -> ShareCheck
     if share_code.revoked_at is not None or share_code.expires_at <= now:
         return None
     status = right_for(share_code.person, share_code.purpose)
-    result = {
-        "name": share_code.person.full_name,
-        "purpose": share_code.purpose,
-        "holds": status.holds,
-        "until": status.until.isoformat() if status.until else None,
-        "basis": status.basis,
-        "renewal_pending": status.renewal_pending,
-        "check_again_on": status.check_again_on.isoformat() if status.check_again_on else None,
-    }
+    result = status.as_result(name=share_code.person.full_name, purpose=share_code.purpose)
     return ShareCheck.objects.create(
         share_code=share_code, verifier=verifier.strip()[:200], right_holds=status.holds, result=result
     )

@@ -53,7 +53,10 @@ def make_applicant(
     permit_expires_in_days: int | None = 90,
     allows_work: bool = True,
     language: str = "fr",
+    permit_on_record: bool = False,
 ) -> Person:
+    """An applicant with an account. The permit is what they declared; `permit_on_record` as if an
+    agent had confirmed it (the only permit that gives a right at a third party's check)."""
     number = next(_counter)
     user = User.objects.create_user(email or f"applicant{number}@example.org", PASSWORD, first_name="Test")
     EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
@@ -74,6 +77,7 @@ def make_applicant(
         if permit_expires_in_days is not None
         else None,
         permit_allows_work=allows_work,
+        permit_confirmed_at=timezone.now() if permit_on_record and permit_expires_in_days is not None else None,
     )
 
 

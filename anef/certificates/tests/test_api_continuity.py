@@ -13,15 +13,15 @@ from hypothesis import strategies as st
 from anef.applications import review
 from anef.applications.models import Application
 from anef.certificates.models import IssuedDocument
-from anef.certificates.sweeps import issue_due_apis, renewals_needing_an_api
+from anef.certificates.sweeps import api_period, issue_due_apis, renewals_needing_an_api
 from anef.testing import make_applicant, make_staff, submitted
 
 pytestmark = pytest.mark.django_db
 
 
-def _renewal(days_before_expiry: int, allows_work: bool):
+def _renewal(days_before_expiry: int, allows_work: bool, code: str = "student-renewal"):
     person = make_applicant(permit_expires_in_days=days_before_expiry, allows_work=allows_work)
-    return submitted(person, "student-renewal")
+    return submitted(person, code)
 
 
 @pytest.mark.slow
@@ -31,13 +31,14 @@ def _renewal(days_before_expiry: int, allows_work: bool):
 @given(
     days_before_expiry=st.integers(min_value=60, max_value=120),
     decision_after_expiry=st.integers(min_value=-30, max_value=420),
-    allows_work=st.booleans(),
+    ticked_work=st.booleans(),
+    code=st.sampled_from(["student-renewal", "visitor-renewal"]),
     refused=st.booleans(),
 )
 def test_no_day_without_a_valid_document_until_the_decision(
-    days_before_expiry, decision_after_expiry, allows_work, refused
+    days_before_expiry, decision_after_expiry, ticked_work, code, refused
 ):
-    application = _renewal(days_before_expiry, allows_work)
+    application = _renewal(days_before_expiry, ticked_work, code)
     assert application.filed_in_time
     agent = make_staff()
     today = timezone.localdate()
@@ -62,8 +63,9 @@ def test_no_day_without_a_valid_document_until_the_decision(
         issued = issued_on[api.number]
         assert issued < api.valid_from, "issued after the lapse it should prevent"
         assert api.valid_until - issued >= timedelta(days=settings.ANEF_API_LEAD_DAYS), "issued about to expire"
-        assert (api.valid_until - api.valid_from).days + 1 <= 92, "valid more than three months"
-        assert api.rights == {"residence": True, "work": allows_work}
+        assert api.valid_until == api_period(api.valid_from)[1], "not three calendar months"
+        # The rights of the permit renewed, as the catalogue gives them; never the profile's checkbox.
+        assert api.rights == {"residence": True, "work": application.procedure.grants_work}
     covered = expiry
     for api in apis:
         assert api.valid_from <= covered + timedelta(days=1), f"gap before {api.valid_from}"

@@ -11,7 +11,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def test_holder_creates_a_code_and_an_employer_checks_it(browser_context):
-    person = make_applicant(allows_work=True, permit_expires_in_days=200)
+    person = make_applicant(allows_work=True, permit_expires_in_days=200, permit_on_record=True)
     holder = browser_context()
     holder.goto(holder.base + "/compte/login/")
     holder.fill("input[name=login]", person.user.email)

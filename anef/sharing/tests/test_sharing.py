@@ -6,6 +6,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from anef.certificates.sweeps import issue_due_apis
+from anef.sharing.constants import RightVerdict
 from anef.sharing.models import ShareCheck, ShareCode
 from anef.sharing.services import normalise, share_code_check, share_code_create, share_code_revoke
 from anef.testing import make_applicant, submitted
@@ -29,8 +30,8 @@ def test_a_code_is_short_unambiguous_and_case_insensitive():
 
 
 def test_the_verifier_sees_the_right_for_the_purpose_only():
-    worker = make_applicant(allows_work=True, permit_expires_in_days=200)
-    visitor = make_applicant(allows_work=False, permit_expires_in_days=200)
+    worker = make_applicant(allows_work=True, permit_expires_in_days=200, permit_on_record=True)
+    visitor = make_applicant(allows_work=False, permit_expires_in_days=200, permit_on_record=True)
 
     work_check = share_code_check(
         code=share_code_create(person=worker, purpose="work").code, birth_date=worker.date_of_birth
@@ -43,8 +44,11 @@ def test_the_verifier_sees_the_right_for_the_purpose_only():
     )
 
     assert work_check.result["holds"] is True
-    assert set(work_check.result) == {"name", "purpose", "holds", "until", "basis", "renewal_pending", "check_again_on"}
+    assert set(work_check.result) == {
+        "name", "purpose", "verdict", "holds", "until", "basis", "renewal_pending", "check_again_on"
+    }  # fmt: skip
     assert no_work.result["holds"] is False
+    assert no_work.result["verdict"] == RightVerdict.STAY_WITHOUT_WORK
     assert housing.result["holds"] is True
 
 
@@ -95,7 +99,7 @@ def test_wrong_guesses_never_lock_the_code_and_each_is_shown_to_the_holder():
 
 
 def test_a_guesser_is_refused_for_that_code_while_the_holders_verifier_elsewhere_gets_through(client):
-    person = make_applicant(language="en")
+    person = make_applicant(language="en", permit_on_record=True)
     code = share_code_create(person=person, purpose="work")
     url = reverse("public:check_right")
     guesser = {"REMOTE_ADDR": "203.0.113.9", "HTTP_ACCEPT_LANGUAGE": "en"}
@@ -125,7 +129,7 @@ def test_a_guesser_is_refused_for_that_code_while_the_holders_verifier_elsewhere
 
 
 def test_the_public_page_logs_every_check_shows_it_to_the_holder_and_gives_a_proof(client):
-    person = make_applicant(language="en")
+    person = make_applicant(language="en", permit_on_record=True)
     code = share_code_create(person=person, purpose="work")
 
     page = client.post(
