@@ -124,7 +124,7 @@ class Person(models.Model):
     permit_allows_work = models.BooleanField(_("the permit allows work"), default=False)
     # The four fields above are what the person declared: a claim, which gives no right by itself.
     # An agent who checked the card or the register confirms it; any change to them by the person
-    # withdraws the confirmation (accounts.services.person_update). See decision 0012.
+    # withdraws the confirmation (accounts.services.person_update). See decision 0013.
     permit_confirmed_at = models.DateTimeField(_("permit confirmed on"), null=True, blank=True)
     permit_confirmed_by = models.ForeignKey(
         User, null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name=_("permit confirmed by")

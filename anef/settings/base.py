@@ -322,7 +322,6 @@ ANEF_API_LEAD_DAYS = int(os.environ.get("ANEF_API_LEAD_DAYS", "15"))  # issue th
 ANEF_APPOINTMENT_ASSIGN_AFTER_DAYS = int(os.environ.get("ANEF_APPOINTMENT_ASSIGN_AFTER_DAYS", "7"))
 # Seats asked for within the same window of this many minutes are allocated by a draw once it closes.
 ANEF_APPOINTMENT_DRAW_MINUTES = int(os.environ.get("ANEF_APPOINTMENT_DRAW_MINUTES", "5"))
-ANEF_API_VALIDITY_DAYS = int(os.environ.get("ANEF_API_VALIDITY_DAYS", "90"))  # three months at most
 
 # Uploads: the content decides the type; limits are per file.
 ANEF_UPLOAD_MAX_BYTES = int(os.environ.get("ANEF_UPLOAD_MAX_BYTES", str(10 * 1024 * 1024)))

@@ -1,7 +1,7 @@
 """What a person's right is today, for a purpose, read from what the administration issued or
 decided: the permit on record (confirmed by an agent), a valid API, an attestation of favourable
 decision, a renewal filed in time and not yet decided. Never from what the person typed in their
-profile: a declared permit is a claim until an agent confirms it (decision 0012). Verifiers see
+profile: a declared permit is a claim until an agent confirms it (decision 0013). Verifiers see
 only this (SPEC §6)."""
 
 from dataclasses import dataclass
