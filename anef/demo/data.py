@@ -360,6 +360,7 @@ def seed_demo() -> bool:
         procedure = procedures.get(code)
         if procedure is not None:
             _demo_file(people[key], procedure, people[key].user, target, days_ago, staff)
+    _demo_permits_on_record(people, staff)
     _demo_conversations(people, staff)
     _demo_bookings()
     _demo_mandates(people, staff)
@@ -370,6 +371,24 @@ def seed_demo() -> bool:
     _demo_appeal(people["Kwame Asante"])
     _demo_appeal(people["Diego Ramírez"], grant_by=staff["instructeur.rhone"])
     return True
+
+
+def _demo_permits_on_record(people, staff) -> None:
+    """The prefecture confirmed the permit of everyone whose file it examined (the card seen at the
+    counter or in the register): that permit is what an employer's check reads. Oleksandr's visitor
+    card stays declared only, as a person's own words: his page says so, and so does a check."""
+    agents = {"pref-69": staff["instructeur.rhone"], "pref-33": staff["instructeur.gironde"]}
+    for key, person in people.items():
+        if key == "oleksandr" or not person.has_current_permit:
+            continue
+        examined = (
+            Application.objects.filter(person=person, prefecture__code__in=agents)
+            .exclude(state=State.DRAFT)
+            .select_related("prefecture")
+            .first()
+        )
+        if examined is not None:
+            review.application_permit_confirm(application_id=examined.pk, actor=agents[examined.prefecture.code])
 
 
 def _crowd_person(first, last, nationality, born, postcode, city, permit_expires_on, code) -> Person:
