@@ -179,6 +179,8 @@ def application_close(*, application_id: int, actor: User, reason_code: str, tex
         raise ApplicationError(_("Choose the reason for closing the file."))
     if not text.strip():
         raise ApplicationError(_("Explain why the file is closed: the applicant will read it."))
+    # A closure is a decision: its letter states the appeal route and its deadline, as a refusal's does.
+    appeal_deadline = timezone.localdate() + timedelta(days=APPEAL_DAYS)
     with transaction.atomic():
         application = lock_application(application_id)
         transition(
@@ -186,7 +188,7 @@ def application_close(*, application_id: int, actor: User, reason_code: str, tex
             event=EventKind.CLOSE_NO_ACTION,
             actor=actor,
             reason=text,
-            payload={"code": reason_code},
+            payload={"code": reason_code, "appeal_deadline": appeal_deadline.isoformat()},
         )
     return application
 

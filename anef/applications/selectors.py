@@ -126,6 +126,20 @@ def no_card_for_an_appeal(application: Application) -> None:
         raise ApplicationError(_("An appeal yields no card: the reopened application does."))
 
 
+def no_open_request_within_deadline(application: Application) -> None:
+    """Guard of CLOSE_NO_ACTION: a file waiting for what the agent asked for cannot be closed while
+    the person still has time to answer; once the deadline has passed (or they answered), it can."""
+    request = open_information_request(application)
+    if request is not None and timezone.localdate() <= request.deadline:
+        raise ApplicationError(
+            _(
+                "The person has until %(date)s to answer the request for documents. The file can be closed "
+                "without action only after that date, or once they have answered."
+            )
+            % {"date": request.deadline.strftime("%d/%m/%Y")}
+        )
+
+
 def appeal_deadline(application: Application):
     """The last day to appeal its refusal to the prefect, as the refusal stated it (None if unknown)."""
     refusal = application.events.filter(kind=EventKind.REFUSE).order_by("-sequence").first()

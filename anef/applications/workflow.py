@@ -280,6 +280,7 @@ TRANSITIONS: dict[EventKind, Transition] = {
             S.CLOSED_NO_ACTION,
             {AGENT},
             reason_required=True,
+            guards=("anef.applications.selectors.no_open_request_within_deadline",),
             effects=(END_API, ISSUE_DECISION_LETTER, CANCEL_INVITATIONS),
         ),
         # The one move out of a terminal state: the system's, when an appeal linked to the refusal

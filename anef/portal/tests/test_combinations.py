@@ -1,0 +1,229 @@
+"""Combinations of a person's files, tried through the pages as the person and the staff would
+(issue 14; the matrix is docs/combinations.md)."""
+
+from datetime import timedelta
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from anef.accounts.constants import Role
+from anef.applications import review
+from anef.applications.models import Application
+from anef.applications.workflow import EventKind, State
+from anef.certificates.constants import DocumentStatus, DocumentType
+from anef.certificates.sweeps import issue_due_apis
+from anef.notifications.models import Notification
+from anef.testing import awaiting_answer, make_applicant, make_staff, submitted
+
+pytestmark = pytest.mark.django_db
+
+
+def _profile_data(person, **changes):
+    data = {
+        "first_name": person.first_name,
+        "last_name": person.last_name,
+        "date_of_birth": person.date_of_birth.isoformat(),
+        "nationality": person.nationality,
+        "address_line": person.address_line,
+        "postcode": person.postcode,
+        "city": person.city,
+        "preferred_language": person.preferred_language,
+        "permit_type": person.permit_type,
+        "permit_number": person.permit_number,
+        "permit_expires_on": person.permit_expires_on.isoformat() if person.permit_expires_on else "",
+        "permit_allows_work": "on" if person.permit_allows_work else "",
+    }
+    return {**data, **changes}
+
+
+def _renewal_with_its_api(person):
+    """A renewal filed in time, under review, holding its provisional attestation (API)."""
+    renewal = submitted(person, "student-renewal")
+    review.application_start_review(application_id=renewal.pk, actor=make_staff(prefecture_code="pref-69"))
+    issue_due_apis(today=person.permit_expires_on)
+    renewal.refresh_from_db()
+    return renewal
+
+
+# 2. Moving while a file waits --------------------------------------------------------------------
+
+
+def test_a_new_address_in_the_profile_moves_the_waiting_renewal_and_tells_the_person(client):
+    person = make_applicant(postcode="69002", permit_expires_in_days=60)
+    renewal = _renewal_with_its_api(person)
+    api = renewal.issued_documents.get(type=DocumentType.API)
+    client.force_login(person.user)
+
+    response = client.post(
+        reverse("portal:profile"), _profile_data(person, postcode="33000", city="Bordeaux", address_line="1 quai")
+    )
+
+    assert response.status_code == 302
+    renewal.refresh_from_db()
+    assert renewal.prefecture.code == "pref-33"
+    transfer = renewal.events.get(kind=EventKind.TRANSFER)
+    assert transfer.payload["from"] == "pref-69" and transfer.payload["to"] == "pref-33"
+    notice = Notification.objects.get(event=transfer, channel="email")
+    assert transfer.payload["to_name"] in notice.body
+    api.refresh_from_db()
+    assert api.status == DocumentStatus.VALID  # the provisional rights are untouched
+    page = client.get(reverse("portal:application", args=[renewal.reference])).content.decode()
+    assert transfer.payload["to_name"] in page
+    # The new office's agents see the file; the old office's no longer do.
+    client.force_login(make_staff(prefecture_code="pref-33"))
+    assert client.get(reverse("backoffice:case", args=[renewal.reference])).status_code == 200
+    client.force_login(make_staff(prefecture_code="pref-69"))
+    assert client.get(reverse("backoffice:case", args=[renewal.reference])).status_code == 404
+
+
+def test_a_profile_saved_without_a_new_postcode_moves_nothing(client):
+    person = make_applicant(postcode="69002")
+    renewal = submitted(person, "student-renewal")
+    client.force_login(person.user)
+
+    client.post(reverse("portal:profile"), _profile_data(person, address_line="2 rue Neuve"))
+
+    assert not renewal.events.filter(kind=EventKind.TRANSFER).exists()
+
+
+def test_the_counter_changing_the_address_of_a_person_it_files_for_moves_their_other_files(client):
+    from anef.applications.services import application_register_at_counter
+    from anef.procedures.models import Procedure
+    from anef.testing import COUNTER_IDENTITY, complete
+
+    counter = make_staff(role=Role.COUNTER_AGENT, prefecture_code="pref-69")
+    first = application_register_at_counter(
+        actor=counter, procedure=Procedure.objects.get(code="student-renewal"), identity=COUNTER_IDENTITY
+    )
+    person = first.person
+    person.permit_type, person.permit_number = "student", "1"
+    person.permit_expires_on = timezone.localdate() + timedelta(days=90)
+    person.save()
+    complete(first, actor=counter)
+    from anef.applications.services import application_submit
+
+    application_submit(application_id=first.pk, actor=counter)
+    from anef.applications.services import application_create
+
+    situation = Procedure.objects.get(code="change-of-situation")
+    second = application_create(person=person, procedure=situation, actor=counter)
+    client.force_login(counter)
+    person.refresh_from_db()
+
+    response = client.post(
+        reverse("portal:application_profile", args=[second.reference]),
+        _profile_data(person, postcode="33000", city="Bordeaux"),
+    )
+
+    assert response.status_code == 302
+    first.refresh_from_db()
+    assert first.prefecture.code == "pref-33"
+    assert first.events.filter(kind=EventKind.TRANSFER, actor=counter).exists()
+
+
+def test_an_appeal_stays_with_the_prefect_who_decided_when_the_person_moves(client):
+    from anef.testing import appealed
+
+    person = make_applicant(postcode="69002")
+    refused = submitted(person, "student-renewal")
+    agent = make_staff(prefecture_code="pref-69")
+    review.application_start_review(application_id=refused.pk, actor=agent)
+    review.application_refuse(application_id=refused.pk, actor=agent, ground="other", text="Non.")
+    appeal = appealed(refused)
+    client.force_login(person.user)
+
+    client.post(reverse("portal:profile"), _profile_data(person, postcode="33000", city="Bordeaux"))
+
+    appeal.refresh_from_db()
+    assert appeal.prefecture.code == "pref-69"
+
+
+# 3. Closing while a request is open --------------------------------------------------------------
+
+
+def test_a_file_waiting_for_requested_documents_cannot_be_closed_before_the_deadline(client):
+    application = awaiting_answer(deadline=timezone.localdate() + timedelta(days=10))
+    agent = make_staff(prefecture_code="pref-69")
+    client.force_login(agent)
+
+    response = client.post(
+        reverse("backoffice:act", args=[application.reference, "close"]),
+        {"reason_code": "unreachable", "text": "No news."},
+    )
+
+    assert response.status_code == 400
+    deadline = (timezone.localdate() + timedelta(days=10)).strftime("%d/%m/%Y")
+    assert deadline in response.content.decode()
+    application.refresh_from_db()
+    assert application.state == State.AWAITING_APPLICANT
+
+
+def test_once_the_deadline_has_passed_the_file_closes_and_the_letter_gives_the_appeal_route(client):
+    application = awaiting_answer(deadline=timezone.localdate() - timedelta(days=1))
+    agent = make_staff(prefecture_code="pref-69")
+    client.force_login(agent)
+
+    response = client.post(
+        reverse("backoffice:act", args=[application.reference, "close"]),
+        {"reason_code": "unreachable", "text": "No answer to the request."},
+    )
+
+    assert response.status_code == 302
+    application.refresh_from_db()
+    assert application.state == State.CLOSED_NO_ACTION
+    until = timezone.localdate() + timedelta(days=60)
+    letter = application.issued_documents.get(type=DocumentType.DECISION_LETTER)
+    assert letter.details["appeal_deadline"] == until.isoformat()
+    closure = application.events.get(kind=EventKind.CLOSE_NO_ACTION)
+    notice = Notification.objects.get(event=closure, channel="email")
+    assert until.strftime("%d/%m/%Y") in notice.body
+    client.force_login(application.person.user)
+    page = client.get(reverse("portal:application", args=[application.reference])).content.decode()
+    assert until.strftime("%d/%m/%Y") in page and 'id="appeal-route"' in page
+
+
+def test_a_file_whose_person_answered_can_be_closed_at_once(client):
+    from anef.applications.services import application_answer_request
+
+    application = awaiting_answer(deadline=timezone.localdate() + timedelta(days=10))
+    application_answer_request(application_id=application.pk, actor=application.person.user, answer="Sent.")
+    client.force_login(make_staff(prefecture_code="pref-69"))
+
+    client.post(
+        reverse("backoffice:act", args=[application.reference, "close"]),
+        {"reason_code": "duplicate", "text": "Filed twice."},
+    )
+
+    application.refresh_from_db()
+    assert application.state == State.CLOSED_NO_ACTION
+
+
+# 6. Dates that have passed -----------------------------------------------------------------------
+
+
+def test_past_the_target_time_the_page_says_so_and_points_to_the_inquiry(client):
+    application = submitted(make_applicant())
+    Application.objects.filter(pk=application.pk).update(
+        filed_at=timezone.now() - timedelta(days=400), due_at=timezone.now() - timedelta(days=340)
+    )
+    client.force_login(application.person.user)
+
+    page = client.get(reverse("portal:application", args=[application.reference])).content.decode()
+
+    passed = timezone.localdate(timezone.now() - timedelta(days=340)).strftime("%d/%m/%Y")
+    assert 'id="target-passed"' in page and passed in page
+    assert "Décision attendue vers" not in page and "Expected decision around" not in page
+    assert 'href="#inquiry"' in page and 'id="inquiry"' in page
+
+
+def test_before_the_target_time_the_page_gives_the_expected_date():
+    application = submitted(make_applicant())
+    from django.test import Client
+
+    client = Client()
+    client.force_login(application.person.user)
+    page = client.get(reverse("portal:application", args=[application.reference])).content.decode()
+
+    expected = timezone.localdate(application.due_at).strftime("%d/%m/%Y")
+    assert expected in page and 'id="target-passed"' not in page
