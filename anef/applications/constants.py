@@ -27,3 +27,8 @@ class DocumentVerdict(models.TextChoices):
 
 # How to appeal a refusal, stated on every refusal (SPEC §5, decision letter).
 APPEAL_DAYS = 60
+
+# How long after a withdrawal an agent or supervisor may undo it (a withdrawal made by mistake, by
+# the person or by someone acting for them): long enough to hear of the mistake, short enough that
+# nobody reopens a file the person has given up on long ago.
+RESTORE_WITHDRAWAL_DAYS = 30

@@ -12,10 +12,11 @@ from anef.procedures.conditions import applicable
 from anef.procedures.texts import localised
 from anef.territory.postcodes import UnknownPostcode, departement_for_postcode
 
+from .constants import RESTORE_WITHDRAWAL_DAYS
 from .errors import ApplicationError, TransitionNotAllowed
 from .models import Application, ApplicationEvent
 from .ports import GRACE_DAYS, port
-from .workflow import INTERNAL_EVENTS, OPEN_STATES, EventKind, State
+from .workflow import INTERNAL_EVENTS, OPEN_STATES, PENDING_DECISION_STATES, EventKind, State
 
 
 def application_timeline(*, application: Application) -> QuerySet[ApplicationEvent]:
@@ -137,6 +138,31 @@ def no_open_request_within_deadline(application: Application) -> None:
                 "without action only after that date, or once they have answered."
             )
             % {"date": request.deadline.strftime("%d/%m/%Y")}
+        )
+
+
+def withdrawal_restorable(application: Application) -> None:
+    """Guard of RESTORE_WITHDRAWAL: a filed application, withdrawn less than RESTORE_WITHDRAWAL_DAYS
+    ago, and no other application of its kind waiting for a decision since."""
+    if application.filed_at is None:
+        raise ApplicationError(_("A draft that was discarded cannot be restored: the person starts a new one."))
+    since = timezone.localdate(application.state_changed_at)
+    if timezone.localdate() > since + timedelta(days=RESTORE_WITHDRAWAL_DAYS):
+        raise ApplicationError(
+            _("A withdrawal can be undone for %(days)s days only (this one was on %(date)s).")
+            % {"days": RESTORE_WITHDRAWAL_DAYS, "date": since.strftime("%d/%m/%Y")}
+        )
+    waiting = (
+        Application.objects.filter(
+            person_id=application.person_id, family_key=application.family_key, state__in=PENDING_DECISION_STATES
+        )
+        .exclude(pk=application.pk)
+        .first()
+    )
+    if waiting is not None:
+        raise ApplicationError(
+            _("The person has filed application %(ref)s of the same kind since: examine that one instead.")
+            % {"ref": waiting.reference}
         )
 
 

@@ -8,6 +8,7 @@ from datetime import date, timedelta
 from django.utils import timezone
 
 from anef.applications.access import allowed_events, applications_for_applicant
+from anef.applications.constants import RESTORE_WITHDRAWAL_DAYS
 from anef.applications.models import Application
 from anef.applications.selectors import (
     applicable_documents,
@@ -23,6 +24,8 @@ from anef.applications.workflow import OPEN_STATES, EventKind, State
 from anef.appointments.constants import BookingStatus
 from anef.appointments.models import Invitation
 from anef.assistance.models import Mandate
+from anef.certificates.constants import DocumentStatus, DocumentType
+from anef.certificates.models import IssuedDocument
 from anef.documents.services import UPLOAD_STATES
 from anef.messaging.models import Side
 from anef.messaging.selectors import unread_counts
@@ -103,6 +106,23 @@ def application_page(*, user, application: Application) -> dict:
         "inquiry_answer_days": INQUIRY_ANSWER_DAYS,
         "appeals": appeals,
         "can_appeal": may_be_appealed(application, appeals),
+    }
+
+
+def withdraw_page(*, application: Application, form) -> dict:
+    """The confirmation before a withdrawal: what stops with it, from when, and the way back."""
+    today = timezone.localdate()
+    return {
+        "application": application,
+        "form": form,
+        "stops_on": today,
+        # The provisional attestation this file gave stops with it (workflow: WITHDRAW ends the API).
+        "apis": list(
+            IssuedDocument.objects.filter(
+                application=application, type=DocumentType.API, status=DocumentStatus.VALID, valid_until__gte=today
+            ).order_by("valid_from")
+        ),
+        "restore_days": RESTORE_WITHDRAWAL_DAYS,
     }
 
 

@@ -227,3 +227,74 @@ def test_before_the_target_time_the_page_gives_the_expected_date():
 
     expected = timezone.localdate(application.due_at).strftime("%d/%m/%Y")
     assert expected in page and 'id="target-passed"' not in page
+
+
+# 4. Withdrawing ----------------------------------------------------------------------------------
+
+
+def test_the_withdrawal_confirmation_names_the_api_that_stops_and_from_when(client):
+    person = make_applicant(postcode="69002", permit_expires_in_days=60)
+    renewal = _renewal_with_its_api(person)
+    api = renewal.issued_documents.get(type=DocumentType.API)
+    client.force_login(person.user)
+    today = timezone.localdate().strftime("%d/%m/%Y")
+
+    page = client.get(reverse("portal:withdraw", args=[renewal.reference])).content.decode()
+
+    assert 'id="api-stops"' in page
+    assert api.number in page and api.valid_until.strftime("%d/%m/%Y") in page and today in page
+
+    response = client.post(
+        reverse("portal:withdraw", args=[renewal.reference]), {"reason": "Plus besoin", "confirm": "on"}, follow=True
+    )
+
+    api.refresh_from_db()
+    assert api.status == DocumentStatus.REVOKED
+    assert api.number in response.content.decode()  # the message after the withdrawal says it too
+
+
+def test_an_agent_undoes_a_withdrawal_made_by_mistake_and_the_person_is_told(client):
+    application = awaiting_answer(deadline=timezone.localdate() + timedelta(days=3))
+    person = application.person
+    client.force_login(person.user)
+    client.post(reverse("portal:withdraw", args=[application.reference]), {"reason": "Erreur", "confirm": "on"})
+    application.refresh_from_db()
+    assert application.state == State.WITHDRAWN
+    agent = make_staff(role=Role.SUPERVISOR, prefecture_code="pref-69")
+    client.force_login(agent)
+    assert "restore_withdrawal" in client.get(reverse("backoffice:case", args=[application.reference])).content.decode()
+
+    response = client.post(
+        reverse("backoffice:act", args=[application.reference, "restore_withdrawal"]),
+        {"reason": "Withdrawn by mistake, as the person told us on the phone."},
+    )
+
+    assert response.status_code == 302
+    application.refresh_from_db()
+    # The request the person had not answered is asked again, with time to answer it.
+    assert application.state == State.AWAITING_APPLICANT
+    restore = application.events.get(kind=EventKind.RESTORE_WITHDRAWAL)
+    assert restore.actor == agent
+    assert Notification.objects.filter(event=restore).exists()
+    request = application.information_requests.get()
+    assert request.deadline >= timezone.localdate() + timedelta(days=15)
+    client.force_login(person.user)
+    page = client.get(reverse("portal:application", args=[application.reference])).content.decode()
+    assert "Withdrawn by mistake" in page and 'id="request"' in page
+
+
+def test_a_withdrawal_cannot_be_undone_after_the_period(client):
+    application = submitted(make_applicant())
+    client.force_login(application.person.user)
+    client.post(reverse("portal:withdraw", args=[application.reference]), {"reason": "Erreur", "confirm": "on"})
+    Application.objects.filter(pk=application.pk).update(state_changed_at=timezone.now() - timedelta(days=31))
+    client.force_login(make_staff(prefecture_code="pref-69"))
+
+    response = client.post(
+        reverse("backoffice:act", args=[application.reference, "restore_withdrawal"]), {"reason": "Mistake"}
+    )
+
+    assert response.status_code == 400
+    assert "30" in response.content.decode()
+    application.refresh_from_db()
+    assert application.state == State.WITHDRAWN
