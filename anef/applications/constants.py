@@ -16,6 +16,7 @@ class ClosureReason(models.TextChoices):
     WRONG_PROCEDURE = "wrong_procedure", _("Wrong procedure: another application was filed instead")
     NO_LONGER_NEEDED = "no_longer_needed", _("No longer needed (person left France, obtained another permit...)")
     UNREACHABLE = "unreachable", _("Applicant unreachable")
+    JOINED = "joined", _("Joined to another application, which makes the card")
     OTHER = "other", _("Other reason (stated below)")
 
 

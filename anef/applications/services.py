@@ -18,6 +18,7 @@ from anef.territory.postcodes import UnknownPostcode
 from anef.territory.services import prefecture_for_postcode
 
 from .access import actor_kind, may_start_for, profile_editable_by
+from .declarations import declaration_join
 from .errors import (
     ApplicationError,
     DuplicateApplication,
@@ -246,6 +247,8 @@ def application_submit(*, application_id: int, actor: User) -> Application:
             )
             if is_move:
                 _move_person(application, actor)
+            if first_filing:
+                declaration_join(declaration=application, actor=actor)
             if application.appeal_of_id is not None and first_filing:
                 record_event(
                     application=lock_application(application.appeal_of_id),

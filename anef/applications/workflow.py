@@ -262,6 +262,7 @@ TRANSITIONS: dict[EventKind, Transition] = {
             {AGENT, SYSTEM},
             guards=(
                 "anef.applications.selectors.no_card_for_an_appeal",
+                "anef.applications.declarations.card_made_by_the_renewal",
                 "anef.appointments.selectors.require_biometrics_for_the_card",
             ),
         ),

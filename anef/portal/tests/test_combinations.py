@@ -298,3 +298,102 @@ def test_a_withdrawal_cannot_be_undone_after_the_period(client):
     assert "30" in response.content.decode()
     application.refresh_from_db()
     assert application.state == State.WITHDRAWN
+
+
+# 1. A lost card while a renewal is pending -------------------------------------------------------
+
+
+def _file_through_the_pages(client, person, code, answers):
+    """The person files a procedure through the portal's pages: start, eligibility, form, documents, submit."""
+    from anef.procedures.models import Procedure
+    from anef.testing import complete
+
+    procedure = Procedure.objects.get(code=code)
+    client.force_login(person.user)
+    response = client.post(reverse("portal:start", args=[code]))
+    application = person.applications.filter(procedure=procedure).latest("created_at")
+    assert response.status_code == 302
+    if procedure.questions:
+        data = {q["name"]: "yes" if q["expected"] else "no" for q in procedure.questions}
+        eligibility = client.post(reverse("portal:eligibility", args=[application.reference]), data)
+        assert eligibility.status_code == 302, eligibility.content.decode()
+    complete(application)
+    application.answers = {**application.answers, **answers}
+    application.save(update_fields=["answers"])
+    response = client.post(reverse("portal:review", args=[application.reference]))
+    application.refresh_from_db()
+    assert application.state == State.SUBMITTED, response.content.decode()[:2000]
+    return application
+
+
+def test_a_lost_card_is_declared_while_the_renewal_is_under_review_and_the_renewal_makes_the_card(client):
+    person = make_applicant(postcode="69002", permit_expires_in_days=60)  # well within four months
+    renewal = _renewal_with_its_api(person)
+
+    duplicate = _file_through_the_pages(client, person, "card-duplicate", {"reason": "lost"})
+
+    joined = renewal.events.get(kind=EventKind.DECLARATION_JOINED)
+    assert joined.payload["declaration"] == duplicate.reference and joined.payload["replaces_lost_card"]
+    agent = make_staff(prefecture_code="pref-69")
+    client.force_login(agent)
+    page = client.get(reverse("backoffice:case", args=[renewal.reference])).content.decode()
+    assert duplicate.reference in page and 'id="declaration-1"' in page
+    # The duplicate orders no card while the renewal may make one.
+    review.application_start_review(application_id=duplicate.pk, actor=agent)
+    review.application_accept(application_id=duplicate.pk, actor=agent)
+    response = client.post(reverse("backoffice:act", args=[duplicate.reference, "order_card"]), follow=True)
+    duplicate.refresh_from_db()
+    assert duplicate.state == State.ACCEPTED
+    assert renewal.reference in response.content.decode()
+    # The person reads where it went.
+    client.force_login(person.user)
+    page = client.get(reverse("portal:application", args=[duplicate.reference])).content.decode()
+    assert renewal.reference in page
+
+
+def test_if_the_renewal_ends_without_a_card_the_duplicate_makes_it():
+    from anef.applications.declarations import card_made_by_the_renewal
+    from anef.applications.services import application_withdraw
+    from anef.testing import complete, draft
+
+    person = make_applicant(postcode="69002", permit_expires_in_days=60)
+    renewal = submitted(person, "student-renewal")
+    duplicate = complete(draft(person, "card-duplicate"))
+    from anef.applications.services import application_submit
+
+    application_submit(application_id=duplicate.pk, actor=person.user)
+    from anef.applications.errors import ApplicationError
+
+    with pytest.raises(ApplicationError):
+        card_made_by_the_renewal(duplicate)
+    application_withdraw(application_id=renewal.pk, actor=person.user)
+    card_made_by_the_renewal(duplicate)  # nothing refuses the card any more
+
+
+def test_a_move_is_declared_whatever_the_permit_end_and_the_renewal_follows(client):
+    person = make_applicant(postcode="69002", permit_expires_in_days=61)
+    renewal = _renewal_with_its_api(person)
+
+    move = _file_through_the_pages(
+        client,
+        person,
+        "change-of-address",
+        {"new_postcode": "33000", "new_city": "Bordeaux", "new_address_line": "1 quai des Chartrons"},
+    )
+
+    renewal.refresh_from_db()
+    assert move.prefecture.code == "pref-33" and renewal.prefecture.code == "pref-33"
+    assert renewal.events.filter(kind=EventKind.TRANSFER).count() == 1
+    assert renewal.events.get(kind=EventKind.DECLARATION_JOINED).payload["declaration"] == move.reference
+    assert renewal.issued_documents.get(type=DocumentType.API).status == DocumentStatus.VALID
+
+
+def test_a_change_of_family_situation_reaches_the_agent_of_the_pending_renewal(client):
+    person = make_applicant(postcode="69002", permit_expires_in_days=60)
+    renewal = _renewal_with_its_api(person)
+
+    declaration = _file_through_the_pages(client, person, "change-of-situation", {})
+
+    joined = renewal.events.get(kind=EventKind.DECLARATION_JOINED)
+    assert joined.payload["declaration"] == declaration.reference
+    assert "replaces_lost_card" not in joined.payload
