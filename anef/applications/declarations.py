@@ -9,6 +9,8 @@ while that renewal may still make one (`card_made_by_the_renewal`, the guard of 
 renewal ends without a card (refused, withdrawn, closed), the duplicate makes it.
 """
 
+from typing import Any
+
 from django.utils.translation import gettext as _
 
 from anef.accounts.models import User
@@ -42,7 +44,7 @@ def declaration_join(*, declaration: Application, actor: User | None) -> list[Ap
     if declaration.procedure.category == Category.DUPLICATE:
         card_by = next((other for other in others if other.procedure.renewal), None)
     for other in others:
-        payload = {
+        payload: dict[str, Any] = {
             "declaration": declaration.reference,
             "procedure": declaration.procedure.code,
             "title": declaration.procedure.title,
