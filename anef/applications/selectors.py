@@ -4,7 +4,7 @@
 from datetime import date, timedelta
 
 from django.conf import settings
-from django.db.models import QuerySet
+from django.db.models import BooleanField, Case, F, OuterRef, QuerySet, Subquery, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -14,9 +14,45 @@ from anef.territory.postcodes import UnknownPostcode, departement_for_postcode
 
 from .constants import RESTORE_WITHDRAWAL_DAYS
 from .errors import ApplicationError, TransitionNotAllowed
-from .models import Application, ApplicationEvent
+from .models import Application, ApplicationEvent, StaffRead
 from .ports import GRACE_DAYS, port
 from .workflow import INTERNAL_EVENTS, OPEN_STATES, PENDING_DECISION_STATES, EventKind, State
+
+# What the person (or someone for them) does on a filed file that the agent in charge must hear of:
+# shown as news in the work queue until the agent opens the file, and sent in their daily digest.
+NEWS_KINDS = (
+    EventKind.DOCUMENT_ADD,
+    EventKind.DOCUMENT_REPLACE,
+    EventKind.ANSWER_REQUEST,
+    EventKind.DECLARATION_JOINED,
+)
+
+
+def with_news_for(queryset: QuerySet[Application], *, agent) -> QuerySet[Application]:
+    """Annotate `has_news`: something of NEWS_KINDS happened on the filed file, by someone other
+    than this agent, after the agent last opened it (ever, if they never did)."""
+    last_read = (
+        StaffRead.objects.filter(application=OuterRef("pk"), actor=agent, kind=StaffRead.Kind.CASE)
+        .order_by("-created_at")
+        .values("created_at")[:1]
+    )
+    news = (
+        ApplicationEvent.objects.filter(
+            application=OuterRef("pk"), kind__in=NEWS_KINDS, created_at__gt=OuterRef("filed_at")
+        )
+        .exclude(actor=agent)
+        .order_by("-created_at")
+        .values("created_at")[:1]
+    )
+    return queryset.annotate(last_read_at=Subquery(last_read), last_news_at=Subquery(news)).annotate(
+        has_news=Case(
+            When(last_news_at__isnull=True, then=Value(False)),
+            When(last_read_at__isnull=True, then=Value(True)),
+            When(last_news_at__gt=F("last_read_at"), then=Value(True)),
+            default=Value(False),
+            output_field=BooleanField(),
+        )
+    )
 
 
 def application_timeline(*, application: Application) -> QuerySet[ApplicationEvent]:

@@ -397,3 +397,61 @@ def test_a_change_of_family_situation_reaches_the_agent_of_the_pending_renewal(c
     joined = renewal.events.get(kind=EventKind.DECLARATION_JOINED)
     assert joined.payload["declaration"] == declaration.reference
     assert "replaces_lost_card" not in joined.payload
+
+
+# 5. Agents learn of changes ----------------------------------------------------------------------
+
+
+def _queue(client, **params):
+    return client.get(reverse("backoffice:queue"), params).content.decode()
+
+
+def test_an_answer_and_a_replaced_document_show_as_news_in_the_queue_and_in_one_daily_digest(client, mailoutbox):
+    from anef.documents.services import document_upload
+    from anef.notifications.digests import send_agent_digests
+    from anef.testing import pdf_upload, run_queued_tasks
+
+    application = awaiting_answer(deadline=timezone.localdate() + timedelta(days=10))
+    application.refresh_from_db()
+    agent = application.assigned_to
+    client.force_login(agent)
+    client.get(reverse("backoffice:case", args=[application.reference]))  # the agent has looked
+    assert "anef-news" not in _queue(client)
+
+    client.force_login(application.person.user)
+    client.post(reverse("portal:answer", args=[application.reference]), {"answer": "Voici mon passeport."})
+    document_upload(
+        application_id=application.pk,
+        requirement_code=application.uploaded_documents.first().requirement_code,
+        uploaded=pdf_upload("nouveau.pdf"),
+        actor=application.person.user,
+        reason="Plus lisible",
+    )
+
+    client.force_login(agent)
+    assert "anef-news" in _queue(client)
+    assert application.reference in _queue(client, news="yes")
+    assert application.reference not in _queue(client, news="no")
+
+    assert send_agent_digests() == 1
+    assert send_agent_digests() == 0  # the same day: nothing more
+    run_queued_tasks()
+    digests = [m for m in mailoutbox if m.to == [agent.email]]
+    assert len(digests) == 1
+    assert application.reference in digests[0].body
+    assert str(EventKind.ANSWER_REQUEST.label) in digests[0].body
+
+    client.get(reverse("backoffice:case", args=[application.reference]))  # the agent opens the file
+    assert application.reference not in _queue(client, news="yes")
+
+
+def test_what_the_agent_does_is_no_news_to_them(client):
+    from anef.notifications.digests import send_agent_digests
+
+    application = submitted(make_applicant())
+    agent = make_staff(prefecture_code="pref-69")
+    review.application_start_review(application_id=application.pk, actor=agent)
+    client.force_login(agent)
+
+    assert "anef-news" not in _queue(client)
+    assert send_agent_digests() == 0
