@@ -16,6 +16,7 @@ class ClosureReason(models.TextChoices):
     WRONG_PROCEDURE = "wrong_procedure", _("Wrong procedure: another application was filed instead")
     NO_LONGER_NEEDED = "no_longer_needed", _("No longer needed (person left France, obtained another permit...)")
     UNREACHABLE = "unreachable", _("Applicant unreachable")
+    JOINED = "joined", _("Joined to another application, which makes the card")
     OTHER = "other", _("Other reason (stated below)")
 
 
@@ -27,3 +28,8 @@ class DocumentVerdict(models.TextChoices):
 
 # How to appeal a refusal, stated on every refusal (SPEC §5, decision letter).
 APPEAL_DAYS = 60
+
+# How long after a withdrawal an agent or supervisor may undo it (a withdrawal made by mistake, by
+# the person or by someone acting for them): long enough to hear of the mistake, short enough that
+# nobody reopens a file the person has given up on long ago.
+RESTORE_WITHDRAWAL_DAYS = 30

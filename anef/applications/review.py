@@ -179,6 +179,8 @@ def application_close(*, application_id: int, actor: User, reason_code: str, tex
         raise ApplicationError(_("Choose the reason for closing the file."))
     if not text.strip():
         raise ApplicationError(_("Explain why the file is closed: the applicant will read it."))
+    # A closure is a decision: its letter states the appeal route and its deadline, as a refusal's does.
+    appeal_deadline = timezone.localdate() + timedelta(days=APPEAL_DAYS)
     with transaction.atomic():
         application = lock_application(application_id)
         transition(
@@ -186,8 +188,32 @@ def application_close(*, application_id: int, actor: User, reason_code: str, tex
             event=EventKind.CLOSE_NO_ACTION,
             actor=actor,
             reason=text,
-            payload={"code": reason_code},
+            payload={"code": reason_code, "appeal_deadline": appeal_deadline.isoformat()},
         )
+    return application
+
+
+def application_restore_withdrawal(*, application_id: int, actor: User, reason: str) -> Application:
+    """Undo a withdrawal made by mistake (an agent or supervisor of the prefecture, within
+    RESTORE_WITHDRAWAL_DAYS): the file is examined again with its whole history, and the person is
+    told. A request that was still waiting for the person's answer is asked again, with its deadline
+    kept or moved to leave at least MIN_REQUEST_DAYS."""
+    with transaction.atomic():
+        application = lock_application(application_id)
+        transition(application=application, event=EventKind.RESTORE_WITHDRAWAL, actor=actor, reason=reason)
+        request = InformationRequest.objects.filter(application=application, answered_at__isnull=True).first()
+        if request is not None:
+            deadline = max(request.deadline, timezone.localdate() + timedelta(days=MIN_REQUEST_DAYS))
+            transition(
+                application=application,
+                event=EventKind.REQUEST_INFORMATION,
+                actor=actor,
+                reason=request.message,
+                payload={"requested": request.items, "deadline": deadline.isoformat(), "request": request.pk},
+            )
+            InformationRequest.objects.filter(pk=request.pk).update(
+                deadline=deadline, reminded_at=None, escalated_at=None
+            )
     return application
 
 

@@ -4,7 +4,7 @@
 from datetime import date, timedelta
 
 from django.conf import settings
-from django.db.models import Q, QuerySet
+from django.db.models import BooleanField, Case, F, OuterRef, Q, QuerySet, Subquery, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -12,10 +12,47 @@ from anef.procedures.conditions import applicable
 from anef.procedures.texts import localised
 from anef.territory.postcodes import UnknownPostcode, departement_for_postcode
 
+from .constants import RESTORE_WITHDRAWAL_DAYS
 from .errors import ApplicationError, TransitionNotAllowed
-from .models import Application, ApplicationEvent
+from .models import Application, ApplicationEvent, StaffRead
 from .ports import GRACE_DAYS, port
 from .workflow import INTERNAL_EVENTS, OPEN_STATES, PENDING_DECISION_STATES, EventKind, State
+
+# What the person (or someone for them) does on a filed file that the agent in charge must hear of:
+# shown as news in the work queue until the agent opens the file, and sent in their daily digest.
+NEWS_KINDS = (
+    EventKind.DOCUMENT_ADD,
+    EventKind.DOCUMENT_REPLACE,
+    EventKind.ANSWER_REQUEST,
+    EventKind.DECLARATION_JOINED,
+)
+
+
+def with_news_for(queryset: QuerySet[Application], *, agent) -> QuerySet[Application]:
+    """Annotate `has_news`: something of NEWS_KINDS happened on the filed file, by someone other
+    than this agent, after the agent last opened it (ever, if they never did)."""
+    last_read = (
+        StaffRead.objects.filter(application=OuterRef("pk"), actor=agent, kind=StaffRead.Kind.CASE)
+        .order_by("-created_at")
+        .values("created_at")[:1]
+    )
+    news = (
+        ApplicationEvent.objects.filter(
+            application=OuterRef("pk"), kind__in=NEWS_KINDS, created_at__gt=OuterRef("filed_at")
+        )
+        .exclude(actor=agent)
+        .order_by("-created_at")
+        .values("created_at")[:1]
+    )
+    return queryset.annotate(last_read_at=Subquery(last_read), last_news_at=Subquery(news)).annotate(
+        has_news=Case(
+            When(last_news_at__isnull=True, then=Value(False)),
+            When(last_read_at__isnull=True, then=Value(True)),
+            When(last_news_at__gt=F("last_read_at"), then=Value(True)),
+            default=Value(False),
+            output_field=BooleanField(),
+        )
+    )
 
 
 def application_timeline(*, application: Application) -> QuerySet[ApplicationEvent]:
@@ -134,6 +171,45 @@ def no_card_for_an_appeal(application: Application) -> None:
     goes on to its own card)."""
     if application.appeal_of_id is not None:
         raise ApplicationError(_("An appeal yields no card: the reopened application does."))
+
+
+def no_open_request_within_deadline(application: Application) -> None:
+    """Guard of CLOSE_NO_ACTION: a file waiting for what the agent asked for cannot be closed while
+    the person still has time to answer; once the deadline has passed (or they answered), it can."""
+    request = open_information_request(application)
+    if request is not None and timezone.localdate() <= request.deadline:
+        raise ApplicationError(
+            _(
+                "The person has until %(date)s to answer the request for documents. The file can be closed "
+                "without action only after that date, or once they have answered."
+            )
+            % {"date": request.deadline.strftime("%d/%m/%Y")}
+        )
+
+
+def withdrawal_restorable(application: Application) -> None:
+    """Guard of RESTORE_WITHDRAWAL: a filed application, withdrawn less than RESTORE_WITHDRAWAL_DAYS
+    ago, and no other application of its kind waiting for a decision since."""
+    if application.filed_at is None:
+        raise ApplicationError(_("A draft that was discarded cannot be restored: the person starts a new one."))
+    since = timezone.localdate(application.state_changed_at)
+    if timezone.localdate() > since + timedelta(days=RESTORE_WITHDRAWAL_DAYS):
+        raise ApplicationError(
+            _("A withdrawal can be undone for %(days)s days only (this one was on %(date)s).")
+            % {"days": RESTORE_WITHDRAWAL_DAYS, "date": since.strftime("%d/%m/%Y")}
+        )
+    waiting = (
+        Application.objects.filter(
+            person_id=application.person_id, family_key=application.family_key, state__in=PENDING_DECISION_STATES
+        )
+        .exclude(pk=application.pk)
+        .first()
+    )
+    if waiting is not None:
+        raise ApplicationError(
+            _("The person has filed application %(ref)s of the same kind since: examine that one instead.")
+            % {"ref": waiting.reference}
+        )
 
 
 def appeal_deadline(application: Application):

@@ -18,6 +18,7 @@ from anef.territory.postcodes import UnknownPostcode
 from anef.territory.services import prefecture_for_postcode
 
 from .access import actor_kind, may_start_for, profile_editable_by
+from .declarations import declaration_join
 from .errors import (
     ApplicationError,
     DuplicateApplication,
@@ -26,8 +27,8 @@ from .errors import (
 )
 from .kernel import lock_application, record_event, transition
 from .models import Application, Channel, InformationRequest, StaffRead
+from .moves import files_follow_the_address
 from .ports import GRACE_DAYS, port
-from .review import _transfer
 from .selectors import appeal_deadline, is_filed_in_time, missing_items
 from .workflow import EDITABLE_STATES, OPEN_STATES, Actor, EventKind, State
 
@@ -52,6 +53,14 @@ def application_profile_update(*, application_id: int, actor: User, **values) ->
         person = person_update(person_id=person.pk, actor=actor, **values)
         application.person = person  # the event's notice goes to the details as they are now
         changed = [name for name in values if getattr(person, name) != before[name]]
+        if "postcode" in changed:
+            files_follow_the_address(
+                person=person,
+                actor=actor,
+                reason=str(
+                    _("New address given in the profile, from application %(ref)s.") % {"ref": application.reference}
+                ),
+            )
         if changed and actor.pk != person.user_id:
             payload: dict[str, Any] = {"fields": changed}
             contacts = {name: before[name] for name in ("email", "phone") if name in changed and before[name]}
@@ -237,7 +246,9 @@ def application_submit(*, application_id: int, actor: User) -> Application:
                 extra_fields=extra,
             )
             if is_move:
-                _move_person(application, prefecture, actor)
+                _move_person(application, actor)
+            if first_filing:
+                declaration_join(declaration=application, actor=actor)
             if application.appeal_of_id is not None and first_filing:
                 record_event(
                     application=lock_application(application.appeal_of_id),
@@ -250,7 +261,7 @@ def application_submit(*, application_id: int, actor: User) -> Application:
     return application
 
 
-def _move_person(application: Application, prefecture, actor: User) -> None:
+def _move_person(application: Application, actor: User) -> None:
     """A declared change of address updates the profile and moves every open file, with its history,
     to the prefecture now competent (SPEC §1: information is passed on to the prefecture in charge)."""
     answers = application.answers
@@ -259,21 +270,11 @@ def _move_person(application: Application, prefecture, actor: User) -> None:
     person.postcode = answers.get("new_postcode", person.postcode)
     person.city = answers.get("new_city", person.city)
     person.save(update_fields=["address_line", "postcode", "city", "updated_at"])
-    others = (
-        Application.objects.select_for_update(of=("self",))
-        .filter(person_id=person.pk, state__in=OPEN_STATES)
-        .exclude(state=State.DRAFT)
-        .exclude(pk=application.pk)
-        .exclude(prefecture=prefecture)
-        .select_related("prefecture")
+    files_follow_the_address(
+        person=person,
+        actor=actor,
+        reason=str(_("Change of address declared in application %(ref)s.") % {"ref": application.reference}),
     )
-    for other in others:
-        _transfer(
-            other,
-            prefecture,
-            actor,
-            str(_("Change of address declared in application %(ref)s.") % {"ref": application.reference}),
-        )
 
 
 def application_answer_request(*, application_id: int, actor: User, answer: str) -> Application:

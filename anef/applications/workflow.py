@@ -14,7 +14,9 @@ name resolves and that every kind of event has its row.
     in_review -> accepted -> card_ordered -> card_ready -> card_delivered
     in_review -> refused                    (an appeal is a new, linked application)
     draft, submitted, in_review, awaiting_applicant -> withdrawn       (the applicant, before a decision)
-    any open state -> closed_no_action      (an agent, with a reason)
+    any open state -> closed_no_action      (an agent, with a reason; not while a request runs)
+    withdrawn -> in_review                  (an agent undoes a withdrawal made by mistake, within
+                                             RESTORE_WITHDRAWAL_DAYS)
 """
 
 from dataclasses import dataclass
@@ -97,6 +99,8 @@ class EventKind(models.TextChoices):
     REOPEN_ON_APPEAL = "reopen_on_appeal", _("Decision withdrawn on appeal: the application is examined again")
     GRANT_APPEAL = "grant_appeal", _("Appeal granted: the refused application is examined again")
     PERMIT_CONFIRM = "permit_confirm", _("Current permit confirmed by the prefecture")
+    RESTORE_WITHDRAWAL = "restore_withdrawal", _("Withdrawal undone: the application is examined again")
+    DECLARATION_JOINED = "declaration_joined", _("A declaration was joined to this application")
 
 
 class Tell(Enum):
@@ -165,6 +169,8 @@ EVENTS: dict[EventKind, Event] = {
         Event(E.REOPEN_ON_APPEAL, PERSON),
         Event(E.GRANT_APPEAL),
         Event(E.PERMIT_CONFIRM),
+        Event(E.RESTORE_WITHDRAWAL, PERSON),
+        Event(E.DECLARATION_JOINED),
     ]
 }
 
@@ -259,6 +265,7 @@ TRANSITIONS: dict[EventKind, Transition] = {
             {AGENT, SYSTEM},
             guards=(
                 "anef.applications.selectors.no_card_for_an_appeal",
+                "anef.applications.declarations.card_made_by_the_renewal",
                 "anef.appointments.selectors.require_biometrics_for_the_card",
             ),
         ),
@@ -283,6 +290,7 @@ TRANSITIONS: dict[EventKind, Transition] = {
             S.CLOSED_NO_ACTION,
             {AGENT},
             reason_required=True,
+            guards=("anef.applications.selectors.no_open_request_within_deadline",),
             effects=(END_API, ISSUE_DECISION_LETTER, CANCEL_INVITATIONS),
         ),
         # The one move out of a terminal state: the system's, when an appeal linked to the refusal
@@ -303,12 +311,25 @@ TRANSITIONS: dict[EventKind, Transition] = {
             {SYSTEM},
             guards=("anef.applications.selectors.require_an_appeal",),
         ),
+        # A withdrawal made by mistake, undone by an agent or supervisor of the prefecture within
+        # RESTORE_WITHDRAWAL_DAYS (review.application_restore_withdrawal; the person is told).
+        _t(
+            E.RESTORE_WITHDRAWAL,
+            {S.WITHDRAWN},
+            S.IN_REVIEW,
+            {AGENT},
+            reason_required=True,
+            guards=("anef.applications.selectors.withdrawal_restorable",),
+            effects=(INVITE_BIOMETRICS_STILL_DUE,),
+        ),
     ]
 }
 
 
 # Transitions out of a terminal state (SPEC §9: an appeal can reopen the decided file).
 REOPENINGS = frozenset({EventKind.REOPEN_ON_APPEAL})
+# The other way out of a terminal state: a withdrawal undone by staff, for a short time only.
+RESTORATIONS = frozenset({EventKind.RESTORE_WITHDRAWAL})
 # Moves only the system makes, when an appeal is granted: no person can ask for them.
 APPEAL_STEPS = frozenset({EventKind.REOPEN_ON_APPEAL, EventKind.GRANT_APPEAL})
 

@@ -33,6 +33,7 @@ from .forms import (
     NoteForm,
     RefuseForm,
     RequestInformationForm,
+    RestoreWithdrawalForm,
     TransferForm,
     VerdictForm,
 )
@@ -53,6 +54,7 @@ def _forms(application, bound=None) -> dict:
         E.ACCEPT: bound.get(E.ACCEPT) or AcceptForm(),
         E.REFUSE: bound.get(E.REFUSE) or RefuseForm(),
         "close": bound.get("close") or CloseForm(),
+        E.RESTORE_WITHDRAWAL: bound.get(E.RESTORE_WITHDRAWAL) or RestoreWithdrawalForm(),
         E.TRANSFER: bound.get(E.TRANSFER) or TransferForm(current=application.prefecture),
         "note": bound.get("note") or NoteForm(),
         "answer_inquiry": bound.get("answer_inquiry") or InquiryAnswerForm(),
@@ -106,6 +108,13 @@ ACTIONS = {
             text=form.cleaned_data["text"],
         ),
         gettext_lazy("The file is closed."),
+    ),
+    E.RESTORE_WITHDRAWAL: (
+        RestoreWithdrawalForm,
+        lambda app, user, form: review.application_restore_withdrawal(
+            application_id=app.pk, actor=user, reason=form.cleaned_data["reason"]
+        ),
+        gettext_lazy("The withdrawal is undone: the file is examined again and the applicant is told."),
     ),
     E.TRANSFER: (
         TransferForm,

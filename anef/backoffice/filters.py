@@ -43,6 +43,9 @@ class QueueFilter(django_filters.FilterSet):
     overdue = django_filters.ChoiceFilter(
         label=_("Past the target time"), choices=YES_NO, empty_label=_("All"), method="filter_overdue"
     )
+    news = django_filters.ChoiceFilter(
+        label=_("New since I last looked"), choices=YES_NO, empty_label=_("All"), method="filter_news"
+    )
     sort = django_filters.ChoiceFilter(label=_("Sort"), choices=SORTS, empty_label=None, method="filter_sort")
 
     class Meta:
@@ -85,6 +88,11 @@ class QueueFilter(django_filters.FilterSet):
         if value == "yes":
             return queryset.filter(due_at__lt=now, state__in=open_states)
         return queryset.exclude(due_at__lt=now, state__in=open_states)
+
+    def filter_news(self, queryset, name, value):
+        """A document replaced or added, an answer or a declaration since the agent last opened the
+        file (the queryset is annotated by `applications.selectors.with_news_for`)."""
+        return queryset.filter(has_news=(value == "yes"))
 
     def filter_sort(self, queryset, name, value):
         return queryset.order_by(value, "pk")

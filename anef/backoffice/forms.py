@@ -66,6 +66,15 @@ class CloseForm(forms.Form):
     )
 
 
+class RestoreWithdrawalForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Why the withdrawal is undone"),
+        help_text=_("Sent to the applicant, for example: withdrawn by mistake, as the person told us on the phone."),
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+
 class TransferForm(forms.Form):
     prefecture = forms.ModelChoiceField(label=_("Prefecture"), queryset=Prefecture.objects.all())
     reason = forms.CharField(label=_("Reason"), max_length=1000, widget=forms.Textarea(attrs={"rows": 2}))

@@ -18,7 +18,7 @@ from anef.applications.selectors import (
     current_documents,
     open_information_request,
 )
-from anef.applications.workflow import CASEWORK_STATES, PENDING_DECISION_STATES, Actor, State
+from anef.applications.workflow import CASEWORK_STATES, PENDING_DECISION_STATES, Actor, EventKind, State
 from anef.appointments.constants import BookingStatus, Kind
 from anef.appointments.models import Booking, Invitation
 from anef.appointments.selectors import unrecorded_handovers
@@ -54,6 +54,7 @@ def case_page(*, user: User, application: Application) -> dict:
     filed_and_open = application.state in CASEWORK_STATES
     documents = current_documents(application)
     biometrics = _biometrics_status(application)
+    events = list(application_timeline(application=application))
     return {
         "application": application,
         "person": application.person,
@@ -64,7 +65,8 @@ def case_page(*, user: User, application: Application) -> dict:
             for requirement in applicable_documents(application)
         ],
         "superseded": [d for d in application.uploaded_documents.all() if d.superseded_at is not None],
-        "events": list(application_timeline(application=application)),
+        "events": events,
+        "declarations": [event for event in events if event.kind == EventKind.DECLARATION_JOINED],
         "notes": application.notes.select_related("author"),
         "open_request": open_information_request(application),
         "inquiry": open_inquiry(application),

@@ -5,6 +5,7 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from anef.applications.access import applications_for_agent
+from anef.applications.selectors import with_news_for
 from anef.applications.workflow import PENDING_DECISION_STATES
 from anef.messaging.models import Side
 from anef.messaging.selectors import unread_counts
@@ -17,7 +18,10 @@ PAGE_SIZE = 25
 
 @staff_required
 def queue(request):
-    base = applications_for_agent(agent=request.user).select_related("person", "procedure", "assigned_to")
+    base = with_news_for(
+        applications_for_agent(agent=request.user).select_related("person", "procedure", "assigned_to"),
+        agent=request.user,
+    )
     filterset = QueueFilter(request.GET or None, queryset=base, agent=request.user)
     page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
     unread = unread_counts(base.filter(pk__in=[a.pk for a in page]), reader_side=Side.PREFECTURE)

@@ -20,6 +20,8 @@ SWEEPS = {
     "assign_unanswered_invitations": ("anef.appointments.sweeps.assign_unanswered_invitations", 60),
     "reinvite_uncollected_cards": ("anef.appointments.sweeps.reinvite_uncollected_cards", 1440),
     "flag_unrecorded_handovers": ("anef.appointments.sweeps.flag_unrecorded_handovers", 360),
+    # Once a day: each agent in charge hears of what changed on their files (one mail per agent and day).
+    "send_agent_digests": ("anef.notifications.digests.send_agent_digests", 1440),
     "record_todays_figures": ("anef.transparency.services.record_todays_figures", 1440),
     "housekeeping": ("anef.core.sweeps.housekeeping", 1440),
     "apply_retention": ("anef.retention.sweeps.apply_retention", 1440),

@@ -96,3 +96,24 @@ class PrintRun(models.Model):
 
     def __str__(self) -> str:
         return self.number
+
+
+class AgentDigest(models.Model):
+    """The daily mail to an agent listing the news on the files in their charge (documents added or
+    replaced, answers to requests, declarations joined): one row per agent and day, created by the
+    `send_agent_digests` sweep with the task that sends it, so that running the sweep twice sends
+    one mail, and a retried task never sends twice (`sent_at`)."""
+
+    agent = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    day = models.DateField()
+    # {reference: [kinds of the news]}, as the mail lists them.
+    files = models.JSONField(default=dict)
+    created_at = models.DateTimeField(auto_now_add=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-day"]
+        constraints = [models.UniqueConstraint(fields=["agent", "day"], name="one_digest_per_agent_and_day")]
+
+    def __str__(self) -> str:
+        return f"digest {self.agent_id} {self.day}"

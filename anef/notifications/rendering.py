@@ -16,6 +16,13 @@ def absolute(path: str) -> str:
     return settings.ANEF_BASE_URL.rstrip("/") + path
 
 
+def _date_of(value) -> date | None:
+    try:
+        return date.fromisoformat((value or "")[:10])
+    except ValueError:
+        return None
+
+
 def render_for_event(*, event, person, application) -> dict:
     with translation.override(person.preferred_language or settings.LANGUAGE_CODE):
         context = {
@@ -28,6 +35,7 @@ def render_for_event(*, event, person, application) -> dict:
             "deadline": event.payload.get("deadline", ""),
             "requested": event.payload.get("requested", []),
             "appointment": event.payload if event.kind.startswith("appointment_") else None,
+            "appeal_until": _date_of(event.payload.get("appeal_deadline")),
         }
         if event.payload.get("helper_structure") and event.actor is not None:
             context["helper_name"] = event.actor.get_full_name() or event.actor.email

@@ -12,7 +12,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from anef.accounts.forms import ProfileForm
-from anef.accounts.services import PROFILE_FIELDS, person_claim, person_update
+from anef.accounts.services import PROFILE_FIELDS, person_claim
+from anef.applications.moves import person_profile_update
 from anef.core.errors import UserError
 from anef.core.throttle import FailureLimit, attempt, throttle
 from anef.notifications.models import Notification
@@ -37,7 +38,7 @@ def profile(request):
     # The form never saves by itself: the service is the only writer.
     if request.method == "POST" and form.is_valid():
         values = {name: form.cleaned_data[name] for name in PROFILE_FIELDS}
-        person_update(person_id=person.pk, actor=request.user, **values)
+        person_profile_update(person_id=person.pk, actor=request.user, **values)
         messages.success(request, _("Your profile is saved."))
         target = request.GET.get("next", "")
         if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):

@@ -19,7 +19,7 @@ from anef.documents.selectors import document_for_user
 from anef.transparency.inquiries import inquiry_send
 
 from .forms import AnswerForm, InquiryForm, WithdrawForm
-from .pages import application_page
+from .pages import application_page, withdraw_page
 
 
 @login_required
@@ -60,6 +60,7 @@ def application_withdraw(request, reference):
         messages.error(request, _("This application can no longer be withdrawn."))
         return redirect("portal:application", reference=reference)
     form = WithdrawForm(request.POST if request.method == "POST" else None)
+    page = withdraw_page(application=application, form=form)
     if request.method == "POST" and form.is_valid():
         try:
             services.application_withdraw(
@@ -69,13 +70,21 @@ def application_withdraw(request, reference):
             messages.error(request, exc.message)
         else:
             messages.success(request, _("Your application is withdrawn."))
+            for api in page["apis"]:
+                messages.warning(
+                    request,
+                    _(
+                        "Your provisional attestation (API) no. %(number)s, which was valid until %(until)s, "
+                        "stopped today, %(today)s: it no longer proves your rights."
+                    )
+                    % {
+                        "number": api.number,
+                        "until": api.valid_until.strftime("%d/%m/%Y"),
+                        "today": page["stops_on"].strftime("%d/%m/%Y"),
+                    },
+                )
         return redirect("portal:application", reference=reference)
-    return render(
-        request,
-        "portal/withdraw.html",
-        {"application": application, "form": form},
-        status=400 if form.errors else 200,
-    )
+    return render(request, "portal/withdraw.html", page, status=400 if form.errors else 200)
 
 
 @login_required

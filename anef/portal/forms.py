@@ -183,7 +183,7 @@ class WithdrawForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
     )
     confirm = forms.BooleanField(
-        label=_("I understand that this application will be closed for good."),
+        label=_("I understand that the prefecture stops examining this application."),
         error_messages={"required": _("Tick the box to confirm.")},
     )
 

@@ -3,11 +3,12 @@ a service, then render one of these. What a user may do on a file comes from
 `applications.access.allowed_events` and the apps' own rules (`may_be_appealed`, `may_ask`...),
 never from the workflow table read here."""
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 from django.utils import timezone
 
 from anef.applications.access import allowed_events, applications_for_applicant
+from anef.applications.constants import RESTORE_WITHDRAWAL_DAYS
 from anef.applications.models import Application
 from anef.applications.selectors import (
     applicable_documents,
@@ -22,6 +23,8 @@ from anef.applications.workflow import OPEN_STATES, EventKind, State
 from anef.appointments.constants import BookingStatus
 from anef.appointments.models import Invitation
 from anef.assistance.models import Mandate
+from anef.certificates.constants import DocumentStatus, DocumentType
+from anef.certificates.models import IssuedDocument
 from anef.documents.services import UPLOAD_STATES
 from anef.messaging.models import Side
 from anef.messaging.selectors import unread_counts
@@ -66,6 +69,13 @@ def _documents(application: Application) -> list[tuple[dict, object, list]]:
     ]
 
 
+def _date_of(value) -> date | None:
+    try:
+        return date.fromisoformat((value or "")[:10])
+    except ValueError:
+        return None
+
+
 def application_page(*, user, application: Application) -> dict:
     """The application's page, for the applicant, their helper under a mandate or the counter agent
     filing for them: where it stands, what they may do now, its history."""
@@ -74,12 +84,15 @@ def application_page(*, user, application: Application) -> dict:
     inquiries = list(application.inquiries.all())
     appeals = list(application.appeals.all()) if application.state == State.REFUSED else []
     refusal = inquiry_refusal(application, waiting=waiting, inquiries=inquiries) if waiting else ""
+    decision = last_decision_event(application)
+    estimated = estimated_decision_date(application)
     return {
         "application": application,
         "procedure": application.procedure,
         "events": applicant_timeline(application=application),
         "open_request": open_information_request(application),
-        "decision": last_decision_event(application),
+        "decision": decision,
+        "appeal_until": _date_of(decision.payload.get("appeal_deadline") if decision else None),
         "invitations": application.invitations.filter(status=Invitation.Status.OPEN),
         "bookings": application.bookings.filter(status=BookingStatus.BOOKED).select_related("slot__site"),
         "unread": unread_counts(Application.objects.filter(pk=application.pk), reader_side=Side.APPLICANT).get(
@@ -91,13 +104,33 @@ def application_page(*, user, application: Application) -> dict:
         "can_withdraw": EventKind.WITHDRAW in events,
         "can_reopen": EventKind.REOPEN in events,
         "can_upload": application.state in UPLOAD_STATES and application.state != State.DRAFT,
-        "estimated_decision": estimated_decision_date(application),
+        "estimated_decision": estimated,
+        # Past the target time the page says so and points to the inquiry (or says when it opens).
+        "decision_overdue": estimated is not None and estimated < timezone.localdate(),
+        "inquiry_refusal": refusal,
         "waiting": waiting,
         "inquiries": inquiries,
         "can_inquire": waiting is not None and not refusal and may_ask(actor=user, application=application),
         "inquiry_answer_days": INQUIRY_ANSWER_DAYS,
         "appeals": appeals,
         "can_appeal": may_be_appealed(application, appeals),
+    }
+
+
+def withdraw_page(*, application: Application, form) -> dict:
+    """The confirmation before a withdrawal: what stops with it, from when, and the way back."""
+    today = timezone.localdate()
+    return {
+        "application": application,
+        "form": form,
+        "stops_on": today,
+        # The provisional attestation this file gave stops with it (workflow: WITHDRAW ends the API).
+        "apis": list(
+            IssuedDocument.objects.filter(
+                application=application, type=DocumentType.API, status=DocumentStatus.VALID, valid_until__gte=today
+            ).order_by("valid_from")
+        ),
+        "restore_days": RESTORE_WITHDRAWAL_DAYS,
     }
 
 

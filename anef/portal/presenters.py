@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from anef.applications.models import Application
+from anef.applications.workflow import PENDING_DECISION_STATES
 
 
 def application_steps(application: Application, current: str) -> dict:
@@ -32,6 +33,6 @@ def application_steps(application: Application, current: str) -> dict:
 
 
 def estimated_decision_date(application: Application) -> date | None:
-    if application.due_at is None or application.is_terminal:
+    if application.due_at is None or application.state not in PENDING_DECISION_STATES:
         return None
     return timezone.localdate(application.due_at)

@@ -1,6 +1,7 @@
 from anef.applications.workflow import (
     OPEN_STATES,
     REOPENINGS,
+    RESTORATIONS,
     TERMINAL_STATES,
     TRANSITIONS,
     Actor,
@@ -25,9 +26,13 @@ def test_every_open_state_can_be_moved_on_and_terminal_states_cannot():
     for state in OPEN_STATES:
         assert any(state in rule.sources for rule in TRANSITIONS.values()), state
     for state in TERMINAL_STATES:
-        assert not any(state in rule.sources for rule in TRANSITIONS.values() if rule.event not in REOPENINGS), state
+        ways_back = REOPENINGS | RESTORATIONS
+        assert not any(state in rule.sources for rule in TRANSITIONS.values() if rule.event not in ways_back), state
     # The one way back from a decision: an appeal granted, which only the system applies.
     assert all(TRANSITIONS[event].actors == {Actor.SYSTEM} for event in REOPENINGS)
+    # The one way back from a withdrawal: an agent undoes it (guarded to a short period).
+    assert {state for event in RESTORATIONS for state in TRANSITIONS[event].sources} == {State.WITHDRAWN}
+    assert all(TRANSITIONS[event].actors == {Actor.AGENT} and TRANSITIONS[event].guards for event in RESTORATIONS)
 
 
 def test_the_applicant_may_withdraw_before_a_decision_only():

@@ -160,7 +160,8 @@ def test_withdrawing_asks_for_confirmation_then_closes_the_file(client, applican
     url = reverse("portal:withdraw", args=[application.reference])
 
     page = client.get(url).content.decode()
-    assert "cannot be undone" in page or "définitif" in page or "annuler" in page.lower()
+    # It says what stops, and for how long a withdrawal made by mistake can be undone by an agent.
+    assert "30" in page and ("undo the withdrawal" in page or "annuler le retrait" in page)
     response = client.post(url, {"reason": "I am leaving France"})
     assert response.status_code == 400
     application.refresh_from_db()
