@@ -30,6 +30,7 @@ from anef.incidents.models import Incident
 from anef.messaging.services import message_send
 from anef.testing import (
     PASSWORD,
+    appointment_day_came,
     card_ready,
     letters_waiting_for,
     make_applicant,
@@ -243,13 +244,16 @@ def back_office_data() -> dict:
     slot = _slot_on_first_day(card, "card_handover")
     booking = booking_book(token=handover.token, slot_id=slot.pk, actor=card.person.user)
     Booking.objects.filter(pk=booking.pk).update(flagged_at=now)
-    counter_day = timezone.localtime(slot.starts_at).date()
     biometrics = in_review.invitations.get(kind="biometrics", status="open")
-    booking_book(
+    biometrics_booking = booking_book(
         token=biometrics.token,
-        slot_id=_slot_on_first_day(in_review, "biometrics", counter_day).pk,
+        slot_id=_slot_on_first_day(in_review, "biometrics", timezone.localtime(slot.starts_at).date()).pk,
         actor=person.user,
     )
+    # The day came (presence is recorded on the day only): both appointments have begun, today.
+    appointment_day_came(booking)
+    appointment_day_came(biometrics_booking)
+    counter_day = today
 
     # Supervision: new files nobody took, an idle one, a renewal about to lapse whose API failed.
     for _ in range(2):
