@@ -102,6 +102,27 @@ def make_staff(*, role: str = Role.CASE_AGENT, prefecture_code: str | None = "pr
     return user
 
 
+def profile_form_data(person: Person, **changes) -> dict:
+    """What the profile form posts for this person as it stands (an unchecked box sends nothing), with changes."""
+    data = {
+        "first_name": person.first_name,
+        "last_name": person.last_name,
+        "date_of_birth": person.date_of_birth.isoformat() if person.date_of_birth else "",
+        "nationality": person.nationality,
+        "address_line": person.address_line,
+        "postcode": person.postcode,
+        "city": person.city,
+        "phone": person.phone,
+        "preferred_language": person.preferred_language,
+        "permit_type": person.permit_type,
+        "permit_number": person.permit_number,
+        "permit_expires_on": person.permit_expires_on.isoformat() if person.permit_expires_on else "",
+    }
+    if person.permit_allows_work:
+        data["permit_allows_work"] = "on"
+    return {**data, **changes}
+
+
 def totp_now(secret: str) -> str:
     import time
 

@@ -12,7 +12,7 @@ from django.utils import timezone
 from anef.accounts.constants import Role
 from anef.assistance.models import Mandate
 from anef.notifications.models import Notification
-from anef.testing import make_applicant, make_helper, make_staff, paper_person, pdf_upload, submitted
+from anef.testing import make_applicant, make_helper, make_staff, paper_person, pdf_upload, profile_form_data, submitted
 
 pytestmark = pytest.mark.django_db
 
@@ -177,10 +177,9 @@ def test_every_use_of_a_mandate_is_told_to_the_person(client, helper):
     assert Notification.objects.filter(person=person, kind="mandate_used", channel="email").count() == 1  # a day
 
     # The helper changes the phone number: the old number is told too.
-    from anef.assistance.tests.test_mandates import _profile_values
 
     url = reverse("portal:application_profile", args=[application.reference])
-    assert client.post(url, _profile_values(person, phone="+33799999999")).status_code == 302
+    assert client.post(url, profile_form_data(person, phone="+33799999999")).status_code == 302
     told = Notification.objects.filter(person=person, kind="profile_update")
     assert {n.recipient for n in told} >= {person.email, "+33611223344", "+33799999999"}
     assert all("Lucie Fontaine" in n.body for n in told)

@@ -6,7 +6,7 @@ from django.utils import timezone
 
 from anef.assistance.models import Mandate
 from anef.assistance.services import mandate_grant, mandate_request_paper, mandate_revoke
-from anef.testing import draft, make_applicant, make_helper, pdf_upload, submitted
+from anef.testing import draft, make_applicant, make_helper, pdf_upload, profile_form_data, submitted
 
 pytestmark = pytest.mark.django_db
 
@@ -148,25 +148,6 @@ def test_a_helper_without_a_second_factor_is_sent_to_enrol(client):
     assert response.status_code == 302 and response["Location"] == reverse("mfa_activate_totp")
 
 
-def _profile_values(person, **changes):
-    values = {
-        "first_name": person.first_name,
-        "last_name": person.last_name,
-        "date_of_birth": person.date_of_birth.isoformat(),
-        "nationality": person.nationality,
-        "address_line": person.address_line,
-        "postcode": person.postcode,
-        "city": person.city,
-        "phone": person.phone,
-        "preferred_language": person.preferred_language,
-        "permit_type": person.permit_type,
-        "permit_number": person.permit_number,
-        "permit_expires_on": person.permit_expires_on.isoformat() if person.permit_expires_on else "",
-        "permit_allows_work": "yes" if person.permit_allows_work else "no",
-    }
-    return {**values, **changes}
-
-
 def test_a_helper_changes_the_profile_only_under_a_mandate_for_all_applications_and_it_is_traced(client, helper):
     person = make_applicant(language="en")
     covered = submitted(person, "student-renewal")
@@ -182,12 +163,12 @@ def test_a_helper_changes_the_profile_only_under_a_mandate_for_all_applications_
     # Chosen applications only: the profile serves all of them, so the helper may not change it.
     page = client.get(url, HTTP_ACCEPT_LANGUAGE="en")
     assert page.status_code == 403 and "You cannot change this person's profile" in page.content.decode()
-    assert client.post(url, _profile_values(person, phone="+33612345678")).status_code == 403
+    assert client.post(url, profile_form_data(person, phone="+33612345678")).status_code == 403
     person.refresh_from_db()
     assert person.phone != "+33612345678"
 
     Mandate.objects.filter(pk=mandate.pk).update(all_applications=True)
-    response = client.post(url, _profile_values(person, phone="+33612345678"))
+    response = client.post(url, profile_form_data(person, phone="+33612345678"))
     assert response.status_code == 302, response.content.decode()[:2000]
     person.refresh_from_db()
     assert person.phone == "+33612345678"

@@ -30,8 +30,9 @@ def new_signing_key() -> str:
     ).stdout.strip()
 
 
-def production_environment() -> dict[str, str]:
-    """The example's required lines (those without "#"), with the secrets an operator generates."""
+def example_environment() -> dict[str, str]:
+    """The example's required lines (those without "#"), with the secrets an operator generates: read from
+    the example on purpose (not anef.testing.production), so that the example itself is what is tested."""
     generated = {
         "ANEF_SECRET_KEY": random_secret,
         "ANEF_MFA_ENCRYPTION_KEY": lambda: Fernet.generate_key().decode(),
@@ -62,7 +63,7 @@ def check_deploy(env: dict[str, str]) -> subprocess.CompletedProcess:
 
 
 def test_check_deploy_is_clean_but_for_justified_warnings():
-    result = check_deploy(production_environment())
+    result = check_deploy(example_environment())
     assert result.returncode == 0, result.stdout + result.stderr
     raised = set(re.findall(r"\(([\w.]+\.[EWC]\d+)\)", result.stdout + result.stderr))
     assert not raised - JUSTIFIED, f"Unjustified check --deploy findings: {raised - JUSTIFIED}\n{result.stderr}"
@@ -70,13 +71,13 @@ def test_check_deploy_is_clean_but_for_justified_warnings():
 
 def test_check_deploy_reports_an_insecure_setting():
     # The check really runs and reports: with a short, guessable secret key, Django's W009 appears.
-    env = production_environment() | {"ANEF_SECRET_KEY": "short"}
+    env = example_environment() | {"ANEF_SECRET_KEY": "short"}
     result = check_deploy(env)
     assert "security.W009" in result.stdout + result.stderr
 
 
 def test_production_refuses_to_start_without_the_required_keys():
-    env = production_environment()
+    env = example_environment()
     del env["ANEF_MFA_ENCRYPTION_KEY"]
     result = check_deploy(env)
     assert result.returncode != 0

@@ -14,27 +14,9 @@ from anef.applications.workflow import EventKind, State
 from anef.certificates.constants import DocumentStatus, DocumentType
 from anef.certificates.sweeps import issue_due_apis
 from anef.notifications.models import Notification
-from anef.testing import awaiting_answer, make_applicant, make_staff, submitted
+from anef.testing import awaiting_answer, make_applicant, make_staff, profile_form_data, submitted
 
 pytestmark = pytest.mark.django_db
-
-
-def _profile_data(person, **changes):
-    data = {
-        "first_name": person.first_name,
-        "last_name": person.last_name,
-        "date_of_birth": person.date_of_birth.isoformat(),
-        "nationality": person.nationality,
-        "address_line": person.address_line,
-        "postcode": person.postcode,
-        "city": person.city,
-        "preferred_language": person.preferred_language,
-        "permit_type": person.permit_type,
-        "permit_number": person.permit_number,
-        "permit_expires_on": person.permit_expires_on.isoformat() if person.permit_expires_on else "",
-        "permit_allows_work": "on" if person.permit_allows_work else "",
-    }
-    return {**data, **changes}
 
 
 def _renewal_with_its_api(person):
@@ -56,7 +38,7 @@ def test_a_new_address_in_the_profile_moves_the_waiting_renewal_and_tells_the_pe
     client.force_login(person.user)
 
     response = client.post(
-        reverse("portal:profile"), _profile_data(person, postcode="33000", city="Bordeaux", address_line="1 quai")
+        reverse("portal:profile"), profile_form_data(person, postcode="33000", city="Bordeaux", address_line="1 quai")
     )
 
     assert response.status_code == 302
@@ -82,7 +64,7 @@ def test_a_profile_saved_without_a_new_postcode_moves_nothing(client):
     renewal = submitted(person, "student-renewal")
     client.force_login(person.user)
 
-    client.post(reverse("portal:profile"), _profile_data(person, address_line="2 rue Neuve"))
+    client.post(reverse("portal:profile"), profile_form_data(person, address_line="2 rue Neuve"))
 
     assert not renewal.events.filter(kind=EventKind.TRANSFER).exists()
 
@@ -113,7 +95,7 @@ def test_the_counter_changing_the_address_of_a_person_it_files_for_moves_their_o
 
     response = client.post(
         reverse("portal:application_profile", args=[second.reference]),
-        _profile_data(person, postcode="33000", city="Bordeaux"),
+        profile_form_data(person, postcode="33000", city="Bordeaux"),
     )
 
     assert response.status_code == 302
@@ -133,7 +115,7 @@ def test_an_appeal_stays_with_the_prefect_who_decided_when_the_person_moves(clie
     appeal = appealed(refused)
     client.force_login(person.user)
 
-    client.post(reverse("portal:profile"), _profile_data(person, postcode="33000", city="Bordeaux"))
+    client.post(reverse("portal:profile"), profile_form_data(person, postcode="33000", city="Bordeaux"))
 
     appeal.refresh_from_db()
     assert appeal.prefecture.code == "pref-69"
