@@ -1,4 +1,6 @@
-"""A person moves: every open file follows them to the prefecture competent for their new address.
+"""A person moves: every open file follows them to the prefecture competent for their new address
+(and a file that comes back to casework, a withdrawal undone or a refusal withdrawn on appeal, goes
+to the office of the address of the day).
 
 One rule for every path that changes an address (the change-of-address procedure, the profile form
 of the person, of their helper or of the counter filing for them): `files_follow_the_address`, in
@@ -9,15 +11,40 @@ are untouched. An appeal stays with the prefect who decided (SPEC §4), whatever
 
 from django.db import transaction
 from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from anef.accounts.models import Person, User
 from anef.accounts.services import person_update
+from anef.territory.models import Prefecture
 from anef.territory.postcodes import UnknownPostcode
 from anef.territory.services import prefecture_for_postcode
 
+from .errors import ApplicationError
+from .kernel import record_event
 from .models import Application
-from .review import _transfer
-from .workflow import CASEWORK_STATES
+from .workflow import CASEWORK_STATES, EventKind
+
+
+def transfer_locked(application: Application, to: Prefecture, actor: User | None, reason: str) -> None:
+    """Move a locked open file to another prefecture with its whole history."""
+    if application.prefecture_id == to.pk:
+        raise ApplicationError(_("The file is already at this prefecture."))
+    origin = application.prefecture
+    application.prefecture = to
+    application.assigned_to = None
+    application.save(update_fields=["prefecture", "assigned_to", "updated_at"])
+    record_event(
+        application=application,
+        kind=EventKind.TRANSFER,
+        actor=actor,
+        reason=reason,
+        payload={
+            "from": origin.code if origin else None,
+            "from_name": origin.name_fr if origin else "",
+            "to": to.code,
+            "to_name": to.name_fr,
+        },
+    )
 
 
 def files_follow_the_address(*, person: Person, actor: User | None, reason: str) -> list[Application]:
@@ -37,7 +64,7 @@ def files_follow_the_address(*, person: Person, actor: User | None, reason: str)
         .order_by("pk")
     )
     for application in moving:
-        _transfer(application, prefecture, actor, reason)
+        transfer_locked(application, prefecture, actor, reason)
     return moving
 
 

@@ -8,6 +8,7 @@ from datetime import date, timedelta
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from anef.accounts.constants import Role
@@ -19,6 +20,7 @@ from .constants import APPEAL_DAYS, ClosureReason, RefusalGround
 from .errors import ApplicationError, TransitionNotAllowed
 from .kernel import lock_application, record_event, transition
 from .models import Application, CaseNote, InformationRequest
+from .moves import files_follow_the_address, transfer_locked
 from .workflow import APPEAL_STEPS, CASEWORK_STATES, PENDING_DECISION_STATES, Actor, EventKind, State
 
 MIN_REQUEST_DAYS = 15
@@ -136,6 +138,14 @@ def _grant_appeal(appeal: Application, actor: User, comment: str) -> None:
             reason=f"{reason} {comment}".strip(),
             payload={"appeal": appeal.reference, "granted_by": actor.pk},
         )
+        # Examined again at the office of the person's address, should they have moved since the refusal.
+        files_follow_the_address(
+            person=refused.person,
+            actor=None,
+            reason=gettext(
+                "The person moved since the refusal: the file is examined by the prefecture of their address."
+            ),
+        )
     transition(
         application=appeal,
         event=EventKind.GRANT_APPEAL,
@@ -214,29 +224,15 @@ def application_restore_withdrawal(*, application_id: int, actor: User, reason: 
             InformationRequest.objects.filter(pk=request.pk).update(
                 deadline=deadline, reminded_at=None, escalated_at=None
             )
+        # The person may have moved while the file was withdrawn: it goes on at the office of their address.
+        files_follow_the_address(
+            person=application.person,
+            actor=actor,
+            reason=gettext(
+                "The person moved while the file was withdrawn: it goes on at the prefecture of their address."
+            ),
+        )
     return application
-
-
-def _transfer(application: Application, to: Prefecture, actor: User | None, reason: str) -> None:
-    """Move a locked open file to another prefecture with its whole history."""
-    if application.prefecture_id == to.pk:
-        raise ApplicationError(_("The file is already at this prefecture."))
-    origin = application.prefecture
-    application.prefecture = to
-    application.assigned_to = None
-    application.save(update_fields=["prefecture", "assigned_to", "updated_at"])
-    record_event(
-        application=application,
-        kind=EventKind.TRANSFER,
-        actor=actor,
-        reason=reason,
-        payload={
-            "from": origin.code if origin else None,
-            "from_name": origin.name_fr if origin else "",
-            "to": to.code,
-            "to_name": to.name_fr,
-        },
-    )
 
 
 def application_transfer(*, application_id: int, to: Prefecture, actor: User, reason: str) -> Application:
@@ -247,7 +243,7 @@ def application_transfer(*, application_id: int, to: Prefecture, actor: User, re
         _require_agent(application, actor)
         if application.state not in CASEWORK_STATES:
             raise TransitionNotAllowed()
-        _transfer(application, to, actor, reason.strip())
+        transfer_locked(application, to, actor, reason.strip())
     return application
 
 

@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from anef.applications import review
-from anef.applications.access import application_for_staff
+from anef.applications.access import application_for_staff, applications_for_agent
 from anef.applications.services import staff_read_record
 from anef.applications.workflow import EventKind as E
 from anef.appointments.services import biometrics_invite
@@ -210,7 +210,7 @@ def act(request, reference, action):
             form.add_error(None, exc.message)
         else:
             messages.success(request, success)
-            return redirect("backoffice:case", reference=reference)
+            return _after_the_action(request, reference)
     application.refresh_from_db()
     context = case_page(user=request.user, application=application)
     context.update(forms=_forms(application, bound={action: form}), open_action=action)
@@ -237,6 +237,18 @@ def _issue_api_now(request, application):
         else:
             messages.success(request, _("API n° %(number)s issued.") % {"number": document.number})
     return redirect("backoffice:supervision")
+
+
+def _after_the_action(request, reference):
+    """Back to the file, unless it has left this agent's prefecture (a transfer, or a file restored
+    after the person moved): then to the queue, saying where it went."""
+    if applications_for_agent(agent=request.user).filter(reference=reference).exists():
+        return redirect("backoffice:case", reference=reference)
+    messages.info(
+        request,
+        _("File %(ref)s is now handled by another prefecture: it has left your queue.") % {"ref": reference},
+    )
+    return redirect("backoffice:queue")
 
 
 def _simple(request, application, call, success):

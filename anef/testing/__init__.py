@@ -193,14 +193,17 @@ def draft(person: Person, code: str = "student-renewal") -> Application:
     return services.application_create(person=person, procedure=Procedure.objects.get(code=code), actor=person.user)
 
 
-def complete(application: Application, actor: User | None = None) -> Application:
-    """Answer everything and upload every required document: the draft becomes submittable."""
+def complete(application: Application, actor: User | None = None, **answers) -> Application:
+    """Answer everything (`answers` replace the defaults of `form_answers`) and upload every required
+    document: the draft becomes submittable."""
     actor = actor or application.person.user
     procedure = application.procedure
     services.application_save_eligibility(
         application_id=application.pk, answers={q["name"]: q["expected"] for q in procedure.questions}, actor=actor
     )
-    services.application_save_answers(application_id=application.pk, answers=form_answers(procedure), actor=actor)
+    services.application_save_answers(
+        application_id=application.pk, answers={**form_answers(procedure), **answers}, actor=actor
+    )
     application.refresh_from_db()
     for requirement in applicable_documents(application):
         if requirement["required"]:

@@ -265,6 +265,33 @@ def test_an_agent_undoes_a_withdrawal_made_by_mistake_and_the_person_is_told(cli
     assert "Withdrawn by mistake" in page and 'id="request"' in page
 
 
+def test_a_withdrawal_undone_after_the_person_moved_goes_on_at_the_prefecture_of_the_new_address(client):
+    # Found by the stateful test: restored at the old prefecture, the file sat where the person no longer lives.
+    person = make_applicant(postcode="33000")
+    renewal = submitted(person)
+    client.force_login(person.user)
+    client.post(reverse("portal:withdraw", args=[renewal.reference]), {"reason": "Erreur", "confirm": "on"})
+    client.post(reverse("portal:profile"), profile_form_data(person, postcode="69007", city="Lyon"))
+    renewal.refresh_from_db()
+    assert renewal.prefecture.code == "pref-33"  # a withdrawn file does not move
+    client.force_login(make_staff(prefecture_code="pref-33"))
+
+    response = client.post(
+        reverse("backoffice:act", args=[renewal.reference, "restore_withdrawal"]), {"reason": "Withdrawn by mistake."}
+    )
+
+    renewal.refresh_from_db()
+    assert renewal.state == State.IN_REVIEW and renewal.prefecture.code == "pref-69"
+    transfer = renewal.events.get(kind=EventKind.TRANSFER)
+    assert Notification.objects.filter(event=transfer).exists()
+    # The agent of the old office is told where the file went, on their queue (not a page they cannot see).
+    assert response["Location"] == reverse("backoffice:queue")
+    queue = client.get(response["Location"]).content.decode()
+    assert renewal.reference in queue and "autre préfecture" in queue
+    client.force_login(make_staff(prefecture_code="pref-69"))
+    assert client.get(reverse("backoffice:case", args=[renewal.reference])).status_code == 200
+
+
 def test_a_withdrawal_cannot_be_undone_after_the_period(client):
     application = submitted(make_applicant())
     client.force_login(application.person.user)
