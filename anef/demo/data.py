@@ -31,6 +31,7 @@ from anef.applications import kernel, review, services
 from anef.applications.models import Application, ApplicationEvent
 from anef.applications.selectors import applicable_documents
 from anef.applications.workflow import EventKind, State
+from anef.documents.models import UploadedDocument
 from anef.documents.services import document_upload
 from anef.incidents.services import incident_declare
 from anef.procedures.models import Procedure
@@ -693,6 +694,9 @@ def _backdate(application: Application, days_ago: int) -> None:
             ApplicationEvent.objects.filter(pk=event.pk).update(created_at=moment)
         if event.kind == EventKind.SUBMIT and filed_at is None:
             filed_at = moment
+        if event.kind in (EventKind.DOCUMENT_ADD, EventKind.DOCUMENT_REPLACE) and event.payload.get("document"):
+            # The document page says when it was sent: the same moment as the history.
+            UploadedDocument.objects.filter(pk=event.payload["document"]).update(uploaded_at=moment)
     last = start + span
     Application.objects.filter(pk=application.pk).update(created_at=start, state_changed_at=last, updated_at=last)
     if filed_at is not None:
