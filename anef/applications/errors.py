@@ -28,3 +28,17 @@ class DuplicateApplication(ApplicationError):
         "You already have an application of this kind waiting for a decision. "
         "Complete or withdraw it before submitting another one."
     )
+
+    def __init__(self, existing=None):
+        """`existing`: the application of the same kind waiting for a decision, named in the message."""
+        self.existing = existing
+        if existing is None:
+            super().__init__()
+        else:
+            super().__init__(
+                _(
+                    "You already have application %(ref)s of this kind waiting for a decision: follow it, or "
+                    "withdraw it before starting another one."
+                )
+                % {"ref": existing.reference}
+            )

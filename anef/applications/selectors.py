@@ -69,6 +69,11 @@ def renewals_covered_by_the_law(queryset: QuerySet[Application] | None = None) -
     )
 
 
+def pending_of_the_same_kind(*, person, family_key: str) -> Application | None:
+    """The person's application of this family waiting for a decision (at most one: a constraint)."""
+    return Application.objects.filter(person=person, family_key=family_key, state__in=PENDING_DECISION_STATES).first()
+
+
 def renewal_window(expires_on: date) -> tuple[date, date]:
     """First and last day on which a renewal counts as filed in time."""
     return (

@@ -29,7 +29,7 @@ from .kernel import lock_application, record_event, transition
 from .models import Application, Channel, InformationRequest, StaffRead
 from .moves import files_follow_the_address
 from .ports import GRACE_DAYS, port
-from .selectors import appeal_deadline, is_filed_in_time, missing_items
+from .selectors import appeal_deadline, is_filed_in_time, missing_items, pending_of_the_same_kind
 from .workflow import EDITABLE_STATES, OPEN_STATES, Actor, EventKind, State
 
 
@@ -87,6 +87,10 @@ def application_create(*, person: Person, procedure: Procedure, actor: User, pos
         raise ApplicationError(_("This procedure is closed to new applications."))
     if not may_start_for(actor=actor, person=person):
         raise TransitionNotAllowed()
+    # Said at the start, not after the whole form is filled: it could only be refused at submission.
+    existing = pending_of_the_same_kind(person=person, family_key=procedure.family)
+    if existing is not None:
+        raise DuplicateApplication(existing)
     with transaction.atomic():
         at_counter = actor.role == Role.COUNTER_AGENT and actor.pk != person.user_id
         application = Application.objects.create(
@@ -257,7 +261,8 @@ def application_submit(*, application_id: int, actor: User) -> Application:
                     payload={"appeal": application.reference},
                 )
     except IntegrityError as exc:
-        raise DuplicateApplication() from exc
+        existing = pending_of_the_same_kind(person=application.person, family_key=application.family_key)
+        raise DuplicateApplication(existing) from exc
     return application
 
 

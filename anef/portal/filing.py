@@ -14,7 +14,7 @@ from anef.accounts.forms import ProfileForm
 from anef.accounts.services import PROFILE_FIELDS
 from anef.applications import services
 from anef.applications.access import application_for_user, profile_editable_by
-from anef.applications.errors import IncompleteApplication
+from anef.applications.errors import DuplicateApplication, IncompleteApplication
 from anef.applications.selectors import applicable_documents, current_documents
 from anef.applications.workflow import State
 from anef.core.errors import UserError
@@ -32,7 +32,13 @@ from .presenters import application_steps
 def application_start(request, code):
     person = person_of(request)
     procedure = get_object_or_404(Procedure, code=code, active=True)
-    application = services.application_create(person=person, procedure=procedure, actor=request.user)
+    try:
+        application = services.application_create(person=person, procedure=procedure, actor=request.user)
+    except DuplicateApplication as exc:
+        if exc.existing is None:
+            raise
+        messages.warning(request, exc.message)
+        return redirect("portal:application", reference=exc.existing.reference)
     first_step = "portal:eligibility" if procedure.questions else "portal:form"
     return redirect(first_step, reference=application.reference)
 

@@ -5,6 +5,7 @@ from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 
+from anef.applications.selectors import pending_of_the_same_kind
 from anef.certificates.constants import LEGAL_BASIS, VerificationStatus
 from anef.certificates.selectors import verify_number, verify_payload
 from anef.core.signing import published_keys
@@ -46,6 +47,8 @@ def procedure_detail(request, code):
         for document in procedure.documents
     ]
     questions = [localised(question["label"]) for question in procedure.questions]
+    person = getattr(request.user, "person", None) if request.user.is_authenticated else None
+    existing = pending_of_the_same_kind(person=person, family_key=procedure.family) if person else None
     return render(
         request,
         "public/procedure_detail.html",
@@ -54,6 +57,7 @@ def procedure_detail(request, code):
             "documents": documents,
             "questions": questions,
             "figure": figure_for(prefecture_id=None, procedure_id=procedure.pk),
+            "existing": existing,
         },
     )
 

@@ -74,17 +74,29 @@ def test_submitting_twice_creates_one_submission():
 
 def test_two_pending_applications_for_the_same_permit_are_refused_but_other_procedures_run_in_parallel():
     person = make_applicant()
-    submitted(person, "student-renewal")
+    second_renewal = complete(draft(person, "student-first"))  # a draft started before the other was filed
+    renewal = submitted(person, "student-renewal")
     address_change = submitted(person, "change-of-address")
-    second_renewal = complete(draft(person, "student-first"))
 
-    with pytest.raises(DuplicateApplication):
+    with pytest.raises(DuplicateApplication) as refusal:
         services.application_submit(application_id=second_renewal.pk, actor=person.user)
 
+    assert refusal.value.existing == renewal and renewal.reference in str(refusal.value.message)
     assert address_change.state == State.SUBMITTED
     second_renewal.refresh_from_db()
     assert second_renewal.state == State.DRAFT
     assert Application.objects.filter(person=person, state=State.SUBMITTED).count() == 2
+
+
+def test_a_second_application_for_the_same_permit_is_refused_at_its_start_naming_the_first():
+    person = make_applicant()
+    renewal = submitted(person, "student-renewal")
+
+    with pytest.raises(DuplicateApplication) as refusal:
+        draft(person, "student-first")
+
+    assert renewal.reference in str(refusal.value.message)
+    assert not Application.objects.filter(person=person, state=State.DRAFT).exists()
 
 
 def test_a_terminal_application_never_blocks_a_new_one():
