@@ -78,3 +78,140 @@ def test_the_request_to_franceconnect_carries_pkce_a_nonce_and_the_identity_pivo
         "openid", "given_name", "family_name", "birthdate", "birthplace", "birthcountry", "email",
     ])  # fmt: skip
     assert query["redirect_uri"] == ["http://testserver/espace/franceconnect/retour/"]
+
+
+def test_the_identity_from_franceconnect_is_shown_locked_and_a_posted_change_is_ignored(franceconnect):
+    client = Client()
+    franceconnect_journey(client)
+    person = User.objects.get(email=AMIRA["email"]).person
+
+    page = client.get(reverse("portal:profile"))
+    html = page.content.decode()
+    assert "Vérifiée par FranceConnect" in html and "ne peuvent pas être modifiés ici" in html
+    assert 'name="last_name"' in html and html.count("disabled") >= 3
+
+    client.post(
+        reverse("portal:profile"),
+        {
+            "first_name": "Someone", "last_name": "Else", "date_of_birth": "01/01/1980", "nationality": "MA",
+            "address_line": "3 rue Victor Hugo", "postcode": "69002", "city": "Lyon", "preferred_language": "fr",
+        },
+    )  # fmt: skip
+    person.refresh_from_db()
+    assert (person.last_name, person.date_of_birth, person.city) == ("BENALI", date(1991, 4, 12), "Lyon")
+
+
+def test_the_service_refuses_to_change_an_identity_verified_by_franceconnect(franceconnect):
+    franceconnect_journey(Client())
+    person = User.objects.get(email=AMIRA["email"]).person
+    with pytest.raises(AccountError, match="FranceConnect"):
+        person_update(person_id=person.pk, actor=person.user, last_name="Else")
+    person_update(person_id=person.pk, actor=person.user, phone="0612345678")  # the rest of the profile is theirs
+
+
+def test_an_applicant_links_franceconnect_from_the_profile_then_signs_in_with_it(franceconnect):
+    person = person_like_amira()
+    client = Client()
+    client.force_login(person.user)
+    profile = client.get(reverse("portal:profile")).content.decode()
+    assert "fr-connect" in profile and 'value="connect"' in profile
+
+    page = franceconnect_journey(client, process="connect")
+
+    assert page.redirect_chain[-1][0] == reverse("portal:profile")
+    assert "Votre compte est lié à FranceConnect" in page.content.decode()
+    assert SocialAccount.objects.filter(user=person.user, provider=PROVIDER_ID).exists()
+    person.refresh_from_db()
+    assert person.identity_verified and person.first_name == "Amira Salma"
+    assert events(SecurityEventKind.FRANCECONNECT_LINKED, user=person.user).count() == 1
+
+    other_browser = Client()
+    franceconnect_journey(other_browser)
+    assert int(other_browser.session["_auth_user_id"]) == person.user_id
+    assert User.objects.filter(email=AMIRA["email"]).count() == 0  # no second account was made
+
+
+def test_linking_someone_elses_franceconnect_identity_is_refused(franceconnect):
+    person = person_like_amira(date_of_birth=date(1990, 1, 1))
+    client = Client()
+    client.force_login(person.user)
+
+    page = franceconnect_journey(client, process="connect")
+
+    assert page.status_code == 403
+    assert "n’est pas celle de ce profil" in page.content.decode() or "not the one of this profile" in page.content.decode()
+    assert not SocialAccount.objects.filter(user=person.user).exists()
+    assert events(SecurityEventKind.FRANCECONNECT_REFUSED, user=person.user, details__reason="link").exists()
+
+
+def test_an_identity_linked_to_one_account_cannot_be_linked_to_another(franceconnect):
+    franceconnect_journey(Client())  # Amira's account, made by FranceConnect
+    other = person_like_amira()
+    client = Client()
+    client.force_login(other.user)
+
+    page = franceconnect_journey(client, process="connect")
+
+    assert page.status_code == 403
+    assert not SocialAccount.objects.filter(user=other.user).exists()
+
+
+def test_unlinking_needs_a_password_then_removes_the_link(franceconnect):
+    client = Client()
+    franceconnect_journey(client)
+    user = User.objects.get(email=AMIRA["email"])
+    profile = client.get(reverse("portal:profile")).content.decode()
+    assert "choisissez d’abord un mot de passe" in profile.lower() or "choisissez d'abord un mot de passe" in profile.lower()
+
+    page = client.post(reverse("portal:franceconnect_unlink"), follow=True)
+    assert SocialAccount.objects.filter(user=user).exists()
+    assert "mot de passe" in page.content.decode()
+
+    user.set_password(PASSWORD)
+    user.save(update_fields=["password"])
+    client.force_login(user)
+    page = client.post(reverse("portal:franceconnect_unlink"), follow=True)
+
+    assert not SocialAccount.objects.filter(user=user).exists()
+    assert "n’est plus lié à FranceConnect" in page.content.decode() or "n'est plus lié" in page.content.decode()
+    assert events(SecurityEventKind.FRANCECONNECT_UNLINKED, user=user).count() == 1
+    user.person.refresh_from_db()
+    assert user.person.identity_verified  # what FranceConnect verified stays verified
+
+
+def test_staff_never_link_franceconnect(franceconnect):
+    agent = make_staff(role=Role.CASE_AGENT)
+    client = Client()
+    client.force_login(agent)
+
+    page = franceconnect_journey(client, process="connect")
+
+    assert page.status_code == 403
+    assert "jamais avec FranceConnect" in page.content.decode()
+    assert not SocialAccount.objects.filter(user=agent).exists()
+    assert events(SecurityEventKind.FRANCECONNECT_REFUSED, user=agent, details__reason="staff").exists()
+
+
+def test_a_staff_account_with_a_franceconnect_link_is_not_signed_in(franceconnect):
+    agent = make_staff(role=Role.SUPERVISOR)
+    franceconnect_journey(Client())  # learn the identity's subject at the provider
+    link = SocialAccount.objects.get(provider=PROVIDER_ID)
+    SocialAccount.objects.filter(pk=link.pk).update(user=agent)  # as if it had been linked by other means
+
+    client = Client()
+    page = franceconnect_journey(client)
+
+    assert page.status_code == 403
+    assert "_auth_user_id" not in client.session
+    assert events(SecurityEventKind.FRANCECONNECT_REFUSED, user=agent, details__reason="staff").exists()
+
+
+def test_a_staff_account_with_the_same_email_is_never_linked(franceconnect):
+    agent = make_staff(role=Role.CASE_AGENT)
+    User.objects.filter(pk=agent.pk).update(email=AMIRA["email"])
+    client = Client()
+
+    page = franceconnect_journey(client)
+
+    assert page.status_code == 403
+    assert "_auth_user_id" not in client.session and not SocialAccount.objects.exists()
