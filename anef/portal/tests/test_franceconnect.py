@@ -8,6 +8,7 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 from allauth.account.models import EmailAddress
 from allauth.socialaccount.models import SocialAccount
+from django.core import mail
 from django.test import Client
 from django.urls import reverse
 from local_oidc_provider.identities import IDENTITIES
@@ -215,3 +216,99 @@ def test_a_staff_account_with_the_same_email_is_never_linked(franceconnect):
 
     assert page.status_code == 403
     assert "_auth_user_id" not in client.session and not SocialAccount.objects.exists()
+
+
+def test_without_configuration_there_is_no_button_and_the_pages_answer_404(settings):
+    assert not settings.ANEF_FRANCECONNECT_URL
+    person = make_applicant()
+    client = Client()
+    for name in ("account_login", "account_signup"):
+        assert "fr-connect" not in client.get(reverse(name)).content.decode()
+    assert client.post(reverse("portal:franceconnect_login"), {"process": "login"}).status_code == 404
+    assert client.get(reverse("portal:franceconnect_callback"), {"code": "x", "state": "y"}).status_code == 404
+    # allauth's generic OpenID Connect pages do not reach FranceConnect either, configured or not.
+    assert client.post("/compte/oidc/franceconnect/login/").status_code == 404
+    client.force_login(person.user)
+    assert "fr-connect" not in client.get(reverse("portal:profile")).content.decode()
+    assert client.post(reverse("portal:franceconnect_unlink")).status_code == 404
+
+
+def test_the_sign_in_and_sign_up_pages_show_the_franceconnect_button_in_both_languages(franceconnect):
+    client = Client()
+    for name in ("account_login", "account_signup"):
+        html = client.get(reverse(name)).content.decode()
+        assert 'class="fr-connect"' in html and "S’identifier avec" in html
+        assert "Qu’est-ce que FranceConnect ?" in html and 'href="https://franceconnect.gouv.fr/"' in html
+    english = client.get(reverse("account_login"), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "Sign in with" in english and "What is FranceConnect?" in english
+
+
+def test_generic_openid_connect_pages_of_allauth_stay_closed_when_franceconnect_is_on(franceconnect):
+    assert Client().post("/compte/oidc/franceconnect/login/").status_code == 404
+
+
+def test_a_person_who_lost_their_mailbox_signs_in_with_franceconnect_and_changes_their_email(franceconnect):
+    """Issue 14, losing access: the account is linked; the person signs in with FranceConnect, then
+    gives a new address, which is confirmed before it replaces the old one."""
+    person = person_like_amira()
+    linking = Client()
+    linking.force_login(person.user)
+    franceconnect_journey(linking, process="connect")
+
+    client = Client()  # later, on another device, without the password nor the mailbox
+    page = franceconnect_journey(client)
+    assert page.redirect_chain[-1][0] == reverse("portal:dashboard")
+    profile = client.get(reverse("portal:profile")).content.decode()
+    assert reverse("account_email") in profile
+
+    page = client.post(reverse("account_email"), {"action_add": "", "email": "amira.new@example.org"}, follow=True)
+    assert page.status_code == 200
+    assert EmailAddress.objects.filter(user=person.user, email="amira.new@example.org", verified=False).exists()
+    assert any("amira.new@example.org" in message.to for message in mail.outbox)
+
+
+def test_an_unlinked_identity_whose_email_is_a_confirmed_account_of_the_same_person_is_linked(franceconnect):
+    person = person_like_amira(email=AMIRA["email"])
+    client = Client()
+
+    page = franceconnect_journey(client)
+
+    assert page.redirect_chain[-1][0] == reverse("portal:dashboard")
+    assert int(client.session["_auth_user_id"]) == person.user_id
+    assert SocialAccount.objects.filter(user=person.user, provider=PROVIDER_ID).exists()
+    assert events(SecurityEventKind.FRANCECONNECT_LINKED, user=person.user).count() == 1
+
+
+@pytest.mark.parametrize(
+    "situation", ["another person", "address never confirmed"], ids=["identity differs", "email unconfirmed"]
+)
+def test_an_unlinked_identity_is_never_linked_on_the_email_alone(franceconnect, situation):
+    if situation == "another person":
+        person = person_like_amira(email=AMIRA["email"], date_of_birth=date(1970, 2, 2))
+    else:
+        person = person_like_amira(email=AMIRA["email"])
+        EmailAddress.objects.filter(user=person.user).update(verified=False)
+    client = Client()
+
+    page = franceconnect_journey(client)
+
+    assert page.status_code == 403
+    html = page.content.decode()
+    assert "Un compte ANEF utilise déjà l’adresse électronique" in html and reverse("account_login") in html
+    assert "_auth_user_id" not in client.session
+    assert not SocialAccount.objects.exists() and User.objects.filter(email=AMIRA["email"]).count() == 1
+    assert events(SecurityEventKind.FRANCECONNECT_REFUSED, user=person.user, details__reason="email_taken").exists()
+
+
+def test_an_answer_whose_nonce_is_not_the_one_sent_is_refused(franceconnect):
+    client = Client()
+    leaving = client.post(reverse("portal:franceconnect_login"), {"process": "login"})
+    session = client.session
+    for state in session["socialaccount_states"].values():
+        state[0]["nonce"] = "another-nonce-than-the-one-sent-to-the-provider"
+    session.save()
+
+    page = client.get(sign_in_at_provider(leaving["Location"], "amira"), follow=True)
+
+    assert page.status_code == 403 and "_auth_user_id" not in client.session
+    assert not User.objects.filter(email=AMIRA["email"]).exists()
