@@ -15,7 +15,6 @@ from anef.core.throttle import limit_per_client
 admin.site.login = login_required(admin.site.login)
 
 
-
 def not_found(request, *args, **kwargs):
     raise Http404
 
@@ -32,9 +31,7 @@ urlpatterns = [
         limit_per_client(confirm_email, group="confirm-email-key", rate="20/m"),
         name="account_confirm_email",
     ),
-    # allauth's generic OpenID Connect pages and its page of third-party accounts: FranceConnect has
-    # its own (anef/portal/franceconnect.py: nonce, signed userinfo) and is linked from the profile.
-    re_path(r"^compte/oidc/", not_found),
+    # allauth's page of third-party accounts: FranceConnect is linked and unlinked from the profile.
     path("compte/3rdparty/", not_found),
     path("compte/", include("allauth.urls")),
     path("api/", include("anef.api.urls")),

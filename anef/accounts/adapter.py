@@ -133,7 +133,7 @@ class FranceConnectAdapter(DefaultSocialAccountAdapter):
         sociallogin.user = existing  # an existing account now: allauth signs it in
 
     def _link_signed_in(self, request, sociallogin):
-        """"Link FranceConnect" from the profile: always ends here, on the profile."""
+        """The profile's "link FranceConnect": always ends here, back on the profile."""
         user = request.user
         if not user.is_authenticated:
             self._refuse(request, _("Sign in to your account first, then link FranceConnect from your profile."))
@@ -170,7 +170,9 @@ class FranceConnectAdapter(DefaultSocialAccountAdapter):
             request=request,
             reason=reason,
         )
-        raise ImmediateHttpResponse(render(request, "account/franceconnect_refused.html", {"message": message}, status=403))
+        raise ImmediateHttpResponse(
+            render(request, "account/franceconnect_refused.html", {"message": message}, status=403)
+        )
 
     def save_user(self, request, sociallogin, form=None):
         """A first sign-in with an identity never seen: a new applicant account, its person as
@@ -188,4 +190,3 @@ class FranceConnectAdapter(DefaultSocialAccountAdapter):
     def validate_disconnect(self, account, accounts):
         """Unlinking goes through `franceconnect_unlink` (the profile), never allauth's page."""
         raise ValidationError(_("Unlink FranceConnect from your profile."))
-

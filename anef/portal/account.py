@@ -11,8 +11,8 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from anef.accounts.franceconnect import franceconnect_enabled
 from anef.accounts.forms import ProfileForm
+from anef.accounts.franceconnect import franceconnect_enabled
 from anef.accounts.selectors import franceconnect_link_of
 from anef.accounts.services import PROFILE_FIELDS, person_claim
 from anef.applications.moves import person_profile_update

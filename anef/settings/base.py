@@ -49,8 +49,9 @@ INSTALLED_APPS = [
     "allauth",
     "allauth.account",
     "allauth.mfa",
+    # Its OpenID Connect provider is subclassed for FranceConnect (anef/accounts/franceconnect.py), with
+    # routes of its own: the generic provider's app is not installed, so its generic routes do not exist.
     "allauth.socialaccount",
-    "allauth.socialaccount.providers.openid_connect",
     "rest_framework",
     "drf_spectacular",
     "django_filters",
@@ -232,7 +233,6 @@ ANEF_FRANCECONNECT_SCOPES = [
 ANEF_FRANCECONNECT_ACR = os.environ.get("ANEF_FRANCECONNECT_ACR", "eidas1")
 # The apps come from the three variables above (anef/accounts/franceconnect.py), never from the database.
 SOCIALACCOUNT_ADAPTER = "anef.accounts.adapter.FranceConnectAdapter"
-SOCIALACCOUNT_OPENID_CONNECT_URL_PREFIX = "oidc"
 # A first FranceConnect sign-in creates the applicant's account at once (no form to fill) unless its
 # email is taken: then the adapter decides (docs/decisions/0014-franceconnect-never-links-on-identity-alone.md).
 SOCIALACCOUNT_AUTO_SIGNUP = True

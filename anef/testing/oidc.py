@@ -7,6 +7,7 @@ from pathlib import Path
 from urllib.parse import parse_qs, urljoin, urlsplit
 
 import requests
+
 from local_oidc_provider.identities import PASSWORD
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -11,7 +11,6 @@ from allauth.socialaccount.models import SocialAccount
 from django.core import mail
 from django.test import Client
 from django.urls import reverse
-from local_oidc_provider.identities import IDENTITIES
 
 from anef.accounts.constants import IdentitySource, Role
 from anef.accounts.franceconnect import PROVIDER_ID
@@ -21,6 +20,7 @@ from anef.security.constants import SecurityEventKind
 from anef.security.models import SecurityEvent
 from anef.testing import PASSWORD, make_applicant, make_staff
 from anef.testing.oidc import sign_in_at_provider
+from local_oidc_provider.identities import IDENTITIES
 
 pytestmark = pytest.mark.django_db
 AMIRA = IDENTITIES["amira"]
@@ -140,7 +140,7 @@ def test_linking_someone_elses_franceconnect_identity_is_refused(franceconnect):
     page = franceconnect_journey(client, process="connect")
 
     assert page.status_code == 403
-    assert "n’est pas celle de ce profil" in page.content.decode() or "not the one of this profile" in page.content.decode()
+    assert "n’est pas celle de ce profil" in page.content.decode()
     assert not SocialAccount.objects.filter(user=person.user).exists()
     assert events(SecurityEventKind.FRANCECONNECT_REFUSED, user=person.user, details__reason="link").exists()
 
@@ -162,7 +162,7 @@ def test_unlinking_needs_a_password_then_removes_the_link(franceconnect):
     franceconnect_journey(client)
     user = User.objects.get(email=AMIRA["email"])
     profile = client.get(reverse("portal:profile")).content.decode()
-    assert "choisissez d’abord un mot de passe" in profile.lower() or "choisissez d'abord un mot de passe" in profile.lower()
+    assert "choisissez d’abord un mot de passe" in profile
 
     page = client.post(reverse("portal:franceconnect_unlink"), follow=True)
     assert SocialAccount.objects.filter(user=user).exists()
@@ -174,7 +174,7 @@ def test_unlinking_needs_a_password_then_removes_the_link(franceconnect):
     page = client.post(reverse("portal:franceconnect_unlink"), follow=True)
 
     assert not SocialAccount.objects.filter(user=user).exists()
-    assert "n’est plus lié à FranceConnect" in page.content.decode() or "n'est plus lié" in page.content.decode()
+    assert "n’est plus lié à FranceConnect" in page.content.decode()
     assert events(SecurityEventKind.FRANCECONNECT_UNLINKED, user=user).count() == 1
     user.person.refresh_from_db()
     assert user.person.identity_verified  # what FranceConnect verified stays verified
