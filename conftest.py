@@ -130,6 +130,9 @@ def franceconnect(settings, oidc_provider):
     """FranceConnect configured against the local provider, for one test."""
     from local_oidc_provider.identities import CLIENT_ID, CLIENT_SECRET
 
+    from anef.settings.base import content_security_policy
+
+    settings.CONTENT_SECURITY_POLICY = content_security_policy(franceconnect_url=oidc_provider)
     settings.ANEF_FRANCECONNECT_URL = oidc_provider
     settings.ANEF_FRANCECONNECT_CLIENT_ID = CLIENT_ID
     settings.ANEF_FRANCECONNECT_SECRET = CLIENT_SECRET

@@ -6,6 +6,7 @@
 import os
 from email.utils import getaddresses
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
 from csp.constants import NONCE, NONE, SELF
@@ -431,20 +432,33 @@ X_FRAME_OPTIONS = "DENY"
 # templates nor the DSFR components we use write `style=` attributes. `data:` images are DSFR's
 # icons (SVG in its CSS) and the QR code of the second-factor set-up. A view that already set its own
 # header (user files served in a sandbox) keeps it: django-csp never overwrites one.
-CONTENT_SECURITY_POLICY = {
-    "DIRECTIVES": {
-        "default-src": [SELF],
-        "script-src": [SELF, NONCE],
-        "style-src": [SELF],
-        "img-src": [SELF, "data:"],
-        "font-src": [SELF],
-        "connect-src": [SELF],
-        "object-src": [NONE],
-        "base-uri": [SELF],
-        "frame-ancestors": [NONE],
-        "form-action": [SELF],
+
+
+def content_security_policy(*, franceconnect_url: str = "") -> dict:
+    """The policy of every page. Forms post to our own origin only, with one exception: the
+    FranceConnect button posts to us and we redirect to FranceConnect, and browsers apply
+    form-action to the redirections that follow a form too."""
+    form_action = [SELF]
+    if franceconnect_url:
+        parts = urlsplit(franceconnect_url)
+        form_action.append(f"{parts.scheme}://{parts.netloc}")
+    return {
+        "DIRECTIVES": {
+            "default-src": [SELF],
+            "script-src": [SELF, NONCE],
+            "style-src": [SELF],
+            "img-src": [SELF, "data:"],
+            "font-src": [SELF],
+            "connect-src": [SELF],
+            "object-src": [NONE],
+            "base-uri": [SELF],
+            "frame-ancestors": [NONE],
+            "form-action": form_action,
+        }
     }
-}
+
+
+CONTENT_SECURITY_POLICY = content_security_policy(franceconnect_url=ANEF_FRANCECONNECT_URL)
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 
