@@ -128,9 +128,8 @@ def oidc_provider(tmp_path_factory):
 @pytest.fixture
 def franceconnect(settings, oidc_provider):
     """FranceConnect configured against the local provider, for one test."""
-    from local_oidc_provider.identities import CLIENT_ID, CLIENT_SECRET
-
     from anef.settings.base import content_security_policy
+    from local_oidc_provider.identities import CLIENT_ID, CLIENT_SECRET
 
     settings.CONTENT_SECURITY_POLICY = content_security_policy(franceconnect_url=oidc_provider)
     settings.ANEF_FRANCECONNECT_URL = oidc_provider

@@ -77,7 +77,6 @@ PAGES = [
     Page("anonymous", "account_reset_password_from_key_done"),
     Page("anonymous", "account_inactive"),
     Page("anonymous", "socialaccount_login_cancelled", label="back from FranceConnect without signing in"),
-    Page("anonymous", "socialaccount_login_error"),
     # The applicant's space.
     Page("applicant", "portal:dashboard"),
     Page("applicant", "public:privacy", label="with the links to the person's space"),
@@ -150,6 +149,7 @@ NOT_PAGES = {
     "portal:franceconnect_login": "POST only, off to FranceConnect (the browser test walks the journey)",
     "portal:franceconnect_callback": "back from FranceConnect: signs in and redirects",
     "portal:franceconnect_unlink": "POST only, redirects to the profile",
+    "socialaccount_login_error": "answers 401 (a FranceConnect sign-in that failed): allauth's page in our elements",
     "socialaccount_connections": "closed (404): FranceConnect is linked and unlinked from the profile",
     "socialaccount_signup": "only mid-way through a FranceConnect sign-in that gave no email (it always gives one)",
     "account_confirm_login_code": "sign-in by emailed code is off",

@@ -3,10 +3,10 @@ sign-in page, the provider's own sign-in page, the way back, the profile with th
 a password chosen, FranceConnect unlinked. axe-core checks each ANEF page."""
 
 import pytest
-from local_oidc_provider.identities import PASSWORD as PROVIDER_PASSWORD
 
 from anef.accounts.models import User
 from anef.testing.browser import follow, serious_violations
+from local_oidc_provider.identities import PASSWORD as PROVIDER_PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
