@@ -26,7 +26,12 @@ from .franceconnect import (
     nonce_matches,
 )
 from .models import User
-from .services import franceconnect_account_create, franceconnect_link, person_create_for_user
+from .services import (
+    franceconnect_account_create,
+    franceconnect_link,
+    person_create_for_user,
+    person_email_follow_account,
+)
 
 
 class AccountAdapter(DefaultAccountAdapter):
@@ -62,6 +67,14 @@ class AccountAdapter(DefaultAccountAdapter):
                 limit="login_failed",
             )
             raise
+
+    def confirm_email(self, request, email_address):
+        """A new address confirmed replaces the old one (ACCOUNT_CHANGE_EMAIL): the person's
+        messages follow it (a person who lost their mailbox changes it this way)."""
+        confirmed = super().confirm_email(request, email_address)
+        if confirmed:
+            person_email_follow_account(user_id=email_address.user_id)
+        return confirmed
 
     def save_user(self, request, user, form, commit=True):
         user = super().save_user(request, user, form, commit=commit)

@@ -57,6 +57,13 @@ def person_update(*, person_id: int, actor: User, **values) -> Person:
     return person
 
 
+@transaction.atomic
+def person_email_follow_account(*, user_id: int) -> None:
+    """The account's email changed (confirmed by mail): the person's messages go there now."""
+    user = User.objects.get(pk=user_id)
+    Person.objects.filter(user=user).exclude(email=user.email).update(email=user.email, updated_at=timezone.now())
+
+
 CLAIM_ALPHABET = "ACDEFGHJKMNPQRTUVWXY34679"
 
 

@@ -2,6 +2,7 @@
 a real provider over HTTP: discovery, authorization code with PKCE and a nonce, token, signed ID
 token and signed userinfo. Decision 0014 for the rules."""
 
+import re
 from datetime import date
 from urllib.parse import parse_qs, urlsplit
 
@@ -59,6 +60,9 @@ def test_a_first_sign_in_creates_an_applicant_account_with_the_identity_verified
     assert SocialAccount.objects.filter(user=user, provider=PROVIDER_ID).count() == 1
     assert events(SecurityEventKind.FRANCECONNECT_LINKED, user=user, details__new_account=True).count() == 1
     assert events(SecurityEventKind.FRANCECONNECT_SIGN_IN, user=user).count() == 1
+    # FranceConnect's email is the identity provider's: confirmed by mail, without blocking the sign-in.
+    assert [message.to for message in mail.outbox] == [[AMIRA["email"]]]
+    assert not EmailAddress.objects.get(user=user).verified
 
     # The next time, the same account (no second one), a second sign-in event.
     again = Client()
@@ -264,7 +268,13 @@ def test_a_person_who_lost_their_mailbox_signs_in_with_franceconnect_and_changes
     page = client.post(reverse("account_email"), {"action_add": "", "email": "amira.new@example.org"}, follow=True)
     assert page.status_code == 200
     assert EmailAddress.objects.filter(user=person.user, email="amira.new@example.org", verified=False).exists()
-    assert any("amira.new@example.org" in message.to for message in mail.outbox)
+    confirmation = next(message for message in mail.outbox if "amira.new@example.org" in message.to)
+    link = re.search(r"https?://\S+", confirmation.body).group(0)
+    client.post(re.sub(r"^https?://[^/]+", "", link), follow=True)
+    person.refresh_from_db()
+    person.user.refresh_from_db()
+    assert person.user.email == person.email == "amira.new@example.org"
+    assert not EmailAddress.objects.filter(user=person.user).exclude(email="amira.new@example.org").exists()
 
 
 def test_an_unlinked_identity_whose_email_is_a_confirmed_account_of_the_same_person_is_linked(franceconnect):
