@@ -45,6 +45,7 @@ from local_oidc_provider.identities import (  # noqa: E402
     CLIENT_SECRET,
     IDENTITIES,
     PASSWORD,
+    POST_LOGOUT_REDIRECT_URIS,
     REDIRECT_URIS,
 )
 
@@ -64,6 +65,7 @@ Application.objects.create(
     client_type=Application.CLIENT_CONFIDENTIAL,
     authorization_grant_type=Application.GRANT_AUTHORIZATION_CODE,
     redirect_uris=" ".join(REDIRECT_URIS),
+    post_logout_redirect_uris=" ".join(POST_LOGOUT_REDIRECT_URIS),
     algorithm=Application.RS256_ALGORITHM,
     skip_authorization=True,  # FranceConnect asks no consent of its own for a registered service
 )

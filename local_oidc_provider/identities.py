@@ -9,7 +9,9 @@ PASSWORD = "franceconnect-2026"
 # Where ANEF receives the answer. Loopback addresses (127.0.0.1, localhost) match on any port:
 # the live server of the browser tests and `./run` on any PORT; testserver is Django's test client.
 CALLBACK_PATH = "/espace/franceconnect/retour/"
-REDIRECT_URIS = [f"http://{host}{CALLBACK_PATH}" for host in ("testserver", "127.0.0.1", "localhost")]
+HOSTS = ("testserver", "127.0.0.1", "localhost")
+REDIRECT_URIS = [f"http://{host}{CALLBACK_PATH}" for host in HOSTS]
+POST_LOGOUT_REDIRECT_URIS = [f"http://{host}/" for host in HOSTS]  # ANEF's home page
 
 IDENTITIES = {
     # Born abroad, as most people ANEF serves: no birthplace, a country code (INSEE: 99350 Morocco).

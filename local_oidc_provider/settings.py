@@ -43,6 +43,9 @@ OAUTH2_PROVIDER = {
     "OIDC_RSA_PRIVATE_KEY": os.environ["ANEF_OIDC_PROVIDER_KEY"],
     "PKCE_REQUIRED": True,
     "ALLOW_LOCALHOST_LOOPBACK": True,
+    # Signing out of ANEF signs out of the provider too (FranceConnect's end_session_endpoint).
+    "OIDC_RP_INITIATED_LOGOUT_ENABLED": True,
+    "OIDC_RP_INITIATED_LOGOUT_ALWAYS_PROMPT": False,
     "OAUTH2_VALIDATOR_CLASS": "local_oidc_provider.validator.FranceConnectLikeValidator",
     # FranceConnect's scopes are named after the claims they give.
     "SCOPES": {

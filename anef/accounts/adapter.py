@@ -3,6 +3,7 @@ from allauth.account.models import EmailAddress
 from allauth.core.exceptions import ImmediateHttpResponse
 from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
 from allauth.socialaccount.providers.base import AuthProcess
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -19,11 +20,13 @@ from .constants import Role
 from .franceconnect import (
     OPENID_CONNECT,
     PROVIDER_ID,
+    SIGN_OUT_SESSION_KEY,
     FranceConnectIdentity,
     FranceConnectProvider,
     franceconnect_app,
     franceconnect_enabled,
     nonce_matches,
+    sign_out_url,
 )
 from .models import User
 from .services import (
@@ -67,6 +70,19 @@ class AccountAdapter(DefaultAccountAdapter):
                 limit="login_failed",
             )
             raise
+
+    def post_login(self, request, user, **kwargs):
+        response = super().post_login(request, user, **kwargs)
+        sociallogin = (kwargs.get("signal_kwargs") or {}).get("sociallogin")
+        sign_out = getattr(sociallogin, "franceconnect_sign_out", None)
+        if sign_out:
+            request.session[SIGN_OUT_SESSION_KEY] = sign_out
+        return response
+
+    def get_logout_redirect_url(self, request):
+        """Signed in with FranceConnect: signed out of it too, then back to our home page."""
+        come_back_to = request.build_absolute_uri(resolve_url(settings.ACCOUNT_LOGOUT_REDIRECT_URL))
+        return sign_out_url(request.session, come_back_to=come_back_to) or super().get_logout_redirect_url(request)
 
     def confirm_email(self, request, email_address):
         """A new address confirmed replaces the old one (ACCOUNT_CHANGE_EMAIL): the person's

@@ -10,7 +10,8 @@ and its OAuth2 adapter are subclasses of allauth's:
   request without one; allauth's generic provider sends none);
 - the userinfo answer is a JWT signed by FranceConnect (v2), verified here with its published keys,
   like the ID token, whose signature is always verified too;
-- `acr_values` asks for the eIDAS level of the sign-in.
+- `acr_values` asks for the eIDAS level of the sign-in;
+- signing out goes through FranceConnect's end-session address (`sign_out_url`), as it requires.
 
 The app is built from the settings (ANEF_FRANCECONNECT_*), never stored in the database; without
 them FranceConnect does not exist: no button, and its pages answer 404.
@@ -32,6 +33,8 @@ from django.utils.http import urlencode
 
 PROVIDER_ID = "franceconnect"  # SocialAccount.provider of every FranceConnect link
 OPENID_CONNECT = "openid_connect"
+# In the session of a person signed in with FranceConnect: what signing out of it needs.
+SIGN_OUT_SESSION_KEY = "franceconnect_sign_out"
 
 
 def franceconnect_enabled() -> bool:
@@ -64,6 +67,16 @@ class FranceConnectOAuth2Adapter(OpenIDConnectOAuth2Adapter):
 
     def get_callback_url(self, request, app):
         return request.build_absolute_uri(reverse("portal:franceconnect_callback"))
+
+    def complete_login(self, request, app, token, **kwargs):
+        """Keeps, on the login, what signing out of FranceConnect will need (the raw ID token and the
+        end-session address): `AccountAdapter.post_login` puts it in the session once signed in."""
+        login = super().complete_login(request, app, token, **kwargs)
+        login.franceconnect_sign_out = {
+            "id_token": kwargs["response"].get("id_token", ""),
+            "end_session_endpoint": self.openid_config.get("end_session_endpoint", ""),
+        }
+        return login
 
     def _fetch_user_info(self, access_token: str) -> dict:
         """FranceConnect answers with a signed JWT (application/jwt); a plain JSON answer is read too."""
@@ -169,3 +182,20 @@ class FranceConnectIdentity:
         if person.date_of_birth is None:
             return fold(person.last_name) == fold(self.family_name) or not person.last_name
         return self.is_person(person)
+
+
+def sign_out_url(session, *, come_back_to: str) -> str | None:
+    """Where to send a person who signs out after signing in with FranceConnect: FranceConnect's
+    end-session address, which ends their FranceConnect session too and sends them back here.
+    FranceConnect asks this of the services that use it. None when they did not use it."""
+    stored = session.get(SIGN_OUT_SESSION_KEY) or {}
+    if not (stored.get("id_token") and stored.get("end_session_endpoint")):
+        return None
+    query = urlencode(
+        {
+            "id_token_hint": stored["id_token"],
+            "state": secrets.token_urlsafe(16),
+            "post_logout_redirect_uri": come_back_to,
+        }
+    )
+    return f"{stored['end_session_endpoint']}?{query}"

@@ -73,6 +73,25 @@ def test_a_first_sign_in_creates_an_applicant_account_with_the_identity_verified
     assert events(SecurityEventKind.FRANCECONNECT_SIGN_IN, user=user).count() == 2
 
 
+def test_signing_out_after_franceconnect_goes_through_its_end_session_address(franceconnect):
+    client = Client()
+    franceconnect_journey(client)
+
+    leaving = client.post(reverse("account_logout"))
+
+    query = parse_qs(urlsplit(leaving["Location"]).query)
+    assert leaving["Location"].startswith(franceconnect + "/logout/")
+    assert query["post_logout_redirect_uri"] == ["http://testserver/"] and query["state"][0]
+    assert query["id_token_hint"][0].count(".") == 2  # the ID token FranceConnect gave
+    assert "_auth_user_id" not in client.session
+
+
+def test_signing_out_after_a_password_sign_in_stays_here(franceconnect):
+    client = Client()
+    client.force_login(make_applicant().user)
+    assert client.post(reverse("account_logout"))["Location"] == "/"
+
+
 def test_the_request_to_franceconnect_carries_pkce_a_nonce_and_the_identity_pivot_scopes(franceconnect):
     leaving = Client().post(reverse("portal:franceconnect_login"), {"process": "login"})
     query = parse_qs(urlsplit(leaving["Location"]).query)

@@ -1,6 +1,6 @@
 """FranceConnect in Chromium, end to end against the local OpenID Connect provider: the button on the
-sign-in page, the provider's own sign-in page, the way back, the profile with the verified identity,
-a password chosen, FranceConnect unlinked. axe-core checks each ANEF page."""
+sign-in page, the provider's own sign-in page, the way back, signing out of both, the profile with the
+verified identity, a password chosen, FranceConnect unlinked. axe-core checks each ANEF page."""
 
 import pytest
 
@@ -26,6 +26,18 @@ def test_a_person_signs_up_with_franceconnect_sets_a_password_and_unlinks_it(bro
     page.violations.extend(serious_violations(page))
     user = User.objects.get(email="amira.benali@franceconnect.example")
     assert user.person.identity_verified
+
+    # Signing out of ANEF signs out of FranceConnect too: the next time, it asks again.
+    follow(page.locator("header form[action='/compte/logout/'] button").first)
+    assert page.url.startswith(page.base + "/?state=")  # our home page, back from the provider
+    page.violations.extend(serious_violations(page))
+    follow(page.locator("header a[href='/compte/login/']").first)
+    follow(page.locator("main button.fr-connect"))
+    assert page.locator("#id_username").count() == 1
+    page.fill("#id_username", "amira")
+    page.fill("#id_password", PROVIDER_PASSWORD)
+    follow(page.locator("button[type=submit]"))
+    assert page.url == page.base + "/espace/"
 
     follow(page.locator("header a[href='/espace/profil/']"))
     page.violations.extend(serious_violations(page))
