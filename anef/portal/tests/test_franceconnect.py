@@ -19,7 +19,7 @@ from anef.accounts.models import Person, User
 from anef.accounts.services import AccountError, person_update
 from anef.security.constants import SecurityEventKind
 from anef.security.models import SecurityEvent
-from anef.testing import PASSWORD, make_applicant, make_staff
+from anef.testing import PASSWORD, draft, make_applicant, make_staff
 from anef.testing.oidc import sign_in_at_provider
 from local_oidc_provider.identities import IDENTITIES
 
@@ -341,3 +341,14 @@ def test_an_answer_whose_nonce_is_not_the_one_sent_is_refused(franceconnect):
 
     assert page.status_code == 403 and "_auth_user_id" not in client.session
     assert not User.objects.filter(email=AMIRA["email"]).exists()
+
+
+def test_an_identity_verified_by_franceconnect_is_marked_where_the_person_is_summarised(franceconnect):
+    client = Client()
+    franceconnect_journey(client)
+    person = User.objects.get(email=AMIRA["email"]).person
+    application = draft(person)
+
+    page = client.get(reverse("portal:review", args=[application.reference]))
+
+    assert "Vérifiée par FranceConnect" in page.content.decode()
