@@ -4,6 +4,8 @@ They exist only when FranceConnect is configured (anef/accounts/franceconnect.py
 The rules (who may sign in, link, unlink) are the social account adapter's and the services'.
 """
 
+from functools import wraps
+
 from allauth.socialaccount.providers.oauth2.views import OAuth2CallbackView, OAuth2LoginView
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -19,28 +21,35 @@ from anef.core.errors import UserError
 from .forms import FranceConnectUnlinkForm
 
 
-def _enabled_or_404() -> None:
-    if not franceconnect_enabled():
-        raise Http404
+def franceconnect_required(view):
+    """Without FranceConnect configured, its pages do not exist, whatever the method."""
+
+    @wraps(view)
+    def wrapped(request, *args, **kwargs):
+        if not franceconnect_enabled():
+            raise Http404
+        return view(request, *args, **kwargs)
+
+    return wrapped
 
 
+@franceconnect_required
 @require_POST
 def login(request):
     """The FranceConnect button (sign-in, sign-up, "link" on the profile) posts here: off to FranceConnect."""
-    _enabled_or_404()
     return OAuth2LoginView.adapter_view(FranceConnectOAuth2Adapter(request))(request)
 
 
+@franceconnect_required
 def callback(request):
     """FranceConnect sends the person back here with a code; the adapter decides (decision 0014)."""
-    _enabled_or_404()
     return OAuth2CallbackView.adapter_view(FranceConnectOAuth2Adapter(request))(request)
 
 
+@franceconnect_required
 @login_required
 @require_POST
 def unlink(request):
-    _enabled_or_404()
     form = FranceConnectUnlinkForm(request.POST)
     if form.is_valid():
         try:

@@ -248,12 +248,14 @@ def test_without_configuration_there_is_no_button_and_the_pages_answer_404(setti
     for name in ("account_login", "account_signup"):
         assert "fr-connect" not in client.get(reverse(name)).content.decode()
     assert client.post(reverse("portal:franceconnect_login"), {"process": "login"}).status_code == 404
+    assert client.get(reverse("portal:franceconnect_login")).status_code == 404
     assert client.get(reverse("portal:franceconnect_callback"), {"code": "x", "state": "y"}).status_code == 404
     # allauth's generic OpenID Connect pages do not reach FranceConnect either, configured or not.
     assert client.post("/compte/oidc/franceconnect/login/").status_code == 404
     client.force_login(person.user)
     assert "fr-connect" not in client.get(reverse("portal:profile")).content.decode()
     assert client.post(reverse("portal:franceconnect_unlink")).status_code == 404
+    assert client.get("/compte/3rdparty/").status_code == 404  # allauth's page of third-party accounts
 
 
 def test_the_sign_in_and_sign_up_pages_show_the_franceconnect_button_in_both_languages(franceconnect):
