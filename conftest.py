@@ -116,6 +116,28 @@ def browser_context(live_server):
     assert not blocked, "Content-Security-Policy violations:\n" + "\n".join(blocked)
 
 
+@pytest.fixture(scope="session")
+def oidc_provider(tmp_path_factory):
+    """The local OpenID Connect provider (local_oidc_provider/), one per test worker: its issuer."""
+    from anef.testing.oidc import running_provider
+
+    with running_provider(tmp_path_factory.mktemp("oidc-provider")) as issuer:
+        yield issuer
+
+
+@pytest.fixture
+def franceconnect(settings, oidc_provider):
+    """FranceConnect configured against the local provider, for one test."""
+    from anef.settings.base import content_security_policy
+    from local_oidc_provider.identities import CLIENT_ID, CLIENT_SECRET
+
+    settings.CONTENT_SECURITY_POLICY = content_security_policy(franceconnect_url=oidc_provider)
+    settings.ANEF_FRANCECONNECT_URL = oidc_provider
+    settings.ANEF_FRANCECONNECT_CLIENT_ID = CLIENT_ID
+    settings.ANEF_FRANCECONNECT_SECRET = CLIENT_SECRET
+    return oidc_provider
+
+
 REDIS_URL = os.environ.get("ANEF_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
 
 

@@ -1,6 +1,7 @@
 from allauth.account.views import confirm_email
 from django.contrib import admin
 from django.contrib.auth.decorators import login_required
+from django.http import Http404
 from django.urls import include, path, re_path
 from health_check.views import HealthCheckView
 
@@ -12,6 +13,11 @@ from anef.core.throttle import limit_per_client
 # The admin's own password form would skip the second factor: sign in through the service's login
 # (allauth, with its TOTP stage); the second-factor middleware then guards every admin page.
 admin.site.login = login_required(admin.site.login)
+
+
+def not_found(request, *args, **kwargs):
+    raise Http404
+
 
 urlpatterns = [
     path("", include("anef.public.urls")),
@@ -25,6 +31,8 @@ urlpatterns = [
         limit_per_client(confirm_email, group="confirm-email-key", rate="20/m"),
         name="account_confirm_email",
     ),
+    # allauth's page of third-party accounts: FranceConnect is linked and unlinked from the profile.
+    path("compte/3rdparty/", not_found),
     path("compte/", include("allauth.urls")),
     path("api/", include("anef.api.urls")),
     path("i18n/", include("django.conf.urls.i18n")),

@@ -29,3 +29,14 @@ class PermitType(models.TextChoices):
 class Language(models.TextChoices):
     FRENCH = "fr", "Français"
     ENGLISH = "en", "English"
+
+
+class IdentitySource(models.TextChoices):
+    """Where the names and date of birth of a person come from."""
+
+    DECLARED = "declared", _("Declared by the person")
+    FRANCECONNECT = "franceconnect", _("Verified by FranceConnect")
+
+
+# What FranceConnect verifies: the person can no longer change them once it has.
+IDENTITY_FIELDS = ("first_name", "last_name", "date_of_birth")

@@ -8,7 +8,7 @@ from django_countries import countries
 from anef.core.widgets import DateInput
 from anef.territory.postcodes import UnknownPostcode, departement_for_postcode, normalise_postcode
 
-from .constants import Language
+from .constants import IDENTITY_FIELDS, Language
 from .models import Person
 
 
@@ -83,6 +83,10 @@ class ProfileForm(forms.ModelForm):
         self.fields["postcode"].help_text = _("Five digits. It decides which prefecture handles your applications.")
         for name in ("date_of_birth", "nationality", "address_line", "postcode", "city"):
             self.fields[name].required = True
+        if self.instance.pk and self.instance.identity_verified:
+            # From the civil registers through FranceConnect: shown, never taken from the form.
+            for name in IDENTITY_FIELDS:
+                self.fields[name].disabled = True
 
     def clean_postcode(self):
         value = self.cleaned_data["postcode"]

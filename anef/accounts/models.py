@@ -4,7 +4,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
-from .constants import STAFF_ROLES, Language, PermitType, Role
+from .constants import STAFF_ROLES, IdentitySource, Language, PermitType, Role
 
 
 class UserManager(BaseUserManager):
@@ -129,6 +129,12 @@ class Person(models.Model):
     permit_confirmed_by = models.ForeignKey(
         User, null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name=_("permit confirmed by")
     )
+    # Names and date of birth as FranceConnect gave them (the civil registers): the person can no
+    # longer change them (accounts.services.person_update refuses); see decision 0014.
+    identity_source = models.CharField(
+        _("identity"), max_length=20, choices=IdentitySource.choices, default=IdentitySource.DECLARED
+    )
+    identity_verified_at = models.DateTimeField(_("identity verified on"), null=True, blank=True)
     # Given on paper at the counter: lets the person attach their files to an online account later.
     claim_code = models.CharField(max_length=12, unique=True, null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -144,6 +150,10 @@ class Person(models.Model):
     @property
     def full_name(self) -> str:
         return f"{self.first_name} {self.last_name.upper()}".strip()
+
+    @property
+    def identity_verified(self) -> bool:
+        return self.identity_source == IdentitySource.FRANCECONNECT
 
     @property
     def has_current_permit(self) -> bool:

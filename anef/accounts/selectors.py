@@ -1,8 +1,10 @@
 from typing import cast
 
+from allauth.socialaccount.models import SocialAccount
 from django.db.models import Q, QuerySet
 
 from .constants import STAFF_ROLES, Role
+from .franceconnect import PROVIDER_ID
 from .models import User
 from .services import DEACTIVATED_BY_SUPERVISORS
 
@@ -22,3 +24,10 @@ def accounts_managed_by(*, actor: User) -> QuerySet[User]:
     else:
         return User.objects.none()
     return accounts.exclude(pk=actor.pk)
+
+
+def franceconnect_link_of(*, user: User) -> SocialAccount | None:
+    """The account's link to FranceConnect, if any (one at most: the service refuses a second)."""
+    if not user.is_authenticated:
+        return None
+    return SocialAccount.objects.filter(user=user, provider=PROVIDER_ID).first()

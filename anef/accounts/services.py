@@ -1,13 +1,16 @@
 import secrets
 
+from allauth.socialaccount.models import SocialAccount
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from anef.core.errors import UserError
 from anef.security.constants import SecurityEventKind
 from anef.security.services import security_event_append, sessions_end
 
-from .constants import STAFF_ROLES, Role
+from .constants import IDENTITY_FIELDS, STAFF_ROLES, IdentitySource, Role
+from .franceconnect import PROVIDER_ID, FranceConnectIdentity
 from .models import Person, User
 
 PROFILE_FIELDS = (
@@ -39,6 +42,10 @@ def person_update(*, person_id: int, actor: User, **values) -> Person:
         raise ValueError(f"not profile fields: {sorted(unknown)}")
     person = Person.objects.select_for_update(of=("self",)).get(pk=person_id)
     changed = [name for name, value in values.items() if getattr(person, name) != value]
+    if person.identity_verified and set(changed) & set(IDENTITY_FIELDS):
+        raise AccountError(
+            _("Your names and date of birth were verified by FranceConnect: they cannot be changed here.")
+        )
     for name in changed:
         setattr(person, name, values[name])
     if set(changed) & set(PERMIT_FIELDS) and person.permit_confirmed_at is not None:
@@ -48,6 +55,13 @@ def person_update(*, person_id: int, actor: User, **values) -> Person:
     if changed:
         person.save(update_fields=[*changed, "updated_at"])
     return person
+
+
+@transaction.atomic
+def person_email_follow_account(*, user_id: int) -> None:
+    """The account's email changed (confirmed by mail): the person's messages go there now."""
+    user = User.objects.get(pk=user_id)
+    Person.objects.filter(user=user).exclude(email=user.email).update(email=user.email, updated_at=timezone.now())
 
 
 CLAIM_ALPHABET = "ACDEFGHJKMNPQRTUVWXY34679"
@@ -147,3 +161,93 @@ def account_reactivate(*, user_id: int, actor: User) -> User:
         raise AccountError(_("Only national administrators reactivate staff accounts."))
     account_set_active(account=account, active=True, actor=actor)
     return account
+
+
+# FranceConnect (anef/accounts/franceconnect.py; decision 0014). Refusals are UserErrors: the caller
+# records them as security events outside the transaction that rolls back.
+
+
+class FranceConnectError(AccountError):
+    default_message = _("FranceConnect cannot be used with this account.")
+
+
+def _person_take_identity(*, user: User, identity: FranceConnectIdentity, preferred_language: str) -> Person:
+    """The account's person now has the names and date of birth of the civil registers, locked."""
+    user.first_name, user.last_name = identity.given_name, identity.family_name
+    user.save(update_fields=["first_name", "last_name"])
+    person = Person.objects.select_for_update().filter(user=user).first()
+    values = {
+        "first_name": identity.given_name,
+        "last_name": identity.family_name,
+        "date_of_birth": identity.birthdate,
+        "identity_source": IdentitySource.FRANCECONNECT,
+        "identity_verified_at": timezone.now(),
+    }
+    if person is None:
+        return Person.objects.create(user=user, email=user.email, preferred_language=preferred_language, **values)
+    for name, value in values.items():
+        setattr(person, name, value)
+    person.save(update_fields=[*values, "updated_at"])
+    return person
+
+
+@transaction.atomic
+def franceconnect_account_create(
+    *, user: User, identity: FranceConnectIdentity, preferred_language: str, request=None
+) -> Person:
+    """A first FranceConnect sign-in made this applicant account (allauth saved the user and the
+    link): its person is who FranceConnect says."""
+    if user.role != Role.APPLICANT:
+        raise FranceConnectError(_("Staff and helper accounts never sign in with FranceConnect."))
+    person = _person_take_identity(user=user, identity=identity, preferred_language=preferred_language)
+    security_event_append(
+        kind=SecurityEventKind.FRANCECONNECT_LINKED, user=user, actor=user, request=request, new_account=True
+    )
+    return person
+
+
+@transaction.atomic
+def franceconnect_link(*, user_id: int, uid: str, extra_data: dict, actor: User, request=None) -> SocialAccount:
+    """Link a FranceConnect identity to an applicant's account. The identity must be the person's:
+    same birth name, and same date of birth when the profile has one (decision 0014)."""
+    user = User.objects.select_for_update().get(pk=user_id)
+    if user.role != Role.APPLICANT:
+        raise FranceConnectError(_("Staff and helper accounts never sign in with FranceConnect."))
+    links = SocialAccount.objects.filter(provider=PROVIDER_ID)
+    if links.filter(uid=uid).exclude(user=user).exists():
+        raise FranceConnectError(_("This FranceConnect identity is already linked to another ANEF account."))
+    if links.filter(user=user).exists():
+        raise FranceConnectError(_("Your account is already linked to FranceConnect."))
+    identity = FranceConnectIdentity.from_extra_data(extra_data)
+    person = Person.objects.filter(user=user).first()
+    if person is not None and not identity.may_be(person):
+        raise FranceConnectError(
+            _(
+                "The identity FranceConnect gave (birth name, date of birth) is not the one of this profile. "
+                "Only your own FranceConnect identity can be linked to your account."
+            )
+        )
+    account = SocialAccount.objects.create(user=user, provider=PROVIDER_ID, uid=uid, extra_data=extra_data)
+    _person_take_identity(
+        user=user, identity=identity, preferred_language=person.preferred_language if person else "fr"
+    )
+    security_event_append(kind=SecurityEventKind.FRANCECONNECT_LINKED, user=user, actor=actor, request=request)
+    return account
+
+
+@transaction.atomic
+def franceconnect_unlink(*, user_id: int, actor: User, request=None) -> None:
+    """The account no longer signs in with FranceConnect. It needs a password to sign in otherwise;
+    the identity FranceConnect verified stays verified."""
+    user = User.objects.select_for_update().get(pk=user_id)
+    if actor.pk != user.pk:
+        raise FranceConnectError()
+    links = SocialAccount.objects.filter(user=user, provider=PROVIDER_ID)
+    if not links.exists():
+        raise FranceConnectError(_("Your account is not linked to FranceConnect."))
+    if not user.has_usable_password():
+        raise FranceConnectError(
+            _("Choose a password first: without FranceConnect, you will sign in with your email and password.")
+        )
+    links.delete()
+    security_event_append(kind=SecurityEventKind.FRANCECONNECT_UNLINKED, user=user, actor=actor, request=request)

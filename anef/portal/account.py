@@ -12,6 +12,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from anef.accounts.forms import ProfileForm
+from anef.accounts.franceconnect import franceconnect_enabled
+from anef.accounts.selectors import franceconnect_link_of
 from anef.accounts.services import PROFILE_FIELDS, person_claim
 from anef.applications.moves import person_profile_update
 from anef.core.errors import UserError
@@ -21,7 +23,7 @@ from anef.notifications.services import notifications_mark_read
 
 from .access import person_of
 from .export import person_data_archive
-from .forms import ClaimForm
+from .forms import ClaimForm, FranceConnectUnlinkForm
 from .pages import dashboard_page
 
 
@@ -44,7 +46,13 @@ def profile(request):
         if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
             target = reverse("portal:dashboard")
         return redirect(target)
-    return render(request, "portal/profile.html", {"form": form})
+    context = {
+        "form": form,
+        "franceconnect_enabled": franceconnect_enabled(),
+        "franceconnect_link": franceconnect_link_of(user=request.user),
+        "unlink_form": FranceConnectUnlinkForm(),
+    }
+    return render(request, "portal/profile.html", context)
 
 
 @login_required

@@ -315,3 +315,7 @@ class ClaimForm(forms.Form):
             "code": (self["code"].value() or "")[:CLAIM_CODE_MAX],
             "birth_date": (self["birth_date"].value() or "")[:BIRTH_DATE_MAX],
         }
+
+
+class FranceConnectUnlinkForm(forms.Form):
+    """Nothing to fill: the button says what it does."""

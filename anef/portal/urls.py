@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import account, applications, appointments, filing, inbox, mandates, sharing
+from . import account, applications, appointments, filing, franceconnect, inbox, mandates, sharing
 
 app_name = "portal"
 
@@ -9,6 +9,10 @@ urlpatterns = [
     path("profil/", account.profile, name="profile"),
     path("profil/mes-donnees/", account.data_export, name="data_export"),
     path("notifications/", account.notifications, name="notifications"),
+    # FranceConnect (404 unless configured): the callback's address is registered at FranceConnect.
+    path("franceconnect/connexion/", franceconnect.login, name="franceconnect_login"),
+    path("franceconnect/retour/", franceconnect.callback, name="franceconnect_callback"),
+    path("franceconnect/dissocier/", franceconnect.unlink, name="franceconnect_unlink"),
     path("documents/", sharing.issued_documents, name="issued_documents"),
     path("partage/", sharing.sharing, name="sharing"),
     path("aidants/", mandates.helpers, name="helpers"),

@@ -21,6 +21,10 @@ class SecurityEventKind(models.TextChoices):
     MANDATE_REQUESTED = "mandate_requested", _("Mandate requested")
     MANDATE_GRANTED = "mandate_granted", _("Mandate granted")
     MANDATE_ENDED = "mandate_ended", _("Mandate ended")
+    FRANCECONNECT_SIGN_IN = "franceconnect_sign_in", _("Signed in with FranceConnect")
+    FRANCECONNECT_LINKED = "franceconnect_linked", _("FranceConnect linked to the account")
+    FRANCECONNECT_UNLINKED = "franceconnect_unlinked", _("FranceConnect unlinked from the account")
+    FRANCECONNECT_REFUSED = "franceconnect_refused", _("FranceConnect sign-in or link refused")
 
 
 USER_AGENT_MAX = 300

@@ -18,6 +18,15 @@ def on_logged_out(sender, request, user, **kwargs):
     session_forget(session_key=getattr(session, "session_key", None))
 
 
+def on_allauth_logged_in(sender, request, user, sociallogin=None, **kwargs):
+    """allauth's own signal names the social login: a sign-in with FranceConnect leaves its own
+    trace (besides the sign-in event every sign-in leaves)."""
+    if sociallogin is not None:
+        security_event_record(
+            kind=Kind.FRANCECONNECT_SIGN_IN, user=user, request=request, provider=sociallogin.account.provider
+        )
+
+
 def on_login_failed(sender, credentials, request=None, **kwargs):
     # Django has already masked the password in `credentials`.
     email = credentials.get("email") or credentials.get("username") or credentials.get("login") or ""
@@ -48,6 +57,7 @@ def connect() -> None:
     auth.user_logged_in.connect(on_logged_in, dispatch_uid="security_logged_in")
     auth.user_logged_out.connect(on_logged_out, dispatch_uid="security_logged_out")
     auth.user_login_failed.connect(on_login_failed, dispatch_uid="security_login_failed")
+    account.user_logged_in.connect(on_allauth_logged_in, dispatch_uid="security_allauth_logged_in")
     for signal, kind in (
         (account.password_changed, Kind.PASSWORD_CHANGED),
         (account.password_set, Kind.PASSWORD_SET),

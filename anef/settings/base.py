@@ -6,6 +6,7 @@
 import os
 from email.utils import getaddresses
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
 from csp.constants import NONCE, NONE, SELF
@@ -49,6 +50,9 @@ INSTALLED_APPS = [
     "allauth",
     "allauth.account",
     "allauth.mfa",
+    # Its OpenID Connect provider is subclassed for FranceConnect (anef/accounts/franceconnect.py), with
+    # routes of its own: the generic provider's app is not installed, so its generic routes do not exist.
+    "allauth.socialaccount",
     "rest_framework",
     "drf_spectacular",
     "django_filters",
@@ -202,6 +206,9 @@ ACCOUNT_SIGNUP_FORM_CLASS = "anef.accounts.forms.SignupExtraForm"
 ACCOUNT_ADAPTER = "anef.accounts.adapter.AccountAdapter"
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[ANEF] "
 ACCOUNT_SESSION_REMEMBER = None
+# One email address per account: a new one replaces it once confirmed (a person who lost access to
+# their mailbox signs in with FranceConnect and changes it from the profile).
+ACCOUNT_CHANGE_EMAIL = True
 ACCOUNT_RATE_LIMITS = {
     # Failed sign-ins: per client address, and per client and account (the adapter puts the client in
     # the key): a guesser is slowed down, never the account's owner on another connection. The same
@@ -211,6 +218,31 @@ ACCOUNT_RATE_LIMITS = {
     "reset_password": "20/m/ip,5/m/key",
     "confirm_email": "1/3m/key",
 }
+
+# FranceConnect (docs/operations.md, "FranceConnect"): applicants sign in with the State's identity
+# federation, through allauth's OpenID Connect provider. Off unless all three are given: no button,
+# and its pages answer 404. The URL is the issuer, where /.well-known/openid-configuration is found
+# (FranceConnect's integration platform: https://fcp-low.sbx.dev-franceconnect.fr/api/v2).
+ANEF_FRANCECONNECT_URL = os.environ.get("ANEF_FRANCECONNECT_URL", "").rstrip("/")
+ANEF_FRANCECONNECT_CLIENT_ID = os.environ.get("ANEF_FRANCECONNECT_CLIENT_ID", "")
+ANEF_FRANCECONNECT_SECRET = os.environ.get("ANEF_FRANCECONNECT_SECRET", "")
+# The identity pivot: who the person is in the civil registers (and their email at the identity provider).
+ANEF_FRANCECONNECT_SCOPES = [
+    "openid", "given_name", "family_name", "birthdate", "birthplace", "birthcountry", "email",
+]  # fmt: skip
+# The eIDAS level asked for (FranceConnect's "acr_values"): eidas1 for FranceConnect, eidas2 or 3 for FranceConnect+.
+ANEF_FRANCECONNECT_ACR = os.environ.get("ANEF_FRANCECONNECT_ACR", "eidas1")
+# The apps come from the three variables above (anef/accounts/franceconnect.py), never from the database.
+SOCIALACCOUNT_ADAPTER = "anef.accounts.adapter.FranceConnectAdapter"
+# A first FranceConnect sign-in creates the applicant's account at once (no form to fill) unless its
+# email is taken: then the adapter decides (docs/decisions/0014-franceconnect-never-links-on-identity-alone.md).
+SOCIALACCOUNT_AUTO_SIGNUP = True
+SOCIALACCOUNT_EMAIL_AUTHENTICATION = False
+SOCIALACCOUNT_EMAIL_AUTHENTICATION_AUTO_CONNECT = False
+# The email FranceConnect gives is the identity provider's: we confirm it by mail, without blocking the sign-in.
+SOCIALACCOUNT_EMAIL_VERIFICATION = "optional"
+SOCIALACCOUNT_STORE_TOKENS = False
+SOCIALACCOUNT_REQUESTS_TIMEOUT = int(os.environ.get("ANEF_FRANCECONNECT_TIMEOUT", "10"))
 
 # Staff sign in with a second factor (TOTP, with recovery codes); enrolment is forced on first use.
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
@@ -286,7 +318,13 @@ Q_CLUSTER = {
 # finish, how long a used token is remembered, which views are left out (they answer with cookies).
 ANEF_SUBMISSION_WAIT_SECONDS = float(os.environ.get("ANEF_SUBMISSION_WAIT_SECONDS", "15"))
 ANEF_SUBMISSION_TOKEN_HOURS = int(os.environ.get("ANEF_SUBMISSION_TOKEN_HOURS", "48"))
-ANEF_SUBMISSION_EXEMPT_MODULES = ("allauth.", "django.views.i18n", "django.contrib.auth.", "django.contrib.admin.sites")
+ANEF_SUBMISSION_EXEMPT_MODULES = (
+    "allauth.",
+    "django.views.i18n",
+    "django.contrib.auth.",
+    "django.contrib.admin.sites",
+    "anef.portal.franceconnect",  # off to FranceConnect with a fresh state each time
+)
 # A notification still queued after this many minutes with no sending task in the queue gets a new one.
 ANEF_NOTIFICATION_STRANDED_MINUTES = int(os.environ.get("ANEF_NOTIFICATION_STRANDED_MINUTES", "10"))
 # Stored files that no row names are deleted once older than this many hours (a file is written
@@ -394,20 +432,33 @@ X_FRAME_OPTIONS = "DENY"
 # templates nor the DSFR components we use write `style=` attributes. `data:` images are DSFR's
 # icons (SVG in its CSS) and the QR code of the second-factor set-up. A view that already set its own
 # header (user files served in a sandbox) keeps it: django-csp never overwrites one.
-CONTENT_SECURITY_POLICY = {
-    "DIRECTIVES": {
-        "default-src": [SELF],
-        "script-src": [SELF, NONCE],
-        "style-src": [SELF],
-        "img-src": [SELF, "data:"],
-        "font-src": [SELF],
-        "connect-src": [SELF],
-        "object-src": [NONE],
-        "base-uri": [SELF],
-        "frame-ancestors": [NONE],
-        "form-action": [SELF],
+
+
+def content_security_policy(*, franceconnect_url: str = "") -> dict:
+    """The policy of every page. Forms post to our own origin only, with one exception: the
+    FranceConnect button posts to us and we redirect to FranceConnect, and browsers apply
+    form-action to the redirections that follow a form too."""
+    form_action = [SELF]
+    if franceconnect_url:
+        parts = urlsplit(franceconnect_url)
+        form_action.append(f"{parts.scheme}://{parts.netloc}")
+    return {
+        "DIRECTIVES": {
+            "default-src": [SELF],
+            "script-src": [SELF, NONCE],
+            "style-src": [SELF],
+            "img-src": [SELF, "data:"],
+            "font-src": [SELF],
+            "connect-src": [SELF],
+            "object-src": [NONE],
+            "base-uri": [SELF],
+            "frame-ancestors": [NONE],
+            "form-action": form_action,
+        }
     }
-}
+
+
+CONTENT_SECURITY_POLICY = content_security_policy(franceconnect_url=ANEF_FRANCECONNECT_URL)
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 

@@ -123,6 +123,15 @@ ANEF_SIGNING_KEYS_CREATE = False
 ANEF_DEMO_ALLOWED = False
 if ANEF_SCANNER != "clamav":  # noqa: F405
     raise ImproperlyConfigured("Production scans uploads with ClamAV: ANEF_SCANNER must be 'clamav'.")
+# FranceConnect: all three variables or none (half a configuration would hide the button silently),
+# and only over HTTPS.
+_franceconnect = (ANEF_FRANCECONNECT_URL, ANEF_FRANCECONNECT_CLIENT_ID, ANEF_FRANCECONNECT_SECRET)  # noqa: F405
+if any(_franceconnect) and not all(_franceconnect):
+    raise ImproperlyConfigured(
+        "FranceConnect needs ANEF_FRANCECONNECT_URL, ANEF_FRANCECONNECT_CLIENT_ID and ANEF_FRANCECONNECT_SECRET."
+    )
+if ANEF_FRANCECONNECT_URL and not ANEF_FRANCECONNECT_URL.startswith("https://"):  # noqa: F405
+    raise ImproperlyConfigured("ANEF_FRANCECONNECT_URL must be an https:// address in production.")
 # Logs as one JSON object a line for the log collector (ANEF_LOG_FORMAT=text to read them by eye).
 ANEF_LOG_FORMAT = os.environ.get("ANEF_LOG_FORMAT", "json")
 LOGGING["handlers"]["console"] = console_handler(ANEF_LOG_FORMAT)  # noqa: F405

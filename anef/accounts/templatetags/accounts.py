@@ -1,6 +1,7 @@
 from django import template
 from django.core.exceptions import FieldDoesNotExist
 
+from anef.accounts.franceconnect import franceconnect_enabled
 from anef.accounts.models import Person
 
 register = template.Library()
@@ -16,3 +17,9 @@ def profile_fields(names) -> str:
         except FieldDoesNotExist:  # a field removed since the event was written: show its name
             labels.append(name)
     return ", ".join(labels)
+
+
+@register.simple_tag
+def franceconnect_available() -> bool:
+    """Whether FranceConnect is configured here: without it, no button appears anywhere."""
+    return franceconnect_enabled()

@@ -76,6 +76,7 @@ PAGES = [
     Page("anonymous", "account_reset_password_from_key", {"uidb36": "uidb36", "key": "reset_key"}, redirects=True),
     Page("anonymous", "account_reset_password_from_key_done"),
     Page("anonymous", "account_inactive"),
+    Page("anonymous", "socialaccount_login_cancelled", label="back from FranceConnect without signing in"),
     # The applicant's space.
     Page("applicant", "portal:dashboard"),
     Page("applicant", "public:privacy", label="with the links to the person's space"),
@@ -143,7 +144,14 @@ NOT_PAGES = {
     "portal:data_export": "a ZIP file",
     "helperspace:start": "POST only, redirects to the first step",
     "helperspace:end_mandate": "POST only, redirects to the dashboard",
-    "account_set_password": "redirects to the change of password: every account has a password",
+    "account_set_password": "redirects to the change of password when the account has one (an account made "
+    "by FranceConnect has none: anef/portal/tests/test_franceconnect_browser.py checks the page)",
+    "portal:franceconnect_login": "POST only, off to FranceConnect (the browser test walks the journey)",
+    "portal:franceconnect_callback": "back from FranceConnect: signs in and redirects",
+    "portal:franceconnect_unlink": "POST only, redirects to the profile",
+    "socialaccount_login_error": "answers 401 (a FranceConnect sign-in that failed): allauth's page in our elements",
+    "socialaccount_connections": "closed (404): FranceConnect is linked and unlinked from the profile",
+    "socialaccount_signup": "only mid-way through a FranceConnect sign-in that gave no email (it always gives one)",
     "account_confirm_login_code": "sign-in by emailed code is off",
     "mfa_download_recovery_codes": "a text file",
 }
