@@ -18,6 +18,7 @@ from anef.core.errors import UserError
 from anef.core.throttle import FailureLimit, attempt, throttle
 from anef.notifications.models import Notification
 from anef.notifications.services import notifications_mark_read
+from anef.security.selectors import account_history
 
 from .access import person_of
 from .export import person_data_archive
@@ -44,7 +45,8 @@ def profile(request):
         if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
             target = reverse("portal:dashboard")
         return redirect(target)
-    return render(request, "portal/profile.html", {"form": form})
+    history = account_history(user=request.user)
+    return render(request, "portal/profile.html", {"form": form, "account_history": history})
 
 
 @login_required

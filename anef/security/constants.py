@@ -21,6 +21,10 @@ class SecurityEventKind(models.TextChoices):
     MANDATE_REQUESTED = "mandate_requested", _("Mandate requested")
     MANDATE_GRANTED = "mandate_granted", _("Mandate granted")
     MANDATE_ENDED = "mandate_ended", _("Mandate ended")
+    RECOVERY_REQUESTED = "recovery_requested", _("Account recovery asked (code by text message)")
+    RECOVERY_CODE_ISSUED = "recovery_code_issued", _("Recovery code given after an identity check")
+    RECOVERY_CODE_FAILED = "recovery_code_failed", _("Wrong recovery code")
+    ACCOUNT_RECOVERED = "account_recovered", _("Account recovered: new email address and password")
 
 
 USER_AGENT_MAX = 300
