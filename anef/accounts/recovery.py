@@ -153,6 +153,7 @@ def recovery_sms_request(*, birth_date: date, phone: str = "", email: str = "") 
         person=person,
         channel=RecoveryChannel.SMS,
         code_hash=_hash(code, scope=_sms_scope(person.pk)),
+        created_at=now,
         expires_at=now + timedelta(minutes=SMS_CODE_MINUTES),
     )
     security_event_append(
@@ -265,6 +266,7 @@ def recovery_code_issue(
         person=person,
         channel=channel,
         code_hash=code_hash,
+        created_at=now,
         expires_at=now + timedelta(days=PAPER_CODE_DAYS),
         issued_by=actor,
         issued_at_place=place[:200],
