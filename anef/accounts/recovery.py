@@ -209,7 +209,8 @@ def counter_may_serve(*, agent: User, person: Person) -> bool:
 def may_issue_paper_code(*, actor: User, person: Person) -> bool:
     """Who may check this person's identity and give them a recovery code: the competent counter, or
     a helper holding a valid mandate of the person. Only for an applicant's active account."""
-    if person.user_id is None or not person.user.is_active or person.user.role != Role.APPLICANT:
+    account = person.user
+    if account is None or not account.is_active or account.role != Role.APPLICANT:
         return False
     if actor.role == Role.HELPER:
         return bool(port(HELPER_ACTS_FOR)(helper=actor, person=person))
@@ -253,7 +254,8 @@ def recovery_code_issue(
     if len(number_end) < 2:
         raise RecoveryError(_("Write the number of the document you checked (its last characters are enough)."))
     channel = RecoveryChannel.HELPER if actor.role == Role.HELPER else RecoveryChannel.COUNTER
-    place = actor.structure.name if channel == RecoveryChannel.HELPER else actor.prefecture.name
+    office = actor.structure if channel == RecoveryChannel.HELPER else actor.prefecture
+    place = office.name if office is not None else ""  # both set: may_issue_paper_code checked them
     now = timezone.now()
     paper = RecoveryCode.objects.usable().filter(person=person).exclude(channel=RecoveryChannel.SMS)
     paper.update(revoked_at=now)
@@ -360,8 +362,8 @@ def _complete(*, row: RecoveryCode, new_email: str, password: str) -> Recovered:
     """Inside the transaction that locked the code: new credentials, sessions ended, the trace, and
     the previous contact details told. A refusal of the new email or password leaves the code valid."""
     person = Person.objects.select_for_update(of=("self",)).get(pk=row.person_id)
-    user = User.objects.select_for_update().get(pk=person.user_id)
-    if not user.is_active or user.role != Role.APPLICANT:
+    user = User.objects.select_for_update().filter(person=person).first()
+    if user is None or not user.is_active or user.role != Role.APPLICANT:
         raise RecoveryError()
     email = _check_new_credentials(user=user, new_email=new_email, password=password)
     now = timezone.now()
