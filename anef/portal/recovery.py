@@ -2,6 +2,8 @@
 the two paths that need no mailbox (a code by text message, a code given on paper after an identity
 check). No sign-in needed; the rules are in accounts.recovery."""
 
+import secrets
+
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -52,7 +54,10 @@ def recovery_sms(request):
             phone=form.cleaned_data["phone"],
             email=form.cleaned_data["email"],
         )
-        request.session[SMS_REQUEST] = person_id
+        # The account's attempts are counted under its id; a request that matched nobody gets a key of
+        # its own (one shared by every such request would be refused first: an oracle, and a nuisance).
+        target = f"person:{person_id}" if person_id is not None else f"nobody:{secrets.token_hex(8)}"
+        request.session[SMS_REQUEST] = {"person": person_id, "target": target}
         return redirect("portal:recovery_sms_code")
     return render(request, "portal/recovery_sms.html", {"form": form}, status=400 if form.errors else 200)
 
@@ -86,11 +91,11 @@ def _done(request, recovered):
 def recovery_sms_code(request):
     if SMS_REQUEST not in request.session:
         return redirect("portal:recovery_sms")
-    person_id = request.session[SMS_REQUEST]
+    person_id, target = request.session[SMS_REQUEST]["person"], request.session[SMS_REQUEST]["target"]
     form = RecoverySmsCodeForm(request.POST if request.method == "POST" else None)
     status = 200
     if request.method == "POST":
-        limits = [(CODE_FAILURES_PER_CLIENT, ""), (SMS_FAILURES_PER_ACCOUNT, f"person:{person_id}")]
+        limits = [(CODE_FAILURES_PER_CLIENT, ""), (SMS_FAILURES_PER_ACCOUNT, target)]
         tried = attempt(request, limits)
         if tried is None:
             form.is_valid()

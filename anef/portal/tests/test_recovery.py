@@ -198,7 +198,7 @@ def test_a_code_works_once(client, person):
     assert recover(client, code).status_code == 302
     # Back on the code page with the same request (as a second tab would be): refused.
     session = client.session
-    session["recovery_sms"] = person.pk
+    session["recovery_sms"] = {"person": person.pk, "target": f"person:{person.pk}"}
     session.save()
     answer = recover(client, code, email="someone.else@example.org")
     assert answer.status_code == 400
@@ -252,3 +252,11 @@ def test_the_recovery_shows_in_the_persons_account_history(client, person):
     client.force_login(person.user)
     page = client.get(reverse("portal:profile"), HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert "Account recovered: new email address and password" in page
+
+
+def test_wrong_codes_for_one_account_are_limited_from_any_connection(client, person):
+    ask_for_a_code(client)
+    wrong = f"{(int(sms_code()) + 1) % 1_000_000:06d}"
+    for number in range(10):
+        assert recover(client, wrong, address=f"198.51.100.{number}").status_code == 400
+    assert recover(client, wrong, address="198.51.100.99").status_code == 429
