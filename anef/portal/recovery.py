@@ -4,6 +4,7 @@ check). No sign-in needed; the rules are in accounts.recovery."""
 
 import secrets
 
+from django.contrib.auth import logout
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -75,6 +76,10 @@ def _credentials_error(form, exc: RecoveryError) -> bool:
 
 
 def _done(request, recovered):
+    if request.user.is_authenticated:
+        # Someone signed in here recovered an account: every session of that account has just ended
+        # (this one may be among them), so this browser starts afresh, signed out.
+        logout(request)
     if recovered.email_to_confirm is not None:
         recovered.email_to_confirm.send_confirmation(request)  # allauth's usual confirmation mail
     request.session[DONE] = {

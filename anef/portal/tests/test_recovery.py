@@ -260,3 +260,12 @@ def test_wrong_codes_for_one_account_are_limited_from_any_connection(client, per
     for number in range(10):
         assert recover(client, wrong, address=f"198.51.100.{number}").status_code == 400
     assert recover(client, wrong, address="198.51.100.99").status_code == 429
+
+
+def test_a_person_still_signed_in_on_this_browser_recovers_and_is_signed_out(client, person):
+    client.force_login(person.user)
+    ask_for_a_code(client)
+    done = recover(client, sms_code())
+    assert done.status_code == 302
+    assert client.get(done.url, HTTP_ACCEPT_LANGUAGE="en").status_code == 200
+    assert client.get(reverse("portal:dashboard")).status_code == 302  # signed out
