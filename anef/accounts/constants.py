@@ -40,3 +40,21 @@ class IdentitySource(models.TextChoices):
 
 # What FranceConnect verifies: the person can no longer change them once it has.
 IDENTITY_FIELDS = ("first_name", "last_name", "date_of_birth")
+
+
+class RecoveryChannel(models.TextChoices):
+    """How a person who lost access to their account received the code that gives it back."""
+
+    SMS = "sms", _("Code sent by text message to the number on file")
+    COUNTER = "counter", _("Code given at a prefecture counter, identity checked")
+    HELPER = "helper", _("Code given by a helper holding a mandate, identity checked")
+
+
+class IdentityDocument(models.TextChoices):
+    """The document an agent or a helper checked in person before giving a recovery code."""
+
+    PASSPORT = "passport", _("Passport")
+    RESIDENCE_PERMIT = "residence_permit", _("Residence permit")
+    NATIONAL_ID = "national_id", _("National identity card")
+    RECEIPT = "receipt", _("Receipt (récépissé) with photograph")
+    OTHER = "other", _("Other official document with photograph")

@@ -8,7 +8,7 @@ from django_countries import countries
 from anef.core.widgets import DateInput
 from anef.territory.postcodes import UnknownPostcode, departement_for_postcode, normalise_postcode
 
-from .constants import IDENTITY_FIELDS, Language
+from .constants import IDENTITY_FIELDS, IdentityDocument, Language
 from .models import Person
 
 
@@ -115,3 +115,21 @@ class ProfileForm(forms.ModelForm):
         if any(data.get(name) for name in permit_fields) and not all(data.get(name) for name in permit_fields):
             raise forms.ValidationError(_("To describe your current permit, give both its type and its expiry date."))
         return data
+
+
+class RecoveryCodeIssueForm(forms.Form):
+    """What a counter agent or a mandated helper records before giving a recovery code on paper: the
+    identity document they checked in person (accounts.recovery.recovery_code_issue)."""
+
+    document = forms.ChoiceField(label=_("Identity document checked"), choices=[("", "—"), *IdentityDocument.choices])
+    document_number = forms.CharField(
+        label=_("Its number (the last 4 characters are enough)"),
+        help_text=_("Only the last 4 characters are kept."),
+        max_length=30,
+    )
+    checked_in_person = forms.BooleanField(
+        label=_(
+            "I saw the document and the person in front of me: the photograph, the names and the date of "
+            "birth match the account."
+        ),
+    )

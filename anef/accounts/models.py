@@ -4,7 +4,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
-from .constants import STAFF_ROLES, IdentitySource, Language, PermitType, Role
+from .constants import STAFF_ROLES, IdentityDocument, IdentitySource, Language, PermitType, RecoveryChannel, Role
 
 
 class UserManager(BaseUserManager):
@@ -168,3 +168,50 @@ class Person(models.Model):
         """Labels of what the profile still needs before an application can be submitted."""
         required = ["first_name", "last_name", "date_of_birth", "nationality", "address_line", "postcode", "city"]
         return [str(self._meta.get_field(name).verbose_name) for name in required if not getattr(self, name)]
+
+
+class RecoveryCodeQuerySet(models.QuerySet):
+    def usable(self):
+        """Neither used, nor replaced, nor burnt by wrong answers, nor expired."""
+        return self.filter(used_at__isnull=True, revoked_at__isnull=True, expires_at__gt=timezone.now())
+
+
+class RecoveryCode(models.Model):
+    """A one-time code that gives an applicant their account back when they lost their email or
+    password (accounts.recovery): sent by text message to the number on file, or given on paper by
+    a counter agent or a mandated helper who checked the person's identity document. Only a keyed
+    hash of the code is kept; it ends when used, replaced by a newer one, after a few wrong answers,
+    or at its expiry."""
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="recovery_codes")
+    channel = models.CharField(_("how the code was given"), max_length=10, choices=RecoveryChannel.choices)
+    code_hash = models.CharField(max_length=64, db_index=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField(_("valid until"))
+    used_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    wrong_answers = models.PositiveSmallIntegerField(default=0)
+    # Counter and helper codes: who checked which document, and where (the person reads it in their
+    # account's history; the document number is kept by its last characters only).
+    issued_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    issued_at_place = models.CharField(_("where"), max_length=200, blank=True)
+    document = models.CharField(
+        _("identity document checked"), max_length=20, choices=IdentityDocument.choices, blank=True
+    )
+    document_number_end = models.CharField(_("document number, last characters"), max_length=4, blank=True)
+
+    objects = RecoveryCodeQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["person", "channel", "created_at"], name="recovery_code_person")]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(channel=RecoveryChannel.SMS)
+                | (models.Q(issued_by__isnull=False) & ~models.Q(document="") & ~models.Q(document_number_end="")),
+                name="recovery_code_in_person_names_the_check",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"recovery code {self.pk} ({self.channel}) for {self.person_id}"

@@ -35,6 +35,14 @@ def helper_may_start_for(*, helper, person) -> bool:
     return Mandate.objects.valid().filter(helper=helper, person=person, all_applications=True).exists()
 
 
+def helper_acts_for(*, helper, person) -> bool:
+    """A valid mandate of this person, whatever its scope, held by this active helper of a structure
+    (who may then check the person's identity and give them a recovery code, accounts.recovery)."""
+    if helper.role != Role.HELPER or not helper.is_active or helper.structure_id is None:
+        return False
+    return Mandate.objects.valid().filter(helper=helper, person=person).exists()
+
+
 def people_assisted(*, helper):
 
     return Person.objects.filter(pk__in=Mandate.objects.valid().filter(helper=helper).values("person"))

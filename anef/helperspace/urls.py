@@ -10,4 +10,5 @@ urlpatterns = [
     path("mandats/confirmer/", views.confirm_mandate, name="confirm_mandate"),
     path("mandats/<int:mandate_id>/fin/", views.end_mandate, name="end_mandate"),
     path("personnes/<int:person_id>/commencer/<slug:code>/", views.start, name="start"),
+    path("personnes/<int:person_id>/recuperation/", views.recovery_issue, name="recovery_issue"),
 ]

@@ -11,9 +11,18 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
 from anef.accounts.constants import Role
+from anef.accounts.forms import RecoveryCodeIssueForm
+from anef.accounts.recovery import (
+    PAPER_CODE_DAYS,
+    RecoveryError,
+    format_paper_code,
+    recovery_code_issue,
+    recovery_person_for,
+)
 from anef.applications import services
 from anef.applications.models import InformationRequest
 from anef.applications.workflow import State
@@ -23,6 +32,7 @@ from anef.assistance.selectors import mandated_applications, people_assisted
 from anef.assistance.services import mandate_confirm_with_code, mandate_request_paper, mandate_revoke
 from anef.core.errors import UserError
 from anef.core.throttle import throttle
+from anef.notifications.rendering import absolute
 from anef.procedures.models import Procedure
 
 from .forms import ConfirmMandateForm, PaperMandateForm
@@ -154,3 +164,45 @@ def end_mandate(request, mandate_id):
     mandate_revoke(mandate=mandate, actor=request.user)
     messages.success(request, _("The mandate has ended. The person is told."))
     return redirect("helperspace:dashboard")
+
+
+@never_cache
+@helper_required
+@require_http_methods(["GET", "POST"])
+def recovery_issue(request, person_id):
+    """A person who gave this helper a mandate lost access to their account: the helper checks their
+    identity document in person and prints a one-time recovery code (accounts.recovery)."""
+    person = recovery_person_for(actor=request.user, person_id=person_id)
+    if person is None:
+        raise Http404
+    form = RecoveryCodeIssueForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            row, code = recovery_code_issue(
+                person_id=person.pk,
+                actor=request.user,
+                document=form.cleaned_data["document"],
+                document_number=form.cleaned_data["document_number"],
+            )
+        except RecoveryError as exc:
+            form.add_error(None, exc.message)
+        else:
+            return render(
+                request,
+                "accounts/recovery_letter.html",
+                {
+                    "person": person,
+                    "row": row,
+                    "code": format_paper_code(code),
+                    "issuer": request.user.get_full_name() or request.user.email,
+                    "recovery_url": absolute(reverse("portal:recovery_paper")),
+                    "letter_languages": ("fr", "en"),
+                    "back_url": reverse("helperspace:dashboard"),
+                },
+            )
+    return render(
+        request,
+        "helperspace/recovery_issue.html",
+        {"person": person, "form": form, "paper_days": PAPER_CODE_DAYS},
+        status=400 if form.errors else 200,
+    )

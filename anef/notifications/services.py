@@ -29,7 +29,7 @@ def _channels(person) -> list[tuple[str, str]]:
 
 
 def _create(
-    *, person, application, kind: str, key: str, texts: dict, event=None, also_to: tuple = ()
+    *, person, application, kind: str, key: str, texts: dict, event=None, also_to: tuple = (), only_to=None
 ) -> list[Notification]:
     """One notification per channel, each with its own idempotency key; enqueue their sending.
 
@@ -37,7 +37,7 @@ def _create(
     exist. A key already used means this notification exists already: nothing is created twice.
     """
     created = []
-    own = _channels(person)
+    own = _channels(person) if only_to is None else list(only_to)
     previous = [channel for channel in also_to if channel[1] and channel not in own]
     for (channel, recipient), suffix in [*((c, "") for c in own), *((c, ":previous") for c in previous)]:
         idempotency_key = f"{key}:{channel}{suffix}"
@@ -109,6 +109,15 @@ def notify_person(*, person, kind: str, key: str, **context) -> list[Notificatio
     used or ended; a code to confirm one), on every channel they have, in the same transaction."""
     texts = render_for_person(kind=kind, person=person, **context)
     return _create(person=person, application=None, kind=kind, key=key, texts=texts)
+
+
+def notify_contacts(*, person, kind: str, key: str, email: str = "", phone: str = "", **context) -> list[Notification]:
+    """Tell the person on these contact details only, not on every channel they have: a recovery code
+    goes to the number on file alone, and the notice that an account was recovered goes to the
+    address and number it had before (accounts.recovery). In the same transaction, as the others."""
+    texts = render_for_person(kind=kind, person=person, **context)
+    only_to = [(channel, to) for channel, to in ((Channel.EMAIL, email), (Channel.SMS, phone)) if to]
+    return _create(person=person, application=None, kind=kind, key=key, texts=texts, only_to=only_to)
 
 
 def notify_reminder(*, kind: str, application, key: str, **extra) -> list[Notification]:

@@ -20,6 +20,7 @@ from anef.core.errors import UserError
 from anef.core.throttle import FailureLimit, attempt, throttle
 from anef.notifications.models import Notification
 from anef.notifications.services import notifications_mark_read
+from anef.security.selectors import account_history
 
 from .access import person_of
 from .export import person_data_archive
@@ -51,6 +52,7 @@ def profile(request):
         "franceconnect_enabled": franceconnect_enabled(),
         "franceconnect_link": franceconnect_link_of(user=request.user),
         "unlink_form": FranceConnectUnlinkForm(),
+        "account_history": account_history(user=request.user),
     }
     return render(request, "portal/profile.html", context)
 

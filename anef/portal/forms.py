@@ -319,3 +319,82 @@ class ClaimForm(forms.Form):
 
 class FranceConnectUnlinkForm(forms.Form):
     """Nothing to fill: the button says what it does."""
+
+
+# Account recovery (accounts.recovery): the pages a person reaches from the sign-in page.
+
+
+class RecoverySmsRequestForm(forms.Form):
+    """Who asks for a code by text message: the date of birth and the number on file, or the email
+    address they remember (the code goes to the number on file, never to what is typed)."""
+
+    birth_date = forms.DateField(
+        label=_("Date of birth"),
+        widget=DateInput(),
+        error_messages={"required": NO_BIRTH_DATE, "invalid": NO_BIRTH_DATE},
+    )
+    phone = forms.CharField(
+        label=_("Mobile number given in your profile"),
+        help_text=_("For example 06 12 34 56 78 or +33 6 12 34 56 78."),
+        max_length=30,
+        required=False,
+    )
+    email = forms.EmailField(
+        label=_("Or the email address of your account, if you remember it"), max_length=254, required=False
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        if not cleaned.get("phone", "").strip() and not cleaned.get("email") and "email" not in self.errors:
+            raise forms.ValidationError(_("Give your mobile number or the email address of your account."))
+        return cleaned
+
+
+class NewCredentialsForm(forms.Form):
+    """The new email address and password chosen with a valid recovery code."""
+
+    new_email = forms.EmailField(
+        label=_("New email address"),
+        help_text=_("We send a link to this address: your account signs in with it once you have confirmed it."),
+        max_length=254,
+    )
+    password1 = forms.CharField(
+        label=_("New password"),
+        help_text=_("At least 10 characters, not too common, not like your name or email address."),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+    password2 = forms.CharField(
+        label=_("New password again"), strip=False, widget=forms.PasswordInput(attrs={"autocomplete": "new-password"})
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("password1") and cleaned.get("password2") and cleaned["password1"] != cleaned["password2"]:
+            self.add_error("password2", _("The two passwords differ."))
+        return cleaned
+
+
+class RecoverySmsCodeForm(NewCredentialsForm):
+    code = forms.CharField(
+        label=_("Code received by text message"),
+        help_text=_("6 digits."),
+        max_length=12,
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric"}),
+    )
+    field_order = ["code", "new_email", "password1", "password2"]
+
+
+class RecoveryPaperCodeForm(NewCredentialsForm):
+    code = forms.CharField(
+        label=_("Recovery code printed on your paper"),
+        help_text=_("10 letters and digits, for example ACDEF-GH347."),
+        max_length=20,
+        widget=forms.TextInput(attrs={"autocomplete": "off"}),
+    )
+    birth_date = forms.DateField(
+        label=_("Date of birth"),
+        widget=DateInput(),
+        error_messages={"required": NO_BIRTH_DATE, "invalid": NO_BIRTH_DATE},
+    )
+    field_order = ["code", "birth_date", "new_email", "password1", "password2"]

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import account, applications, appointments, filing, franceconnect, inbox, mandates, sharing
+from . import account, applications, appointments, filing, franceconnect, inbox, mandates, recovery, sharing
 
 app_name = "portal"
 
@@ -17,6 +17,11 @@ urlpatterns = [
     path("partage/", sharing.sharing, name="sharing"),
     path("aidants/", mandates.helpers, name="helpers"),
     path("rattacher/", account.claim, name="claim"),
+    path("acces-perdu/", recovery.recovery, name="recovery"),
+    path("acces-perdu/sms/", recovery.recovery_sms, name="recovery_sms"),
+    path("acces-perdu/sms/code/", recovery.recovery_sms_code, name="recovery_sms_code"),
+    path("acces-perdu/code-papier/", recovery.recovery_paper, name="recovery_paper"),
+    path("acces-perdu/fait/", recovery.recovery_done, name="recovery_done"),
     path("rendez-vous/<str:token>/", appointments.booking, name="booking"),
     path("rendez-vous/reservation/<int:booking_id>/", appointments.booking_manage, name="booking_manage"),
     path("rendez-vous/reservation/<int:booking_id>/attente/", appointments.waitlist, name="waitlist"),

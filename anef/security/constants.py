@@ -25,6 +25,10 @@ class SecurityEventKind(models.TextChoices):
     FRANCECONNECT_LINKED = "franceconnect_linked", _("FranceConnect linked to the account")
     FRANCECONNECT_UNLINKED = "franceconnect_unlinked", _("FranceConnect unlinked from the account")
     FRANCECONNECT_REFUSED = "franceconnect_refused", _("FranceConnect sign-in or link refused")
+    RECOVERY_REQUESTED = "recovery_requested", _("Account recovery asked (code by text message)")
+    RECOVERY_CODE_ISSUED = "recovery_code_issued", _("Recovery code given after an identity check")
+    RECOVERY_CODE_FAILED = "recovery_code_failed", _("Wrong recovery code")
+    ACCOUNT_RECOVERED = "account_recovered", _("Account recovered: new email address and password")
 
 
 USER_AGENT_MAX = 300

@@ -91,6 +91,18 @@ PAGES = [
         {"reference": "in_review"},
         shows="main input[name=identity_checked]",
     ),
+    Page(
+        "counter_agent",
+        "backoffice:counter_recovery",
+        query={"last_name": "person_last_name", "birth_date": "person_birth_date"},
+        shows="main a[href*='/guichet/recuperation/']",
+    ),
+    Page(
+        "counter_agent",
+        "backoffice:counter_recovery_issue",
+        {"person_id": "person_id"},
+        shows="main select[name=document]",
+    ),
     # The supervisor.
     Page("supervisor", "backoffice:supervision", shows="main form[action$='/issue_api/']"),
     Page("supervisor", "backoffice:reads", shows="main tbody a[href*='/dossiers/']"),
@@ -144,6 +156,7 @@ ANSWERED_PAGES = {
     "backoffice:act": "a case action sent empty: the file with the form's error summary",
     "backoffice:structure_helper_add": "a helper account sent empty: the structure with the form's errors",
     "backoffice:counter_register": "the registration sent empty, with its error summary",
+    "backoffice:counter_recovery_issue": "the identity check sent: the letter with the code, to print",
 }
 
 NOT_PAGES = {
@@ -340,6 +353,9 @@ def back_office_data() -> dict:
         "structure_id": structure.pk,
         "helper_id": helper.pk,
         "account_id": staff["counter_agent"].pk,
+        "person_id": person.pk,
+        "person_last_name": person.last_name[:5],  # "Traor": the search takes part of the name
+        "person_birth_date": person.date_of_birth.isoformat(),
     }
 
 
@@ -395,6 +411,14 @@ def answered_pages(walk, data, who):
     elif who == "counter_agent":
         page.goto(page.base + reverse("backoffice:counter_register"))
         submit_empty(walk, "main form[method=post]")
+        page.goto(page.base + reverse("backoffice:counter_recovery_issue", kwargs={"person_id": data["person_id"]}))
+        page.select_option("select[name=document]", "passport")
+        page.fill("input[name=document_number]", "19AB12345")
+        page.click("label[for=id_checked_in_person]")
+        with page.expect_navigation():
+            page.locator("main form button[type=submit]").click()
+        assert page.locator("main article.anef-letter").count() == 2
+        walk.check()
     elif who == "administrator":
         page.goto(page.base + reverse("backoffice:structure", kwargs={"structure_id": data["structure_id"]}))
         submit_empty(walk, "form[action$='/aidants/']")

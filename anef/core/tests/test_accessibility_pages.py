@@ -15,6 +15,8 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from anef.accounts.constants import IdentityDocument, Role
+from anef.accounts.recovery import recovery_code_issue
 from anef.applications import review
 from anef.appointments.services import booking_book, free_slots, waitlist_join
 from anef.assistance.services import mandate_grant, mandate_request_paper
@@ -77,6 +79,9 @@ PAGES = [
     Page("anonymous", "account_reset_password_from_key_done"),
     Page("anonymous", "account_inactive"),
     Page("anonymous", "socialaccount_login_cancelled", label="back from FranceConnect without signing in"),
+    Page("anonymous", "portal:recovery"),
+    Page("anonymous", "portal:recovery_sms"),
+    Page("anonymous", "portal:recovery_paper"),
     # The applicant's space.
     Page("applicant", "portal:dashboard"),
     Page("applicant", "public:privacy", label="with the links to the person's space"),
@@ -110,6 +115,7 @@ PAGES = [
     Page("helper", "helperspace:dashboard"),
     Page("helper", "helperspace:paper_mandate"),
     Page("helper", "helperspace:confirm_mandate"),
+    Page("helper", "helperspace:recovery_issue", {"person_id": "person_id"}),
     Page("helper", "portal:application", {"reference": "awaiting"}, "as the helper"),
     Page("helper", "portal:application_profile", {"reference": "draft"}, "as the helper"),
     Page("helper", "portal:review", {"reference": "draft"}, "as the helper"),
@@ -127,6 +133,8 @@ ANSWERED_PAGES = {
     "public:check_right": "the result of a check",
     "public:verify": "the verdict on a document",
     "portal:eligibility": "the answer that the person is not eligible",
+    "portal:recovery_sms_code": "the code asked by text message: where to type it",
+    "portal:recovery_done": "a paper recovery code used: the account recovered",
 }
 
 NOT_PAGES = {
@@ -228,6 +236,15 @@ def journey_data(language: str) -> dict:
     share_code = share_code_create(person=person, purpose="work")
     share_code_check(code=share_code.code, birth_date=person.date_of_birth, verifier="Garage Martin")
 
+    # Another person lost access: the counter gave them a recovery code on paper.
+    lost = make_applicant(language=language)
+    _row, paper_code = recovery_code_issue(
+        person_id=lost.pk,
+        actor=make_staff(role=Role.COUNTER_AGENT),
+        document=IdentityDocument.PASSPORT,
+        document_number="19AB12345",
+    )
+
     unverified = User.objects.create_user("new-applicant@example.org", PASSWORD)
     address = EmailAddress.objects.create(user=unverified, email=unverified.email, verified=False, primary=True)
     run_queued_tasks()  # notifications
@@ -254,6 +271,9 @@ def journey_data(language: str) -> dict:
         "confirmation_key": EmailConfirmationHMAC(address).key,
         "uidb36": user_pk_to_url_str(person.user),
         "reset_key": default_token_generator.make_token(person.user),
+        "person_id": person.pk,
+        "paper_code": paper_code,
+        "lost": lost,
     }
 
 
@@ -344,6 +364,22 @@ def answered_pages(walk, data, who):
         page.fill("input[name=birth_date]", data["person"].date_of_birth.isoformat())
         follow(page.locator("main form button[type=submit]"))
         assert page.locator("#verdict").count() == 1
+        walk.check()
+        # Lost access: a code asked by text message, then a paper code used.
+        page.goto(page.base + reverse("portal:recovery_sms"))
+        page.fill("input[name=birth_date]", data["person"].date_of_birth.isoformat())
+        page.fill("input[name=phone]", "06 12 34 56 78")
+        follow(page.locator("main form button[type=submit]"))
+        page.wait_for_url("**" + reverse("portal:recovery_sms_code"))
+        walk.check()
+        page.goto(page.base + reverse("portal:recovery_paper"))
+        page.fill("input[name=code]", data["paper_code"])
+        page.fill("input[name=birth_date]", data["lost"].date_of_birth.isoformat())
+        page.fill("input[name=new_email]", "lost.found@example.org")
+        page.fill("input[name=password1]", "Sunflower-Harbour-2026")
+        page.fill("input[name=password2]", "Sunflower-Harbour-2026")
+        follow(page.locator("main form button[type=submit]"))
+        page.wait_for_url("**" + reverse("portal:recovery_done"))
         walk.check()
         # The helper signs in through the forms: the second factor's page comes after the password.
         helper = data["helper"]

@@ -256,6 +256,8 @@ def test_without_configuration_there_is_no_button_and_the_pages_answer_404(setti
     assert "fr-connect" not in client.get(reverse("portal:profile")).content.decode()
     assert client.post(reverse("portal:franceconnect_unlink")).status_code == 404
     assert client.get("/compte/3rdparty/").status_code == 404  # allauth's page of third-party accounts
+    client.logout()
+    assert 'id="franceconnect"' not in client.get(reverse("portal:recovery")).content.decode()
 
 
 def test_the_sign_in_and_sign_up_pages_show_the_franceconnect_button_in_both_languages(franceconnect):
@@ -281,6 +283,8 @@ def test_a_person_who_lost_their_mailbox_signs_in_with_franceconnect_and_changes
     franceconnect_journey(linking, process="connect")
 
     client = Client()  # later, on another device, without the password nor the mailbox
+    recovery = client.get(reverse("portal:recovery")).content.decode()  # the page of the ways back in offers it
+    assert 'id="franceconnect"' in recovery and reverse("portal:franceconnect_login") in recovery
     page = franceconnect_journey(client)
     assert page.redirect_chain[-1][0] == reverse("portal:dashboard")
     profile = client.get(reverse("portal:profile")).content.decode()
