@@ -1,7 +1,9 @@
 from allauth.account.adapter import DefaultAccountAdapter
 from django.core.exceptions import ValidationError
 from django.shortcuts import resolve_url
+from django.urls import reverse
 
+from anef.core.links import absolute, base_url, contact_url, rebased
 from anef.core.throttle import client_address
 from anef.security.constants import SecurityEventKind
 from anef.security.services import security_event_record
@@ -53,3 +55,19 @@ class AccountAdapter(DefaultAccountAdapter):
             preferred_language=data.get("preferred_language") or "fr",
         )
         return user
+
+    def send_mail(self, template_prefix, email, context):
+        """allauth's mails are our own texts (anef/templates/account/email/, mfa/email/), and their
+        links are on the public address (anef/core/links.py), not on the host the request used."""
+        links = {
+            key: rebased(value)
+            for key, value in context.items()
+            if isinstance(value, str) and value.startswith(("http://", "https://"))
+        }
+        ours = {
+            "base_url": base_url(),
+            "contact_url": contact_url(),
+            "sign_in_url": absolute(reverse("account_login")),
+            "reset_url": absolute(reverse("account_reset_password")),
+        }
+        super().send_mail(template_prefix, email, {**ours, **context, **links})

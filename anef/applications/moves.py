@@ -8,7 +8,6 @@ are untouched. An appeal stays with the prefect who decided (SPEC §4), whatever
 """
 
 from django.db import transaction
-from django.utils.translation import gettext
 
 from anef.accounts.models import Person, User
 from anef.accounts.services import person_update
@@ -17,10 +16,11 @@ from anef.territory.services import prefecture_for_postcode
 
 from .models import Application
 from .review import _transfer
+from .wording import Wording
 from .workflow import CASEWORK_STATES
 
 
-def files_follow_the_address(*, person: Person, actor: User | None, reason: str) -> list[Application]:
+def files_follow_the_address(*, person: Person, actor: User | None, reason: Wording) -> list[Application]:
     """Move every filed open file of the person that is not at the prefecture competent for their
     current postcode. Call inside the transaction that changed the address. Returns the files moved."""
     if not transaction.get_connection().in_atomic_block:
@@ -47,7 +47,5 @@ def person_profile_update(*, person_id: int, actor: User, **values) -> Person:
         before = Person.objects.filter(pk=person_id).values_list("postcode", flat=True).get()
         person = person_update(person_id=person_id, actor=actor, **values)
         if person.postcode != before:
-            files_follow_the_address(
-                person=person, actor=actor, reason=gettext("New address given in the profile of the person.")
-            )
+            files_follow_the_address(person=person, actor=actor, reason=Wording("address_in_profile"))
     return person

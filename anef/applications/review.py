@@ -8,6 +8,7 @@ from datetime import date, timedelta
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from anef.accounts.constants import Role
@@ -19,6 +20,7 @@ from .constants import APPEAL_DAYS, ClosureReason, RefusalGround
 from .errors import ApplicationError, TransitionNotAllowed
 from .kernel import lock_application, record_event, transition
 from .models import Application, CaseNote, InformationRequest
+from .wording import Wording
 from .workflow import APPEAL_STEPS, CASEWORK_STATES, PENDING_DECISION_STATES, Actor, EventKind, State
 
 MIN_REQUEST_DAYS = 15
@@ -88,7 +90,7 @@ def application_request_information(
     if deadline < earliest:
         raise ApplicationError(
             _("The deadline must leave at least %(days)s days: %(date)s or later.")
-            % {"days": MIN_REQUEST_DAYS, "date": earliest.strftime("%d/%m/%Y")}
+            % {"days": MIN_REQUEST_DAYS, "date": date_format(earliest, "SHORT_DATE_FORMAT")}
         )
     with transaction.atomic():
         application = lock_application(application_id)
@@ -128,20 +130,20 @@ def _grant_appeal(appeal: Application, actor: User, comment: str) -> None:
                     "one instead, or close it, before granting the appeal."
                 )
             )
-        reason = _("Appeal %(ref)s granted.") % {"ref": appeal.reference}
+        wording = Wording("appeal_granted", {"ref": appeal.reference}, note=comment.strip())
         transition(
             application=refused,
             event=EventKind.REOPEN_ON_APPEAL,
             actor=None,
-            reason=f"{reason} {comment}".strip(),
-            payload={"appeal": appeal.reference, "granted_by": actor.pk},
+            reason=wording.recorded(),
+            payload={"appeal": appeal.reference, "granted_by": actor.pk, **wording.payload()},
         )
     transition(
         application=appeal,
         event=EventKind.GRANT_APPEAL,
         actor=None,
-        reason=str(_("Application %(ref)s is examined again.") % {"ref": refused.reference}),
-        payload={"appealed": refused.reference},
+        reason=Wording("examined_again", {"ref": refused.reference}).recorded(),
+        payload={"appealed": refused.reference, **Wording("examined_again", {"ref": refused.reference}).payload()},
     )
 
 
@@ -217,7 +219,7 @@ def application_restore_withdrawal(*, application_id: int, actor: User, reason: 
     return application
 
 
-def _transfer(application: Application, to: Prefecture, actor: User | None, reason: str) -> None:
+def _transfer(application: Application, to: Prefecture, actor: User | None, reason: "str | Wording") -> None:
     """Move a locked open file to another prefecture with its whole history."""
     if application.prefecture_id == to.pk:
         raise ApplicationError(_("The file is already at this prefecture."))
@@ -229,8 +231,9 @@ def _transfer(application: Application, to: Prefecture, actor: User | None, reas
         application=application,
         kind=EventKind.TRANSFER,
         actor=actor,
-        reason=reason,
+        reason=reason.recorded() if isinstance(reason, Wording) else reason,
         payload={
+            **(reason.payload() if isinstance(reason, Wording) else {}),
             "from": origin.code if origin else None,
             "from_name": origin.name_fr if origin else "",
             "to": to.code,

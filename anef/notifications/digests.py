@@ -24,10 +24,10 @@ from anef.accounts.models import User
 from anef.applications.models import ApplicationEvent
 from anef.applications.selectors import NEWS_KINDS
 from anef.applications.workflow import CASEWORK_STATES, EventKind
+from anef.core.links import absolute
 from anef.core.tasks import enqueue
 
 from .models import AgentDigest
-from .rendering import absolute
 
 # The first digest of an agent covers this much of the past.
 FIRST_DIGEST_HOURS = 24

@@ -4,6 +4,7 @@ from collections.abc import Mapping
 from datetime import date
 
 from django.utils.translation import gettext as _
+from django.utils.formats import date_format
 
 from .conditions import applicable
 from .constants import FieldType
@@ -23,7 +24,7 @@ def answer_rows(procedure: Procedure, answers: Mapping) -> list[tuple[str, str]]
         elif field["type"] == FieldType.CHOICE:
             shown = next((localised(c["label"]) for c in field["choices"] if c["value"] == value), value)
         elif field["type"] == FieldType.DATE:
-            shown = date.fromisoformat(value).strftime("%d/%m/%Y")
+            shown = date_format(date.fromisoformat(value), "SHORT_DATE_FORMAT")
         else:
             shown = str(value)
         rows.append((localised(field["label"]), shown))

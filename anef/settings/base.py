@@ -227,6 +227,9 @@ ANEF_MFA_ENCRYPTION_KEYS = [
 ]
 
 LANGUAGE_CODE = "fr"
+# Dates and numbers in each language's form (anef/core/formats): templates name a format
+# (`|date:"SHORT_DATE_FORMAT"`), code calls date_format / number_format.
+FORMAT_MODULE_PATH = ["anef.core.formats"]
 LANGUAGES = [("fr", _("French")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "anef" / "locale"]
 TIME_ZONE = "Europe/Paris"
