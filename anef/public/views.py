@@ -163,7 +163,7 @@ def check_right(request):
     limited = request.limited
     if limited:
         form.add_error(None, _("Too many checks from your connection. Wait a minute and try again."))
-    elif (request.method == "POST" or code) and form.is_valid():
+    elif request.method == "POST" and form.is_valid():
         limits = [(SHARE_FAILURES_PER_CLIENT, ""), (SHARE_FAILURES_PER_CODE, normalise(form.cleaned_data["code"]))]
         tried = attempt(request, limits)
         if tried is None:

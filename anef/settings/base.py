@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django_countries",  # its translations of country names (nationality lists in the reader's language)
     "widget_tweaks",
     "health_check",
     "dsfr",
