@@ -2,8 +2,8 @@ from datetime import timedelta
 
 from django import forms
 from django.utils import timezone
-from django.utils.translation import gettext_lazy as _
 from django.utils.formats import date_format
+from django.utils.translation import gettext_lazy as _
 
 from anef.accounts.constants import Role
 from anef.accounts.forms import ProfileForm

@@ -3,8 +3,10 @@
 from collections.abc import Mapping
 from datetime import date
 
-from django.utils.translation import gettext as _
 from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+
+from anef.core.formats import quantity
 
 from .conditions import applicable
 from .constants import FieldType
@@ -25,6 +27,8 @@ def answer_rows(procedure: Procedure, answers: Mapping) -> list[tuple[str, str]]
             shown = next((localised(c["label"]) for c in field["choices"] if c["value"] == value), value)
         elif field["type"] == FieldType.DATE:
             shown = date_format(date.fromisoformat(value), "SHORT_DATE_FORMAT")
+        elif field["type"] == FieldType.NUMBER:
+            shown = quantity(value)
         else:
             shown = str(value)
         rows.append((localised(field["label"]), shown))

@@ -232,7 +232,8 @@ LANGUAGE_CODE = "fr"
 # (`|date:"SHORT_DATE_FORMAT"`), code calls date_format / number_format.
 FORMAT_MODULE_PATH = ["anef.core.formats"]
 LANGUAGES = [("fr", _("French")), ("en", _("English"))]
-LOCALE_PATHS = [BASE_DIR / "anef" / "locale"]
+# Ours, then the libraries' French texts with French typography (manage.py french_typography).
+LOCALE_PATHS = [BASE_DIR / "anef" / "locale", BASE_DIR / "anef" / "locale_typography"]
 TIME_ZONE = "Europe/Paris"
 USE_I18N = True
 USE_TZ = True

@@ -12,19 +12,28 @@ import re
 from html.parser import HTMLParser
 
 ISO_DATE = re.compile(r"(?<![\w/-])(19|20)\d\d-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])(?![\d])")
-MACHINE_FLOAT = re.compile(r"(?<![\w.,])\d+\.0(?![\d.,])")
+# "600.0" hours: a float printed as is (two digits at least: "WCAG 2.0" is a version).
+MACHINE_FLOAT = re.compile(r"(?<![\w.,])\d{2,}\.0(?![\d.,])")
 DOT_AMOUNT = re.compile(r"\d\.\d\d\s?(€|EUR)|€\s?\d+\.\d\d")
 COMMA_AMOUNT = re.compile(r"\d,\d\d\s?(€|EUR)|€\s?\d+,\d\d")
 # A word made of lower-case parts joined by underscores: a code of the program, never a word of a
 # language (state codes, event kinds, field names).
-RAW_CODE = re.compile(r"(?<![\w./@:-])[a-z][a-z0-9]*(?:_[a-z0-9]+)+(?![\w/@-])")
+RAW_CODE = re.compile(r"(?<![\w./@:-])[a-z][a-z0-9]*(?:_[a-z0-9]+)+(?![\w/@-])(?!\.[a-z]{2,4}\b)")  # not a file name
+# Addresses are not words: links (their tokens) and email addresses are left out of the checks.
+ADDRESS = re.compile(r"https?://\S+|[\w.+-]+@[\w-]+(\.[\w-]+)+")
 # French words that English does not use: two different ones in the same piece of text mean French.
 FRENCH_WORDS = frozenset(
-    "le la les des du un une est sont vous votre vos nous notre pour avec dans sur par pas qui que "
-    "être été cette ces aux au où sans après avant demande dossier".split()
+    {
+        *("le", "la", "les", "des", "du", "un", "une", "est", "sont", "vous", "votre", "vos", "nous", "notre"),
+        *("pour", "avec", "dans", "sur", "par", "pas", "qui", "que", "être", "été", "cette", "ces", "aux", "au"),
+        *("où", "sans", "après", "avant", "demande", "dossier"),
+    }
 )
 # And English words that French does not use, for English left in a French page.
-ENGLISH_WORDS = frozenset("the your you and of is are with this that from will can has have been was".split())
+ENGLISH_WORDS = frozenset(
+    {"the", "your", "you", "and", "of", "is", "are", "with", "this", "that", "from", "will", "can", "has", "have"}
+    | {"been", "was"}
+)
 WORD = re.compile(r"[a-zà-ÿ]+", re.IGNORECASE)
 # Proper nouns and French terms that English pages keep on purpose (names of bodies, documents,
 # addresses of the demo). Removed before counting French words.
@@ -89,6 +98,7 @@ def problems(pieces: list[str], language: str) -> list[str]:
     """Every fault in these pieces of text read in `language` ("fr" or "en")."""
     found = []
     for piece in pieces:
+        piece = ADDRESS.sub(" ", piece)
         for pattern, what in ((ISO_DATE, "ISO date"), (MACHINE_FLOAT, "machine number"), (RAW_CODE, "raw code")):
             found += [f"{what}: {_around(piece, m)}" for m in pattern.finditer(piece)]
         if language == "fr":
@@ -105,9 +115,22 @@ def problems(pieces: list[str], language: str) -> list[str]:
     return found
 
 
+# What a message says before quoting the prefecture's own words (kept in French, not translated):
+# the lines after it, up to a blank line, are not checked for their language.
+QUOTING_FRENCH = ("As written by the prefecture, in French:",)
+
+
 def text_problems(text: str, language: str) -> list[str]:
     """The same checks on plain text (a mail, a text message, a PDF's text), line by line."""
-    return problems([_squeeze(line) for line in text.splitlines() if line.strip()], language)
+    lines, quoted = [], []
+    quoting = False
+    for line in text.splitlines():
+        if not line.strip():
+            quoting = False
+            continue
+        (quoted if quoting else lines).append(_squeeze(line))
+        quoting = quoting or line.strip().endswith(QUOTING_FRENCH)
+    return problems(lines, language) + [p for p in problems(quoted, "fr") if not p.startswith("English in")]
 
 
 def page_problems(html: str, language: str) -> list[str]:

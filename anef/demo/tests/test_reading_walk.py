@@ -52,7 +52,8 @@ def walk(client: Client, language: str) -> tuple[int, dict[str, list[str]]]:
             content = b"".join(response.streaming_content) if response.streaming else response.content
             # Issued documents are bilingual (French with the English below): the checks that do not
             # depend on the language apply.
-            if problems := [p for p in text_problems(pdf_text(content), language) if not p.startswith("French")]:
+            problems = text_problems(pdf_text(content), language)
+            if problems := [p for p in problems if not p.startswith(("French in", "English in"))]:
                 found[url] = problems
     return len(seen), found
 

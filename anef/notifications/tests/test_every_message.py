@@ -213,7 +213,7 @@ def test_allauths_mails_sent_by_its_flows_are_ours_with_links_on_the_public_addr
     found = {}
     for language in LANGUAGES:
         flows = {
-            "sign-up": lambda client: client.post(
+            "sign-up": lambda client, language=language: client.post(
                 reverse("account_signup"),
                 {
                     "email": f"new-{language}@example.org",
@@ -224,7 +224,7 @@ def test_allauths_mails_sent_by_its_flows_are_ours_with_links_on_the_public_addr
                     "preferred_language": language,
                 },
             ),
-            "sign-up with a known address": lambda client: client.post(
+            "sign-up with a known address": lambda client, language=language: client.post(
                 reverse("account_signup"),
                 {
                     "email": existing.user.email,
@@ -238,7 +238,7 @@ def test_allauths_mails_sent_by_its_flows_are_ours_with_links_on_the_public_addr
             "password reset": lambda client: client.post(
                 reverse("account_reset_password"), {"email": existing.user.email}
             ),
-            "password reset, unknown address": lambda client: client.post(
+            "password reset, unknown address": lambda client, language=language: client.post(
                 reverse("account_reset_password"), {"email": f"nobody-{language}@example.org"}
             ),
         }
