@@ -63,6 +63,7 @@ class _VisibleText(HTMLParser):
         self.language = language
         self.stack: list[bool] = []  # for each open element: is its text hidden from the check?
         self.pieces: list[str] = []
+        self.quoted: list[str] = []  # the prefecture's words quoted in a message shown as text
 
     def handle_starttag(self, tag, attrs):
         if tag in self.VOID:
@@ -85,13 +86,20 @@ class _VisibleText(HTMLParser):
 
     def handle_data(self, data):
         if not (self.stack and self.stack[-1]) and data.strip():
-            self.pieces.append(_squeeze(data))
+            own, quoted = _own_and_quoted(data)
+            self.pieces += own
+            self.quoted += quoted
 
 
 def visible_text(html: str, language: str) -> list[str]:
     parser = _VisibleText(language)
     parser.feed(html)
     return parser.pieces
+
+
+def _quoted_problems(quoted: list[str]) -> list[str]:
+    """Quoted French is checked as French, but may stand in a page of any language."""
+    return [p for p in problems(quoted, "fr") if not p.startswith("English in")]
 
 
 def problems(pieces: list[str], language: str) -> list[str]:
@@ -120,21 +128,30 @@ def problems(pieces: list[str], language: str) -> list[str]:
 QUOTING_FRENCH = ("As written by the prefecture, in French:",)
 
 
-def text_problems(text: str, language: str) -> list[str]:
-    """The same checks on plain text (a mail, a text message, a PDF's text), line by line."""
-    lines, quoted = [], []
+def _own_and_quoted(text: str) -> tuple[list[str], list[str]]:
+    """The lines of a text, apart from those that quote the prefecture in French (after the words
+    QUOTING_FRENCH, up to a blank line)."""
+    own, quoted = [], []
     quoting = False
     for line in text.splitlines():
         if not line.strip():
             quoting = False
             continue
-        (quoted if quoting else lines).append(_squeeze(line))
+        (quoted if quoting else own).append(_squeeze(line))
         quoting = quoting or line.strip().endswith(QUOTING_FRENCH)
-    return problems(lines, language) + [p for p in problems(quoted, "fr") if not p.startswith("English in")]
+    return own, quoted
+
+
+def text_problems(text: str, language: str) -> list[str]:
+    """The same checks on plain text (a mail, a text message, a PDF's text), line by line."""
+    own, quoted = _own_and_quoted(text)
+    return problems(own, language) + _quoted_problems(quoted)
 
 
 def page_problems(html: str, language: str) -> list[str]:
-    return problems(visible_text(html, language), language)
+    parser = _VisibleText(language)
+    parser.feed(html)
+    return problems(parser.pieces, language) + _quoted_problems(parser.quoted)
 
 
 def _squeeze(text: str) -> str:
