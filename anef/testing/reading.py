@@ -47,7 +47,7 @@ FRENCH_ALLOWED = re.compile(
 )
 # In French, these signs follow a non-breaking space (U+00A0 or the narrow U+202F), and « is
 # followed by one: an ordinary space lets the sign wrap alone to the next line.
-FRENCH_SPACING = re.compile(r"\w [:;?!»]|« \w")
+FRENCH_SPACING = re.compile(r"\w [:;?!»]|« \w|[^\W\d_][:;?!](?=\s|$)")
 
 
 class _VisibleText(HTMLParser):
