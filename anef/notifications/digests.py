@@ -89,7 +89,7 @@ def send_agent_digest(digest_id: int) -> str:
                 "files": [
                     {
                         "reference": reference,
-                        "news": [EventKind(kind).label for kind in kinds],
+                        "news": [str(EventKind(kind).label) for kind in kinds],  # lazy labels defeat |join
                         "link": absolute(reverse("backoffice:case", args=[reference])),
                     }
                     for reference, kinds in sorted(digest.files.items())

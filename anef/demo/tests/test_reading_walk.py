@@ -61,10 +61,10 @@ def walk(client: Client, language: str) -> tuple[int, dict[str, list[str]]]:
             queue.extend(link.replace("&amp;", "&") for link in LINK.findall(html))
         elif kind.startswith("application/pdf"):
             content = b"".join(response.streaming_content) if response.streaming else response.content
-            # Issued documents are bilingual (French with the English below): the checks that do not
-            # depend on the language apply.
+            # Issued documents are bilingual (French with the English below): only the checks that do
+            # not depend on the language apply (their French spacing is written in the template).
             problems = text_problems(pdf_text(content), language)
-            if problems := [p for p in problems if not p.startswith(("French in", "English in"))]:
+            if problems := [p for p in problems if not p.startswith(("French in", "English in", "French spacing"))]:
                 found[url] = problems
     return len(seen), found
 
