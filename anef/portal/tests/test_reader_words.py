@@ -15,7 +15,9 @@ from anef.certificates import pdf
 from anef.certificates.models import IssuedDocument
 from anef.certificates.selectors import verification_link
 from anef.procedures.models import Procedure
+from anef.sharing.services import share_code_create
 from anef.testing import awaiting_answer, make_applicant, submitted
+from anef.testing.reading import page_problems
 
 pytestmark = pytest.mark.django_db
 
@@ -130,3 +132,18 @@ def test_the_procedure_page_says_the_api_comes_near_the_permits_end_from_the_cat
         for text in (procedure.definition["eligibility"]["fr"], procedure.definition["eligibility"]["en"]):
             assert "Après le dépôt, vous recevez une attestation de prolongation" not in text
             assert "After you apply, you receive a certificate of extended processing" not in text
+
+
+def test_the_share_code_preview_and_the_employers_result_read_as_written_for_people():
+    person = make_applicant(permit_on_record=True)
+    code = share_code_create(person=person, purpose="work")
+    for language in ("fr", "en"):
+        preview = page(reader(person.user, language), "portal:sharing")
+        assert not page_problems(preview, language), page_problems(preview, language)
+        result = (
+            reader(None, language)
+            .post(reverse("public:check_right"), {"code": code.display, "birth_date": person.date_of_birth.isoformat()})
+            .content.decode()
+        )
+        assert person.permit_expires_on.strftime("%d/%m/%Y") in result  # the permit's end, as people write it
+        assert not page_problems(result, language), page_problems(result, language)
