@@ -8,10 +8,12 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.shortcuts import redirect, render, resolve_url
+from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from anef.core.errors import UserError
+from anef.core.links import absolute, base_url, contact_url, rebased
 from anef.core.throttle import client_address
 from anef.security.constants import SecurityEventKind
 from anef.security.services import security_event_record
@@ -102,6 +104,22 @@ class AccountAdapter(DefaultAccountAdapter):
             preferred_language=data.get("preferred_language") or "fr",
         )
         return user
+
+    def send_mail(self, template_prefix, email, context):
+        """allauth's mails are our own texts (anef/templates/account/email/, mfa/email/), and their
+        links are on the public address (anef/core/links.py), not on the host the request used."""
+        links = {
+            key: rebased(value)
+            for key, value in context.items()
+            if isinstance(value, str) and value.startswith(("http://", "https://"))
+        }
+        ours = {
+            "base_url": base_url(),
+            "contact_url": contact_url(),
+            "sign_in_url": absolute(reverse("account_login")),
+            "reset_url": absolute(reverse("account_reset_password")),
+        }
+        super().send_mail(template_prefix, email, {**ours, **context, **links})
 
 
 class FranceConnectAdapter(DefaultSocialAccountAdapter):

@@ -33,11 +33,13 @@ from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.crypto import constant_time_compare, salted_hmac
 from django.utils.translation import gettext_lazy as _
 
 from anef.core.errors import UserError
+from anef.core.links import absolute
 from anef.security.constants import SecurityEventKind
 from anef.security.services import security_event_append, sessions_end
 from anef.territory.postcodes import UnknownPostcode
@@ -166,6 +168,7 @@ def recovery_sms_request(*, birth_date: date, phone: str = "", email: str = "") 
         phone=person.phone,
         code=code,
         minutes=SMS_CODE_MINUTES,
+        link=absolute(reverse("portal:recovery_sms_code")),
     )
     return person.pk
 
@@ -293,6 +296,7 @@ def recovery_code_issue(
         document=document.label,
         number_end=number_end,
         expires_on=timezone.localdate(row.expires_at),
+        link=absolute(reverse("portal:recovery_paper")),
     )
     return row, code
 
@@ -413,5 +417,6 @@ def _complete(*, row: RecoveryCode, new_email: str, password: str) -> Recovered:
         how=RecoveryChannel(row.channel).label,
         when=timezone.localtime(now),
         second_factor_removed=second_factor == SecondFactor.REMOVED,
+        link=absolute(reverse("portal:recovery")),
     )
     return Recovered(user=user, email_to_confirm=to_confirm, second_factor=second_factor)

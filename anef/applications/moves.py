@@ -10,7 +10,6 @@ are untouched. An appeal stays with the prefect who decided (SPEC §4), whatever
 """
 
 from django.db import transaction
-from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from anef.accounts.models import Person, User
@@ -22,10 +21,11 @@ from anef.territory.services import prefecture_for_postcode
 from .errors import ApplicationError
 from .kernel import record_event
 from .models import Application
+from .wording import Wording
 from .workflow import CASEWORK_STATES, EventKind
 
 
-def transfer_locked(application: Application, to: Prefecture, actor: User | None, reason: str) -> None:
+def transfer_locked(application: Application, to: Prefecture, actor: User | None, reason: "str | Wording") -> None:
     """Move a locked open file to another prefecture with its whole history."""
     if application.prefecture_id == to.pk:
         raise ApplicationError(_("The file is already at this prefecture."))
@@ -37,8 +37,9 @@ def transfer_locked(application: Application, to: Prefecture, actor: User | None
         application=application,
         kind=EventKind.TRANSFER,
         actor=actor,
-        reason=reason,
+        reason=reason.recorded() if isinstance(reason, Wording) else reason,
         payload={
+            **(reason.payload() if isinstance(reason, Wording) else {}),
             "from": origin.code if origin else None,
             "from_name": origin.name_fr if origin else "",
             "to": to.code,
@@ -47,7 +48,7 @@ def transfer_locked(application: Application, to: Prefecture, actor: User | None
     )
 
 
-def files_follow_the_address(*, person: Person, actor: User | None, reason: str) -> list[Application]:
+def files_follow_the_address(*, person: Person, actor: User | None, reason: Wording) -> list[Application]:
     """Move every filed open file of the person that is not at the prefecture competent for their
     current postcode. Call inside the transaction that changed the address. Returns the files moved."""
     if not transaction.get_connection().in_atomic_block:
@@ -74,7 +75,5 @@ def person_profile_update(*, person_id: int, actor: User, **values) -> Person:
         before = Person.objects.filter(pk=person_id).values_list("postcode", flat=True).get()
         person = person_update(person_id=person_id, actor=actor, **values)
         if person.postcode != before:
-            files_follow_the_address(
-                person=person, actor=actor, reason=gettext("New address given in the profile of the person.")
-            )
+            files_follow_the_address(person=person, actor=actor, reason=Wording("address_in_profile"))
     return person

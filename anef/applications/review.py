@@ -8,7 +8,7 @@ from datetime import date, timedelta
 
 from django.db import transaction
 from django.utils import timezone
-from django.utils.translation import gettext
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from anef.accounts.constants import Role
@@ -21,6 +21,7 @@ from .errors import ApplicationError, TransitionNotAllowed
 from .kernel import lock_application, record_event, transition
 from .models import Application, CaseNote, InformationRequest
 from .moves import files_follow_the_address, transfer_locked
+from .wording import Wording
 from .workflow import APPEAL_STEPS, CASEWORK_STATES, PENDING_DECISION_STATES, Actor, EventKind, State
 
 MIN_REQUEST_DAYS = 15
@@ -90,7 +91,7 @@ def application_request_information(
     if deadline < earliest:
         raise ApplicationError(
             _("The deadline must leave at least %(days)s days: %(date)s or later.")
-            % {"days": MIN_REQUEST_DAYS, "date": earliest.strftime("%d/%m/%Y")}
+            % {"days": MIN_REQUEST_DAYS, "date": date_format(earliest, "SHORT_DATE_FORMAT")}
         )
     with transaction.atomic():
         application = lock_application(application_id)
@@ -130,28 +131,26 @@ def _grant_appeal(appeal: Application, actor: User, comment: str) -> None:
                     "one instead, or close it, before granting the appeal."
                 )
             )
-        reason = _("Appeal %(ref)s granted.") % {"ref": appeal.reference}
+        wording = Wording("appeal_granted", {"ref": appeal.reference}, note=comment.strip())
         transition(
             application=refused,
             event=EventKind.REOPEN_ON_APPEAL,
             actor=None,
-            reason=f"{reason} {comment}".strip(),
-            payload={"appeal": appeal.reference, "granted_by": actor.pk},
+            reason=wording.recorded(),
+            payload={"appeal": appeal.reference, "granted_by": actor.pk, **wording.payload()},
         )
         # Examined again at the office of the person's address, should they have moved since the refusal.
         files_follow_the_address(
             person=refused.person,
             actor=None,
-            reason=gettext(
-                "The person moved since the refusal: the file is examined by the prefecture of their address."
-            ),
+            reason=Wording("moved_since_refusal"),
         )
     transition(
         application=appeal,
         event=EventKind.GRANT_APPEAL,
         actor=None,
-        reason=str(_("Application %(ref)s is examined again.") % {"ref": refused.reference}),
-        payload={"appealed": refused.reference},
+        reason=Wording("examined_again", {"ref": refused.reference}).recorded(),
+        payload={"appealed": refused.reference, **Wording("examined_again", {"ref": refused.reference}).payload()},
     )
 
 
@@ -228,9 +227,7 @@ def application_restore_withdrawal(*, application_id: int, actor: User, reason: 
         files_follow_the_address(
             person=application.person,
             actor=actor,
-            reason=gettext(
-                "The person moved while the file was withdrawn: it goes on at the prefecture of their address."
-            ),
+            reason=Wording("moved_while_withdrawn"),
         )
     return application
 

@@ -6,6 +6,7 @@ from datetime import date, timedelta
 from django.conf import settings
 from django.db.models import BooleanField, Case, F, OuterRef, Q, QuerySet, Subquery, Value, When
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from anef.procedures.conditions import applicable
@@ -148,7 +149,7 @@ def missing_items(application: Application) -> list[dict]:
                 {
                     "step": "profile",
                     "message": _("A renewal can be filed from %(date)s (120 days before your permit expires).")
-                    % {"date": opens.strftime("%d/%m/%Y")},
+                    % {"date": date_format(opens, "SHORT_DATE_FORMAT")},
                 }
             )
     return missing
@@ -188,7 +189,7 @@ def no_open_request_within_deadline(application: Application) -> None:
                 "The person has until %(date)s to answer the request for documents. The file can be closed "
                 "without action only after that date, or once they have answered."
             )
-            % {"date": request.deadline.strftime("%d/%m/%Y")}
+            % {"date": date_format(request.deadline, "SHORT_DATE_FORMAT")}
         )
 
 
@@ -201,7 +202,7 @@ def withdrawal_restorable(application: Application) -> None:
     if timezone.localdate() > since + timedelta(days=RESTORE_WITHDRAWAL_DAYS):
         raise ApplicationError(
             _("A withdrawal can be undone for %(days)s days only (this one was on %(date)s).")
-            % {"days": RESTORE_WITHDRAWAL_DAYS, "date": since.strftime("%d/%m/%Y")}
+            % {"days": RESTORE_WITHDRAWAL_DAYS, "date": date_format(since, "SHORT_DATE_FORMAT")}
         )
     waiting = (
         Application.objects.filter(

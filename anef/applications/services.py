@@ -6,6 +6,7 @@ from typing import Any, cast
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from anef.accounts.constants import Role
@@ -30,6 +31,7 @@ from .models import Application, Channel, InformationRequest, StaffRead
 from .moves import files_follow_the_address
 from .ports import GRACE_DAYS, port
 from .selectors import appeal_deadline, is_filed_in_time, missing_items, pending_of_the_same_kind
+from .wording import Wording
 from .workflow import EDITABLE_STATES, OPEN_STATES, Actor, EventKind, State
 
 
@@ -57,9 +59,7 @@ def application_profile_update(*, application_id: int, actor: User, **values) ->
             files_follow_the_address(
                 person=person,
                 actor=actor,
-                reason=str(
-                    _("New address given in the profile, from application %(ref)s.") % {"ref": application.reference}
-                ),
+                reason=Wording("address_in_profile_of", {"ref": application.reference}),
             )
         if changed and actor.pk != person.user_id:
             payload: dict[str, Any] = {"fields": changed}
@@ -133,7 +133,7 @@ def application_create_appeal(*, refused_id: int, actor: User) -> Application:
         if deadline is not None and timezone.localdate() > deadline:
             raise ApplicationError(
                 _("The time to appeal to the prefect ended on %(date)s. The decision letter says how to go to court.")
-                % {"date": deadline.strftime("%d/%m/%Y")}
+                % {"date": date_format(deadline, "SHORT_DATE_FORMAT")}
             )
         procedure = Procedure.objects.filter(category=Category.APPEAL, active=True).first()
         if procedure is None:
@@ -278,7 +278,7 @@ def _move_person(application: Application, actor: User) -> None:
     files_follow_the_address(
         person=person,
         actor=actor,
-        reason=str(_("Change of address declared in application %(ref)s.") % {"ref": application.reference}),
+        reason=Wording("address_declared", {"ref": application.reference}),
     )
 
 

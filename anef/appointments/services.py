@@ -20,7 +20,7 @@ from anef.applications.errors import ApplicationError, TransitionNotAllowed
 from anef.applications.kernel import lock_application, record_event, transition
 from anef.applications.models import Application, Channel
 from anef.applications.workflow import Actor, EventKind, State
-from anef.notifications.rendering import absolute
+from anef.core.links import absolute
 from anef.notifications.services import notify_reminder
 
 from .constants import (

@@ -83,7 +83,7 @@ def remind_appointments() -> int:
                 kind="appointment_reminder",
                 application=booking.application,
                 key=f"appointment-reminder:{booking.pk}",
-                when=timezone.localtime(booking.slot.starts_at).strftime("%d/%m/%Y %H:%M"),
+                when=timezone.localtime(booking.slot.starts_at),
                 site=booking.slot.site.name,
                 address=f"{booking.slot.site.address_line}, {booking.slot.site.postcode} {booking.slot.site.city}",
                 appointment=booking.kind,

@@ -15,9 +15,9 @@ from anef.accounts.models import Person, User
 from anef.accounts.services import account_set_active
 from anef.applications.errors import ApplicationError
 from anef.assistance.selectors import mandate_covering
+from anef.core.links import absolute
 from anef.core.tasks import enqueue
 from anef.documents.validation import prepare_upload
-from anef.notifications.rendering import absolute
 from anef.notifications.services import notify_person
 from anef.security.constants import SecurityEventKind
 from anef.security.services import security_event_append

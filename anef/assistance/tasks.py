@@ -12,6 +12,7 @@ from django.utils import translation
 
 from anef.accounts.constants import Role
 from anef.accounts.models import User
+from anef.core.links import absolute
 
 
 def helper_invitation_send(user_id: int) -> str:
@@ -26,8 +27,8 @@ def helper_invitation_send(user_id: int) -> str:
     path = reverse("account_reset_password_from_key", kwargs={"uidb36": "UID", "key": "KEY"})
     context = {
         "helper": helper,
-        "link": settings.ANEF_BASE_URL.rstrip("/") + path.replace("UID-KEY", quote(key)),
-        "sign_in": settings.ANEF_BASE_URL.rstrip("/") + reverse("account_login"),
+        "link": absolute(path.replace("UID-KEY", quote(key))),
+        "sign_in": absolute(reverse("account_login")),
         "days": max(1, settings.PASSWORD_RESET_TIMEOUT // 86400),
     }
     # Helpers work in French structures: the message is in the service's language.

@@ -2,6 +2,7 @@ from datetime import timedelta
 
 from django import forms
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from anef.accounts.constants import Role
@@ -35,7 +36,7 @@ class RequestInformationForm(forms.Form):
         self.fields["deadline"].initial = timezone.localdate() + timedelta(days=30)
         self.fields["deadline"].help_text = _("At least %(days)s days from today: %(date)s or later.") % {
             "days": MIN_REQUEST_DAYS,
-            "date": earliest.strftime("%d/%m/%Y"),
+            "date": date_format(earliest, "SHORT_DATE_FORMAT"),
         }
         self.fields["deadline"].widget.attrs["min"] = earliest.isoformat()
 

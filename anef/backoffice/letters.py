@@ -10,6 +10,7 @@ from django.db.models import Count
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
@@ -71,7 +72,7 @@ class PostingForm(forms.Form):
         if posted_on > timezone.localdate() or posted_on < prepared:
             raise forms.ValidationError(
                 _("The posting date is between %(prepared)s (the run was prepared) and today.")
-                % {"prepared": prepared.strftime("%d/%m/%Y")}
+                % {"prepared": date_format(prepared, "SHORT_DATE_FORMAT")}
             )
         return posted_on
 

@@ -1,9 +1,11 @@
 from dataclasses import dataclass
 from datetime import date
 
+from django.urls import reverse
 from django.utils import timezone
 
-from anef.core.signing import InvalidPayload, verify
+from anef.core.links import absolute
+from anef.core.signing import InvalidPayload, payload_in, verify
 
 from .constants import DocumentStatus, VerificationStatus
 from .models import IssuedDocument
@@ -34,8 +36,16 @@ def _judge(document: IssuedDocument, today: date) -> Verdict:
     return Verdict(VerificationStatus.VALID, document)
 
 
+def verification_link(payload: str) -> str:
+    """What the QR code holds: a link any phone opens on the verification page, which checks the
+    payload it carries (base64url and dots need no escaping in a query string)."""
+    return f"{absolute(reverse('public:verify'))}?code={payload}"
+
+
 def verify_payload(payload: str, today: date | None = None) -> Verdict:
+    """The verdict on a QR code's content: the payload itself, or the link that holds it."""
     today = today or timezone.localdate()
+    payload = payload_in(payload)
     try:
         claims = verify(payload)
     except InvalidPayload as exc:

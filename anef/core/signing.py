@@ -17,6 +17,7 @@ QR payload: `ANEF1.<base64url(json)>.<base64url(signature)>`, the JSON being com
 
 import base64
 import json
+import re
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -29,6 +30,15 @@ from django.core.exceptions import ImproperlyConfigured
 from django.utils.module_loading import import_string
 
 PREFIX = "ANEF1"
+# A payload inside any text: the QR code holds it in a link (`…/verifier/?code=ANEF1…`), a PDF prints it.
+PAYLOAD_IN_TEXT = re.compile(r"ANEF1\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+")
+
+
+def payload_in(text: str) -> str:
+    """The payload of a QR code's content, whether the raw payload or the verification link that
+    holds it (what a phone's reader shows); the text itself if it holds none (refused later)."""
+    match = PAYLOAD_IN_TEXT.search(text or "")
+    return match.group(0) if match else (text or "").strip()
 
 
 class InvalidPayload(ValueError):
@@ -182,7 +192,7 @@ def verify(payload: str, keys: dict[str, Ed25519PublicKey] | None = None) -> dic
     """The claims of a payload whose signature holds, else InvalidPayload. Offline-capable: pass the
     published keys instead of reading the key files."""
     try:
-        prefix, body_b64, signature_b64 = payload.strip().split(".")
+        prefix, body_b64, signature_b64 = payload_in(payload).split(".")
         if prefix != PREFIX:
             raise ValueError("prefix")
         body = b64d(body_b64)

@@ -271,7 +271,7 @@ def _advance(application: Application, target: str, agent: User, applicant: User
             application_id=pk,
             actor=agent,
             reason_code="duplicate",
-            text="Demande en double : la carte perdue a été retrouvée et une seule demande reste ouverte.",
+            text="Demande en double : la carte perdue a été retrouvée et une seule demande reste ouverte.",
         )
         return
     if target == State.SUBMITTED:
@@ -434,7 +434,7 @@ def _demo_inquiries(people, staff) -> None:
         ("Hamza Ouali", ""),
         (
             "Leila Mansour",
-            "Votre dossier est complet. L'avis de l'employeur de votre stage est attendu cette semaine ; "
+            "Votre dossier est complet. L'avis de l'employeur de votre stage est attendu cette semaine ; "
             "la décision devrait être prise avant la fin du mois.",
         ),
     ):
@@ -491,7 +491,7 @@ def _demo_appeal(person: Person, grant_by: User | None = None) -> None:
         **demo_answers(appeal.procedure),
         **appeal.answers,
         "decision_received_date": appeal.answers.get("decision_date"),
-        "grounds": "J'ai validé mon année : le relevé de notes, arrivé après le refus, est joint.",
+        "grounds": "J'ai validé mon année : le relevé de notes, arrivé après le refus, est joint.",
     }
     services.application_save_answers(application_id=appeal.pk, answers=answers, actor=person.user)
     _upload_and_file(appeal, person.user)
@@ -650,7 +650,7 @@ def _demo_conversations(people, staff) -> None:
     message_send(
         application_id=amina.pk,
         actor=people["amina"].user,
-        body="Bonjour, mon inscription pour l'année prochaine sera confirmée en septembre. Est-ce un problème ?",
+        body="Bonjour, mon inscription pour l'année prochaine sera confirmée en septembre. Est-ce un problème ?",
     )
     message_send(
         application_id=amina.pk,

@@ -151,7 +151,7 @@ def confirm_mandate(request):
             messages.success(
                 request,
                 _("%(name)s confirmed the mandate: you can act for them until %(date)s.")
-                % {"name": mandate.person.full_name, "date": date_format(mandate.ends_on, "d/m/Y")},
+                % {"name": mandate.person.full_name, "date": date_format(mandate.ends_on, "SHORT_DATE_FORMAT")},
             )
             return redirect("helperspace:dashboard")
     return render(request, "helperspace/confirm_mandate.html", {"form": form}, status=400 if form.errors else 200)

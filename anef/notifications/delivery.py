@@ -7,6 +7,7 @@ from django.core.files.base import ContentFile
 from django.core.mail import EmailMessage
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
+from django.utils.formats import date_format
 from pypdf import PdfReader, PdfWriter
 from weasyprint import HTML
 
@@ -66,7 +67,7 @@ def _letter_only(notification: Notification) -> bytes:
                 "person": person,
                 "language": notification.language,
                 "prefecture": application.prefecture.name if application and application.prefecture else "",
-                "date": timezone.localdate().strftime("%d/%m/%Y"),
+                "date": date_format(timezone.localdate(), "SHORT_DATE_FORMAT"),
             },
         )
     return HTML(string=html).write_pdf()

@@ -24,10 +24,10 @@ from anef.accounts.models import User
 from anef.applications.models import ApplicationEvent
 from anef.applications.selectors import NEWS_KINDS
 from anef.applications.workflow import CASEWORK_STATES, EventKind
+from anef.core.links import absolute
 from anef.core.tasks import enqueue
 
 from .models import AgentDigest
-from .rendering import absolute
 
 # The first digest of an agent covers this much of the past.
 FIRST_DIGEST_HOURS = 24
@@ -89,7 +89,7 @@ def send_agent_digest(digest_id: int) -> str:
                 "files": [
                     {
                         "reference": reference,
-                        "news": [EventKind(kind).label for kind in kinds],
+                        "news": [str(EventKind(kind).label) for kind in kinds],  # lazy labels defeat |join
                         "link": absolute(reverse("backoffice:case", args=[reference])),
                     }
                     for reference, kinds in sorted(digest.files.items())

@@ -39,7 +39,7 @@ def remind_request_deadlines() -> int:
                 kind="request_reminder",
                 application=request.application,
                 key=f"request-reminder:{request.pk}",
-                deadline=request.deadline.strftime("%d/%m/%Y"),
+                deadline=request.deadline,
                 requested=request.items,
             )
             count += 1
@@ -67,7 +67,7 @@ def remind_stale_drafts() -> int:
                 kind="draft_reminder",
                 application=application,
                 key=f"draft-reminder:{application.pk}:{application.updated_at:%Y%m%d%H%M%S}",
-                deleted_on=deleted_on.strftime("%d/%m/%Y") if deleted_on else "",
+                deleted_on=deleted_on,
             )
             count += 1
     return count

@@ -8,12 +8,10 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.formats import date_format
 
+from anef.applications.wording import reason_of
 from anef.applications.workflow import EventKind
+from anef.core.links import absolute
 from anef.procedures.constants import IssuedDocumentType
-
-
-def absolute(path: str) -> str:
-    return settings.ANEF_BASE_URL.rstrip("/") + path
 
 
 def _date_of(value) -> date | None:
@@ -21,6 +19,12 @@ def _date_of(value) -> date | None:
         return date.fromisoformat((value or "")[:10])
     except ValueError:
         return None
+
+
+def _shown_date(value) -> str:
+    """A date of a payload as the reader writes it (older payloads hold it already written out)."""
+    day = _date_of(value)
+    return date_format(day, "SHORT_DATE_FORMAT") if day else (value or "")
 
 
 def render_for_event(*, event, person, application) -> dict:
@@ -32,11 +36,14 @@ def render_for_event(*, event, person, application) -> dict:
             "label": event.get_kind_display(),
             "procedure": application.procedure.title,
             "link": absolute(reverse("portal:application", args=[application.reference])),
-            "deadline": event.payload.get("deadline", ""),
+            "deadline": _shown_date(event.payload.get("deadline")),
             "requested": event.payload.get("requested", []),
             "appointment": event.payload if event.kind.startswith("appointment_") else None,
             "appeal_until": _date_of(event.payload.get("appeal_deadline")),
         }
+        reason, written_in = reason_of(event)
+        context["reason"] = reason
+        context["reason_in_french"] = bool(reason) and written_in != translation.get_language()
         if event.payload.get("helper_structure") and event.actor is not None:
             context["helper_name"] = event.actor.get_full_name() or event.actor.email
             context["structure"] = event.payload["helper_structure"]
@@ -61,7 +68,7 @@ def render_for_event(*, event, person, application) -> dict:
 
 def _document(payload: dict) -> dict:
     def day(value):
-        return date_format(date.fromisoformat(value), "d/m/Y") if value else ""
+        return date_format(date.fromisoformat(value), "SHORT_DATE_FORMAT") if value else ""
 
     return {
         "label": IssuedDocumentType(payload["type"]).label,

@@ -5,6 +5,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -79,8 +80,8 @@ def application_withdraw(request, reference):
                     )
                     % {
                         "number": api.number,
-                        "until": api.valid_until.strftime("%d/%m/%Y"),
-                        "today": page["stops_on"].strftime("%d/%m/%Y"),
+                        "until": date_format(api.valid_until, "SHORT_DATE_FORMAT"),
+                        "today": date_format(page["stops_on"], "SHORT_DATE_FORMAT"),
                     },
                 )
         return redirect("portal:application", reference=reference)
@@ -155,7 +156,7 @@ def application_inquiry(request, reference):
             messages.success(
                 request,
                 _("Your inquiry is sent. The prefecture must answer by %(date)s.")
-                % {"date": inquiry.answer_due_on.strftime("%d/%m/%Y")},
+                % {"date": date_format(inquiry.answer_due_on, "SHORT_DATE_FORMAT")},
             )
             return redirect("portal:application", reference=reference)
     return _application_page(request, application, inquiry_form=form, status=400)

@@ -5,6 +5,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from anef.assistance.models import Mandate
+from anef.core.formats import euros, quantity
 from anef.core.widgets import DateInput
 from anef.procedures.conditions import condition_holds
 from anef.procedures.constants import FieldType
@@ -69,10 +70,10 @@ class AnswersForm(forms.Form):
             self.fields["stamp_number"] = forms.CharField(
                 label=_("Tax stamp number"),
                 help_text=_(
-                    "The 16 digits of the electronic tax stamp (timbre fiscal) of %(amount)s €, "
+                    "The 16 digits of the electronic tax stamp (timbre fiscal) of %(amount)s, "
                     "bought on timbres.impots.gouv.fr or at a tobacconist."
                 )
-                % {"amount": f"{procedure.fee_eur:g}"},
+                % {"amount": euros(procedure.fee_eur)},
                 initial=initial_answers.get("stamp_number", ""),
                 widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
                 required=False,
@@ -96,7 +97,7 @@ class AnswersForm(forms.Form):
         if kind == FieldType.BOOLEAN:
             return forms.ChoiceField(choices=YES_NO, widget=forms.RadioSelect, **common)
         if kind == FieldType.NUMBER:
-            return forms.DecimalField(max_digits=12, decimal_places=2, **common)
+            return forms.DecimalField(max_digits=12, decimal_places=2, localize=True, **common)
         if kind == FieldType.EMAIL:
             return forms.EmailField(**common)
         if kind == FieldType.PHONE:
@@ -111,6 +112,8 @@ class AnswersForm(forms.Form):
             return "yes" if stored else "no"
         if field["type"] == FieldType.DATE:
             return date.fromisoformat(stored)
+        if field["type"] == FieldType.NUMBER:
+            return quantity(stored)  # 600, not 600.0
         return stored
 
     def clean_stamp_number(self):

@@ -1,4 +1,5 @@
 from django import forms
+from django.conf import settings
 from django.core import signing
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, render
@@ -6,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 
 from anef.applications.selectors import pending_of_the_same_kind
-from anef.certificates.constants import LEGAL_BASIS, VerificationStatus
+from anef.certificates.constants import LEGAL_BASIS, DocumentType, VerificationStatus
 from anef.certificates.selectors import verify_number, verify_payload
 from anef.core.signing import published_keys
 from anef.core.throttle import FailureLimit, attempt, throttle
@@ -58,6 +59,8 @@ def procedure_detail(request, code):
             "questions": questions,
             "figure": figure_for(prefecture_id=None, procedure_id=procedure.pk),
             "existing": existing,
+            # When the API comes (the sweep's rule, anef/certificates/sweeps.py): near the permit's end.
+            "api_lead_days": settings.ANEF_API_LEAD_DAYS if DocumentType.API in procedure.yields else None,
         },
     )
 
@@ -65,7 +68,10 @@ def procedure_detail(request, code):
 class VerifyForm(forms.Form):
     payload = forms.CharField(
         label=_("Content of the QR code"),
-        help_text=_("Scan the QR code with any reader and paste the text here; it starts with ANEF1."),
+        help_text=_(
+            "A phone that scans the QR code opens this page with the answer. You can also paste what a reader "
+            "shows: a link to this page, or a text starting with ANEF1."
+        ),
         required=False,
         widget=forms.Textarea(attrs={"rows": 3, "spellcheck": "false", "autocomplete": "off"}),
     )
@@ -89,12 +95,14 @@ VERIFY_FAILURES_PER_NUMBER = FailureLimit("verify-number-target", "5/h")
 
 @throttle(group="verify", rate="30/m")
 def verify(request):
-    form = VerifyForm(request.POST if request.method == "POST" else None)
+    # The QR code is a link to this page with the payload in `code`: a phone's camera opens it here.
+    code = request.GET.get("code", "") if request.method == "GET" else ""
+    form = VerifyForm(request.POST if request.method == "POST" else ({"payload": code} if code else None))
     verdict = None
     limited = request.limited
     if limited:
         form.add_error(None, _("Too many checks from your connection. Wait a minute and try again."))
-    elif request.method == "POST" and form.is_valid():
+    elif (request.method == "POST" or code) and form.is_valid():
         if form.cleaned_data.get("payload"):
             verdict = verify_payload(form.cleaned_data["payload"])
         else:

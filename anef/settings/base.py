@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django_countries",  # its translations of country names (nationality lists in the reader's language)
     "widget_tweaks",
     "health_check",
     "dsfr",
@@ -259,8 +260,12 @@ ANEF_MFA_ENCRYPTION_KEYS = [
 ]
 
 LANGUAGE_CODE = "fr"
+# Dates and numbers in each language's form (anef/core/formats): templates name a format
+# (`|date:"SHORT_DATE_FORMAT"`), code calls date_format / number_format.
+FORMAT_MODULE_PATH = ["anef.core.formats"]
 LANGUAGES = [("fr", _("French")), ("en", _("English"))]
-LOCALE_PATHS = [BASE_DIR / "anef" / "locale"]
+# Ours, then the libraries' French texts with French typography (manage.py french_typography).
+LOCALE_PATHS = [BASE_DIR / "anef" / "locale", BASE_DIR / "anef" / "locale_typography"]
 TIME_ZONE = "Europe/Paris"
 USE_I18N = True
 USE_TZ = True

@@ -181,4 +181,4 @@ def right_texts(result: dict) -> dict[str, str]:
 
 
 def _day(value: str | None) -> str:
-    return date_format(date.fromisoformat(value), "d/m/Y") if value else ""
+    return date_format(date.fromisoformat(value), "SHORT_DATE_FORMAT") if value else ""

@@ -265,7 +265,7 @@ def test_the_sign_in_and_sign_up_pages_show_the_franceconnect_button_in_both_lan
     for name in ("account_login", "account_signup"):
         html = client.get(reverse(name)).content.decode()
         assert 'class="fr-connect"' in html and "S’identifier avec" in html
-        assert "Qu’est-ce que FranceConnect ?" in html and 'href="https://franceconnect.gouv.fr/"' in html
+        assert "Qu’est-ce que FranceConnect\u00a0?" in html and 'href="https://franceconnect.gouv.fr/"' in html
     english = client.get(reverse("account_login"), HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert "Sign in with" in english and "What is FranceConnect?" in english
 

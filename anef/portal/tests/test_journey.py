@@ -190,7 +190,7 @@ def test_pages_of_the_catalogue_speak_french_and_english(client):
     french = client.get(reverse("public:catalogue"), HTTP_ACCEPT_LANGUAGE="fr").content.decode()
     english = client.get(reverse("public:catalogue"), HTTP_ACCEPT_LANGUAGE="en").content.decode()
 
-    assert "Renouvellement de la carte de séjour « étudiant »" in french
+    assert "Renouvellement de la carte de séjour «\u00a0étudiant\u00a0»" in french  # French spacing
     assert "Renewal of the student residence permit" in english
     assert '<html lang="fr"' in french
     assert '<html lang="en"' in english
