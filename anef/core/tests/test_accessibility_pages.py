@@ -212,6 +212,8 @@ def journey_data(language: str) -> dict:
     )
     agent = make_staff()
 
+    # Started before the other change of address was filed (after, it would be refused at its start).
+    complete_move = complete(draft(person, "change-of-address"))
     awaiting = submitted(person, "change-of-address")
     review.application_start_review(application_id=awaiting.pk, actor=agent)
     review.application_request_information(
@@ -260,7 +262,7 @@ def journey_data(language: str) -> dict:
         "procedure_code": "student-renewal",
         "draft": draft(person, "student-renewal").reference,
         "ineligible": draft(person, "student-renewal").reference,
-        "complete": complete(draft(person, "change-of-address")).reference,
+        "complete": complete_move.reference,
         "awaiting": awaiting.reference,
         "card": card.reference,
         "token": invitation.token,
