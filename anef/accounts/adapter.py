@@ -167,16 +167,7 @@ class FranceConnectAdapter(DefaultSocialAccountAdapter):
             raise ImmediateHttpResponse(
                 render(request, "account/franceconnect_refused.html", {"email_taken": identity.email}, status=403)
             )
-        try:
-            sociallogin.account = franceconnect_link(
-                user_id=existing.pk,
-                uid=sociallogin.account.uid,
-                extra_data=sociallogin.account.extra_data,
-                actor=existing,
-                request=request,
-            )
-        except UserError as error:
-            self._refuse(request, error.message, reason="link", user=existing)
+        sociallogin.account = self._link(request, sociallogin, existing)
         sociallogin.user = existing  # an existing account now: allauth signs it in
 
     def _link_signed_in(self, request, sociallogin):
@@ -186,8 +177,14 @@ class FranceConnectAdapter(DefaultSocialAccountAdapter):
             self._refuse(request, _("Sign in to your account first, then link FranceConnect from your profile."))
         if user.role != Role.APPLICANT:
             self._refuse_staff(request, user)
+        self._link(request, sociallogin, user)
+        messages.success(request, _("Your account is linked to FranceConnect."))
+        raise ImmediateHttpResponse(redirect("portal:profile"))
+
+    def _link(self, request, sociallogin, user):
+        """Tie the FranceConnect identity to this account (the services check it is the person's)."""
         try:
-            franceconnect_link(
+            return franceconnect_link(
                 user_id=user.pk,
                 uid=sociallogin.account.uid,
                 extra_data=sociallogin.account.extra_data,
@@ -196,8 +193,6 @@ class FranceConnectAdapter(DefaultSocialAccountAdapter):
             )
         except UserError as error:
             self._refuse(request, error.message, reason="link", user=user)
-        messages.success(request, _("Your account is linked to FranceConnect."))
-        raise ImmediateHttpResponse(redirect("portal:profile"))
 
     def _refuse_staff(self, request, user):
         self._refuse(

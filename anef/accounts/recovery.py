@@ -301,6 +301,21 @@ def recovery_code_issue(
     return row, code
 
 
+LETTER_LANGUAGES = ("fr", "en")
+
+
+def recovery_letter(*, person: Person, row: RecoveryCode, code: str, issuer: User) -> dict:
+    """What the printed letter shows (accounts/recovery_letter.html), whoever printed it."""
+    return {
+        "person": person,
+        "row": row,
+        "code": format_paper_code(code),
+        "issuer": issuer.get_full_name() or issuer.email,
+        "recovery_url": absolute(reverse("portal:recovery_paper")),
+        "letter_languages": LETTER_LANGUAGES,
+    }
+
+
 def format_paper_code(code: str) -> str:
     return f"{code[:5]}-{code[5:]}"
 

@@ -15,18 +15,16 @@ from anef.accounts.forms import RecoveryCodeIssueForm
 from anef.accounts.recovery import (
     PAPER_CODE_DAYS,
     RecoveryError,
-    format_paper_code,
     people_for_counter_recovery,
     recovery_code_issue,
+    recovery_letter,
     recovery_person_for,
 )
 from anef.core.widgets import DateInput
-from anef.notifications.rendering import absolute
 
 from .access import staff_required
 
 COUNTER = frozenset({Role.COUNTER_AGENT})
-LETTER_LANGUAGES = ("fr", "en")
 
 
 class RecoverySearchForm(forms.Form):
@@ -65,18 +63,9 @@ def counter_recovery_issue(request, person_id):
         except RecoveryError as exc:
             form.add_error(None, exc.message)
         else:
+            letter = recovery_letter(person=person, row=row, code=code, issuer=request.user)
             return render(
-                request,
-                "accounts/recovery_letter.html",
-                {
-                    "person": person,
-                    "row": row,
-                    "code": format_paper_code(code),
-                    "issuer": request.user.get_full_name() or request.user.email,
-                    "recovery_url": absolute(reverse("portal:recovery_paper")),
-                    "letter_languages": LETTER_LANGUAGES,
-                    "back_url": reverse("backoffice:counter_recovery"),
-                },
+                request, "accounts/recovery_letter.html", {**letter, "back_url": reverse("backoffice:counter_recovery")}
             )
     return render(
         request,

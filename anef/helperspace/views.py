@@ -19,8 +19,8 @@ from anef.accounts.forms import RecoveryCodeIssueForm
 from anef.accounts.recovery import (
     PAPER_CODE_DAYS,
     RecoveryError,
-    format_paper_code,
     recovery_code_issue,
+    recovery_letter,
     recovery_person_for,
 )
 from anef.applications import services
@@ -32,7 +32,6 @@ from anef.assistance.selectors import mandated_applications, people_assisted
 from anef.assistance.services import mandate_confirm_with_code, mandate_request_paper, mandate_revoke
 from anef.core.errors import UserError
 from anef.core.throttle import throttle
-from anef.notifications.rendering import absolute
 from anef.procedures.models import Procedure
 
 from .forms import ConfirmMandateForm, PaperMandateForm
@@ -187,18 +186,9 @@ def recovery_issue(request, person_id):
         except RecoveryError as exc:
             form.add_error(None, exc.message)
         else:
+            letter = recovery_letter(person=person, row=row, code=code, issuer=request.user)
             return render(
-                request,
-                "accounts/recovery_letter.html",
-                {
-                    "person": person,
-                    "row": row,
-                    "code": format_paper_code(code),
-                    "issuer": request.user.get_full_name() or request.user.email,
-                    "recovery_url": absolute(reverse("portal:recovery_paper")),
-                    "letter_languages": ("fr", "en"),
-                    "back_url": reverse("helperspace:dashboard"),
-                },
+                request, "accounts/recovery_letter.html", {**letter, "back_url": reverse("helperspace:dashboard")}
             )
     return render(
         request,
