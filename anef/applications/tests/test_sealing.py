@@ -3,7 +3,7 @@ change, addition, deletion or forged seal, naming the day and the event; retenti
 
 import json
 import threading
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 
 import pytest
 from django.core.management import CommandError, call_command
@@ -24,8 +24,10 @@ RETENTION = {"drafts": 180, "closed_files": 730, "share_checks": 365, "staff_rea
 
 
 def later(days: int = 2):
-    """A moment when today (and the days up to it) have ended long enough to be sealed."""
-    return timezone.now() + timedelta(days=days)
+    """Noon, `days` local days from today: the days before it have ended long enough to be sealed,
+    whatever the hour the test runs (just after midnight, now + 2 days minus the grace would still
+    be in tomorrow, and tomorrow would not be sealed)."""
+    return timezone.make_aware(datetime.combine(timezone.localdate() + timedelta(days=days), time(12)))
 
 
 def verify(*args) -> str:
