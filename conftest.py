@@ -65,6 +65,18 @@ def _reference_data_after_flush(request):
         call_command("load_catalogue", verbosity=0)
 
 
+def pytest_configure(config):
+    """ANEF_TEST_CLOCK=2026-12-03T23:33:00+00:00 runs the suite with the clock set there (and
+    running): the way to find tests that hold only at some hours, such as just after midnight in
+    Paris, when the UTC date is still yesterday. Each xdist worker sets it too."""
+    moment = os.environ.get("ANEF_TEST_CLOCK")
+    if moment:
+        import time_machine
+
+        config._anef_clock = time_machine.travel(moment, tick=True)
+        config._anef_clock.start()
+
+
 def pytest_collection_modifyitems(config, items):
     from django.db import connection
 

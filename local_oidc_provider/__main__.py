@@ -20,6 +20,11 @@ def private_key_pem() -> str:
     ).decode()
 
 
+if os.environ.get("ANEF_TEST_CLOCK"):  # started by a test suite on a shifted clock (see conftest.py)
+    import time_machine
+
+    time_machine.travel(os.environ["ANEF_TEST_CLOCK"], tick=True).start()
+
 parser = argparse.ArgumentParser(description=__doc__)
 parser.add_argument("folder", type=Path)
 parser.add_argument("--port", type=int, default=0)

@@ -1,6 +1,7 @@
 """The local OpenID Connect provider (local_oidc_provider/), started for the tests."""
 
 import contextlib
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -18,9 +19,15 @@ START_SECONDS = 60
 def running_provider(folder: Path):
     """Start the provider in a subprocess on a free port; yield its issuer once its discovery
     document answers; stop it at the end."""
+    env = dict(os.environ)
+    if env.get("ANEF_TEST_CLOCK"):  # the suite runs on a shifted clock (conftest): so does the provider
+        from django.utils import timezone
+
+        env["ANEF_TEST_CLOCK"] = timezone.now().isoformat()
     process = subprocess.Popen(  # noqa: S603 (our own module, with the interpreter of this run)
         [sys.executable, "-m", "local_oidc_provider", str(folder)],
         cwd=ROOT,
+        env=env,
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         text=True,
