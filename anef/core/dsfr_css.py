@@ -5,10 +5,10 @@ its utilities): a phone on a slow network waited seconds for rules no page uses.
 the DSFR installed with django-dsfr and without any network, one stylesheet that keeps:
 
 - every rule without a DSFR class (elements, custom properties, fonts, icons by attribute selectors);
-- every selector whose `fr-` classes all appear in our templates, our Python code, django-dsfr's
-  templates (its form widgets) or the DSFR script (the classes it adds at runtime, such as
-  `fr-collapse--expanded`); a template class written as a prefix (`fr-badge--{{ kind }}`) keeps every
-  class that starts with it.
+- every selector whose `fr-` classes all appear in our templates, our Python code or django-dsfr's form
+  templates, or are an element or state that the DSFR script adds to a component we use (with `fr-modal`
+  used, `fr-modal--opened`: the script names "opened"); a template class written as a prefix
+  (`fr-badge--{{ kind }}`) keeps every class that starts with it.
 
 The static-files finder below serves it at `dsfr/dist/anef/dsfr.min.css`, next to the DSFR's own files, so
 that its relative links to fonts and icons stay right; collectstatic collects it like any file (production
@@ -35,8 +35,9 @@ NAME = "dsfr/dist/anef/dsfr.min.css"
 _TOKEN = re.compile(r"fr-[a-zA-Z0-9_-]*[a-zA-Z0-9_-]")
 _CLASS = re.compile(r"\.(fr-[a-zA-Z0-9_-]+)")
 _CLASS_START = re.compile(r"""\[class[*^]?=["']?\s*(fr-[a-zA-Z0-9_-]+)""")
-# The DSFR script names its classes without their "fr-" prefix ("collapse--expanded").
-_SCRIPT_WORD = re.compile(r"""["'`]([a-z][a-z0-9]*(?:(?:--|__|-)[a-z0-9]+)*)["'`]""")
+_NOT = re.compile(r":not\([^()]*\)")
+# A component's block: "fr-modal" for fr-modal--opened, "fr-header" for fr-header__menu-links.
+_BLOCK = re.compile(r"--|__")
 
 
 # The kinds of fields our forms use (django-dsfr also has rich radios, cursors, segmented controls).
@@ -68,7 +69,6 @@ def _usage_files() -> list[Path]:
     files += [*package.glob("*.py"), *(package / "templates" / "django").rglob("*.html")]
     files += [*(package / "templates" / "dsfr").glob("form*.html")]
     files += [package / "templates" / "dsfr" / "form_field_snippets" / f"{kind}_snippet.html" for kind in _FORM_FIELDS]
-    files.append(_dsfr_dist() / "dsfr" / "dsfr.module.min.js")
     return sorted(files)
 
 
@@ -76,10 +76,7 @@ def used_classes() -> tuple[frozenset[str], tuple[str, ...]]:
     """The DSFR classes named anywhere in our sources, and the prefixes of classes made at runtime."""
     names: set[str] = set()
     prefixes: set[str] = set()
-    script = _dsfr_dist() / "dsfr" / "dsfr.module.min.js"
     for path in _usage_files():
-        if path == script:
-            continue
         text = path.read_text(encoding="utf-8", errors="replace")
         for match in _TOKEN.finditer(text):
             token = match.group()
@@ -87,16 +84,34 @@ def used_classes() -> tuple[frozenset[str], tuple[str, ...]]:
                 prefixes.add(token + text[match.end()] if text[match.end()] == "-" else token)
             else:
                 names.add(token)
-    # The script's classes of the components we use only ("collapse--expanded" but not "tabs__list").
-    roots = {re.split(r"--|__", name)[0] for name in names}
-    for word in _SCRIPT_WORD.findall(script.read_text(encoding="utf-8")):
-        if f"fr-{re.split(r'--|__', word)[0]}" in roots:
-            names.add(f"fr-{word}")
     return frozenset(names), tuple(sorted(p for p in prefixes if p.endswith("-")))
 
 
+@cache
+def _blocks(names: frozenset[str]) -> frozenset[str]:
+    return frozenset(_BLOCK.split(name)[0] for name in names)
+
+
+@cache
+def _script_words() -> frozenset[str]:
+    """The words of the DSFR script's strings: the elements and states it names ("opened", "menu-links")."""
+    script = (_dsfr_dist() / "dsfr" / "dsfr.module.min.js").read_text(encoding="utf-8")
+    return frozenset(re.findall(r"[a-z][a-z0-9-]*", " ".join(re.findall(r'"([^"\n]*)"', script))))
+
+
+def _used(name: str, names: frozenset[str], prefixes: tuple[str, ...]) -> bool:
+    if name in names or name.startswith(prefixes):
+        return True
+    # An element or state of a component we use that the DSFR script adds (fr-modal--opened).
+    block, *parts = _BLOCK.split(name)
+    return block in _blocks(names) and all(part in _script_words() for part in parts)
+
+
 def _keeps(selector: str, names: frozenset[str], prefixes: tuple[str, ...]) -> bool:
-    if not all(name in names or name.startswith(prefixes) for name in _CLASS.findall(selector)):
+    # A class under :not() need not be used: `.fr-btns-group:not(.fr-btns-group--sm) .fr-btn` applies.
+    while (bare := _NOT.sub("", selector)) != selector:
+        selector = bare
+    if not all(_used(name, names, prefixes) for name in _CLASS.findall(selector)):
         return False
     # [class^=fr-icon-], [class*=" fr-fi-"]: kept when a class we use starts so.
     return all(

@@ -113,6 +113,6 @@ def test_the_trimmed_dsfr_stylesheet_keeps_the_rules_of_the_classes_we_use_only(
         css = handle.read()
 
     assert ".fr-header__brand" in css and ".fr-btn--secondary" in css and ".fr-icon-account-line" in css
-    assert ".fr-collapse--expanded" in css  # added by the DSFR script, named in no template
+    assert ".fr-modal--opened" in css  # added by the DSFR script to the header's menu, named in no template
     assert ".fr-badge--success" in css  # fr-badge--{{ kind }} in a template keeps every badge
     assert ".fr-icon-ancient-gate-fill" not in css and ".fr-tabs__list" not in css
