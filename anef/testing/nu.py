@@ -29,7 +29,7 @@ class NuPages:
             page.on("response", lambda response: self._remember(page, response))
 
     def _remember(self, page, response) -> None:
-        if response.request.resource_type == "document" and response.frame == page.main_frame:
+        if response.request.is_navigation_request() and response.frame == page.main_frame:
             self._last = response
 
     def capture(self, page) -> None:
