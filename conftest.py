@@ -98,6 +98,11 @@ def pytest_terminal_summary(terminalreporter):
     from django.db import connection
 
     terminalreporter.write_line(f"Database for this run: {connection.vendor}; browser: {BROWSER or 'none (skipped)'}")
+    # Figures that tests keep for the reader (record_property), such as the weight of the first pages.
+    for report in terminalreporter.stats.get("passed", []):
+        for name, value in getattr(report, "user_properties", []):
+            if name == "page weight":
+                terminalreporter.write_line(f"Page weight: {value}")
 
 
 @pytest.fixture

@@ -61,7 +61,7 @@ class ProfileForm(forms.ModelForm):
             "permit_expires_on": DateInput(),
             "first_name": forms.TextInput(attrs={"autocomplete": "given-name"}),
             "last_name": forms.TextInput(attrs={"autocomplete": "family-name"}),
-            "address_line": forms.TextInput(attrs={"autocomplete": "street-address"}),
+            "address_line": forms.TextInput(attrs={"autocomplete": "address-line1"}),
             "city": forms.TextInput(attrs={"autocomplete": "address-level2"}),
             "phone": forms.TextInput(attrs={"autocomplete": "tel", "type": "tel"}),
         }

@@ -44,13 +44,26 @@ class RequestInformationForm(forms.Form):
         return [line.strip() for line in self.cleaned_data["items"].splitlines() if line.strip()]
 
 
+class OwnIds:
+    """The case page shows several forms whose fields share a name ("text", "reason"): each form's ids carry
+    its own name, so that every id is unique on the page (and each label points at its own field)."""
+
+    id_name = ""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("auto_id", f"id_{self.id_name}_%s")
+        super().__init__(*args, **kwargs)
+
+
 class AcceptForm(forms.Form):
     comment = forms.CharField(
         label=_("Comment for the history"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
     )
 
 
-class RefuseForm(forms.Form):
+class RefuseForm(OwnIds, forms.Form):
+    id_name = "refuse"
+
     ground = forms.ChoiceField(label=_("Ground"), choices=[("", _("Choose"))] + RefusalGround.choices)
     text = forms.CharField(
         label=_("Grounds, as the applicant will read them"),
@@ -60,14 +73,18 @@ class RefuseForm(forms.Form):
     )
 
 
-class CloseForm(forms.Form):
+class CloseForm(OwnIds, forms.Form):
+    id_name = "close"
+
     reason_code = forms.ChoiceField(label=_("Reason"), choices=[("", _("Choose"))] + ClosureReason.choices)
     text = forms.CharField(
         label=_("Explanation for the applicant"), widget=forms.Textarea(attrs={"rows": 3}), max_length=4000
     )
 
 
-class RestoreWithdrawalForm(forms.Form):
+class RestoreWithdrawalForm(OwnIds, forms.Form):
+    id_name = "restore"
+
     reason = forms.CharField(
         label=_("Why the withdrawal is undone"),
         help_text=_("Sent to the applicant, for example: withdrawn by mistake, as the person told us on the phone."),
@@ -76,7 +93,9 @@ class RestoreWithdrawalForm(forms.Form):
     )
 
 
-class TransferForm(forms.Form):
+class TransferForm(OwnIds, forms.Form):
+    id_name = "transfer"
+
     prefecture = forms.ModelChoiceField(label=_("Prefecture"), queryset=Prefecture.objects.all())
     reason = forms.CharField(label=_("Reason"), max_length=1000, widget=forms.Textarea(attrs={"rows": 2}))
 
@@ -86,7 +105,9 @@ class TransferForm(forms.Form):
             self.fields["prefecture"].queryset = Prefecture.objects.exclude(pk=current.pk)
 
 
-class InquiryAnswerForm(forms.Form):
+class InquiryAnswerForm(OwnIds, forms.Form):
+    id_name = "answer"
+
     text = forms.CharField(
         label=_("Answer to the inquiry"),
         help_text=_("Sent to the applicant: say where the file stands and what comes next, with a date if you can."),
@@ -95,7 +116,9 @@ class InquiryAnswerForm(forms.Form):
     )
 
 
-class CounterInquiryForm(forms.Form):
+class CounterInquiryForm(OwnIds, forms.Form):
+    id_name = "inquiry"
+
     text = forms.CharField(
         label=_("What the person wants to add (optional)"),
         widget=forms.Textarea(attrs={"rows": 3}),
@@ -104,7 +127,9 @@ class CounterInquiryForm(forms.Form):
     )
 
 
-class NoteForm(forms.Form):
+class NoteForm(OwnIds, forms.Form):
+    id_name = "note"
+
     text = forms.CharField(
         label=_("Internal note"),
         help_text=_("Seen by the prefecture's staff only."),

@@ -42,6 +42,8 @@ INSTALLED_APPS = [
     "django.contrib.contenttypes",
     "django.contrib.sessions",
     "django.contrib.messages",
+    # runserver (./run) leaves static files to WhiteNoise: compressed, as in production.
+    "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "django_countries",  # its translations of country names (nationality lists in the reader's language)
@@ -90,6 +92,9 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Pages compressed for who accepts it (static files come compressed from WhiteNoise above, which
+    # answers before this one). Django's gzip pads each answer with random bytes against BREACH.
+    "django.middleware.gzip.GZipMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -278,6 +283,17 @@ MEDIA_ROOT = Path(os.environ.get("ANEF_MEDIA_ROOT", VAR_DIR / "media"))
 # Uploaded files are never served from MEDIA_URL (no route serves it, and stored names are random):
 # only through views that check access.
 MEDIA_URL = "/_not_served/"
+STATICFILES_FINDERS = [
+    "django.contrib.staticfiles.finders.FileSystemFinder",
+    "django.contrib.staticfiles.finders.AppDirectoriesFinder",
+    # The DSFR's stylesheet trimmed to the classes we use (anef/core/dsfr_css.py, decision 0020).
+    "anef.core.dsfr_css.TrimmedDsfrFinder",
+]
+# `./run` collects the static files (with their .gz and .br) and serves them as production does;
+# elsewhere under DEBUG, WhiteNoise serves the sources as they are edited.
+if env_bool("ANEF_STATIC_COLLECTED", False):
+    WHITENOISE_USE_FINDERS = False
+    WHITENOISE_AUTOREFRESH = False
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},

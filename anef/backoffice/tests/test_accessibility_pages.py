@@ -44,6 +44,7 @@ from anef.testing import (
     url_patterns,
 )
 from anef.testing.browser import serious_violations, sign_in_with_session
+from anef.testing.nu import NuPages
 
 LANGUAGES = {"fr": "fr-FR", "en": "en-GB"}
 
@@ -366,9 +367,11 @@ class Walk:
         self.page, self.language = page, language
         self.problems = {"axe": [], "lang": [], "200%": []}
         self.checked = 0
+        self.nu = NuPages(page)
 
     def check(self):
         page = self.page
+        self.nu.capture(page)
         self.problems["axe"] += serious_violations(page)
         lang = page.evaluate("document.documentElement.lang")
         if lang != self.language:
@@ -454,5 +457,6 @@ def test_every_back_office_page_is_accessible_with_text_at_200_percent(browser_c
         answered_pages(walk, data, who)
 
     assert walk.checked >= len(PAGES) + len(ANSWERED_PAGES)
+    walk.problems["W3C Nu HTML checker"] = walk.nu.check()
     failures = {criterion: found for criterion, found in walk.problems.items() if found}
     assert not failures, "\n".join(f"[{criterion}] {line}" for criterion, found in failures.items() for line in found)

@@ -39,6 +39,7 @@ from anef.testing import (
     url_patterns,
 )
 from anef.testing.browser import follow, serious_violations, sign_in_with_session
+from anef.testing.nu import NuPages
 from anef.transparency.services import figures_backfill
 
 LANGUAGES = {"fr": "fr-FR", "en": "en-GB"}
@@ -324,9 +325,11 @@ class Walk:
         self.page, self.language = page, language
         self.problems = {"axe": [], "lang": [], "320px": [], "200%": []}
         self.checked = 0
+        self.nu = NuPages(page)
 
     def check(self):
         page = self.page
+        self.nu.capture(page)
         self.problems["axe"] += serious_violations(page)
         lang = page.evaluate("document.documentElement.lang")
         if lang != self.language:
@@ -423,6 +426,7 @@ def test_every_journey_page_is_accessible_and_reflows(browser_context, language)
         answered_pages(walk, data, who)
 
     assert walk.checked >= len(PAGES) + len(ANSWERED_PAGES)
+    walk.problems["W3C Nu HTML checker"] = walk.nu.check()
     failures = {criterion: found for criterion, found in walk.problems.items() if found}
     assert not failures, "\n".join(f"[{criterion}] {line}" for criterion, found in failures.items() for line in found)
 

@@ -69,23 +69,23 @@ def test_on_a_phone_the_menu_opens_with_the_keyboard_and_without_javascript(brow
     page = browser_context(locale="en-GB", width=360)
     sign_in_with_session(page, person.user)
     page.goto(page.base + "/espace/")
-    documents = page.locator(".anef-menu-narrow a[href='/espace/documents/']")
+    documents = page.locator("#header-menu a[href='/espace/documents/']")
     assert not documents.is_visible()
-    assert not page.locator(".anef-menu-wide a[href='/espace/documents/']").is_visible()
 
-    tab_to(page, "el.tagName === 'SUMMARY'")
+    tab_to(page, "el.id === 'header-menu-button'")
     page.keyboard.press("Enter")
-    assert documents.is_visible()
+    documents.wait_for(state="visible")
     assert serious_violations(page) == []
     tab_to(page, "el.getAttribute('href') === '/espace/documents/'")
     page.keyboard.press("Enter")
     page.wait_for_url("**/espace/documents/")
 
-    # The same page without JavaScript: the disclosure is native HTML.
+    # The same page without JavaScript: the navigation and the tools stay in the page, without the button.
     bare = page.context.browser.new_context(java_script_enabled=False, viewport={"width": 360, "height": 800})
     bare.add_cookies(page.context.cookies())
     plain = bare.new_page()
     plain.goto(page.base + "/espace/")
-    plain.get_by_text("Menu", exact=True).click()
-    assert plain.locator(".anef-menu-narrow a[href='/espace/documents/']").is_visible()
+    assert plain.locator("#header-menu a[href='/espace/documents/']").is_visible()
+    assert plain.locator(".fr-header__tools a[href='/espace/profil/']").is_visible()
+    assert not plain.locator("#header-menu-button").is_visible()
     bare.close()
