@@ -34,3 +34,29 @@ def unrecorded_handovers(person):
         .select_related("slot__site", "application")
         .order_by("slot__starts_at")
     )
+
+
+def sites_receiving_the_public(*, prefecture):
+    """The prefecture's sites with their opening hours, open counters and closures to come (help page)."""
+    from django.db.models import Prefetch
+    from django.utils import timezone
+
+    from anef.territory.models import Site
+
+    from .models import Closure, Counter
+
+    return (
+        Site.objects.filter(prefecture=prefecture)
+        .order_by("name")
+        .prefetch_related(
+            "opening_hours",
+            Prefetch(
+                "counters", queryset=Counter.objects.filter(active=True).order_by("name"), to_attr="open_counters"
+            ),
+            Prefetch(
+                "closures",
+                queryset=Closure.objects.filter(date__gte=timezone.localdate()).order_by("date")[:5],
+                to_attr="coming_closures",
+            ),
+        )
+    )

@@ -43,6 +43,7 @@ urlpatterns = [
     path("comptes/<int:account_id>/reactiver/", accounts.account_reactivate, name="account_reactivate"),
     path("securite/", security.security_event_list, name="security_events"),
     path("incidents/", incidents.incident_list, name="incidents"),
+    path("incidents/signalements/", incidents.problem_report_list, name="problem_reports"),
     path("incidents/<int:incident_id>/cloture/", incidents.incident_close_view, name="incident_close"),
     path("courrier/", letters.letters, name="letters"),
     path("courrier/<str:run>/", letters.print_run, name="print_run"),
