@@ -60,3 +60,13 @@ def sites_receiving_the_public(*, prefecture):
             ),
         )
     )
+
+
+def opening_days(site) -> list[tuple[str, list]]:
+    """(weekday name, its opening ranges) for a site whose `opening_hours` are prefetched."""
+    from django.utils.dates import WEEKDAYS
+
+    days: dict[int, list] = {}
+    for hours in site.opening_hours.all():
+        days.setdefault(hours.weekday, []).append(hours)
+    return [(WEEKDAYS[weekday], days[weekday]) for weekday in sorted(days)]

@@ -51,6 +51,7 @@ urlpatterns = [
     path("courrier/<str:run>/pdf/", letters.print_run_pdf, name="print_run_pdf"),
     path("rendez-vous/", appointments.counter_day, name="counter_day"),
     path("guichet/nouveau/", counter.counter_register, name="counter_register"),
+    path("guichet/<str:reference>/a-imprimer/", counter.counter_summary, name="counter_summary"),
     path("guichet/recuperation/", recovery.counter_recovery, name="counter_recovery"),
     path("guichet/recuperation/<int:person_id>/", recovery.counter_recovery_issue, name="counter_recovery_issue"),
     path("dossiers/<str:reference>/documents-delivres/<str:number>/", files.issued_document, name="issued_document"),

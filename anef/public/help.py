@@ -7,11 +7,10 @@ from django import forms
 from django.contrib import messages
 from django.core.validators import validate_email
 from django.shortcuts import redirect, render
-from django.utils.dates import WEEKDAYS
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from anef.appointments.selectors import sites_receiving_the_public
+from anef.appointments.selectors import opening_days, sites_receiving_the_public
 from anef.assistance.selectors import structures_in_departement
 from anef.core.throttle import throttle
 from anef.incidents.reports import problem_report_submit
@@ -82,13 +81,6 @@ def _own_departement(user) -> str | None:
     return None
 
 
-def _hours(site) -> list[tuple[str, list]]:
-    days: dict[int, list] = {}
-    for hours in site.opening_hours.all():
-        days.setdefault(hours.weekday, []).append(hours)
-    return [(WEEKDAYS[weekday], days[weekday]) for weekday in sorted(days)]
-
-
 def _reporter_prefecture(user) -> Prefecture | None:
     code = _own_departement(user)
     return Prefecture.objects.filter(departements__code=code).first() if code else None
@@ -115,7 +107,7 @@ def help_page(request):
             return redirect("public:help")
     sites = []
     if departement is not None:
-        sites = [(site, _hours(site)) for site in sites_receiving_the_public(prefecture=departement.prefecture)]
+        sites = [(site, opening_days(site)) for site in sites_receiving_the_public(prefecture=departement.prefecture)]
     context = {
         "form": form,
         "departement": departement,
