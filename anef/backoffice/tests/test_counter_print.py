@@ -33,7 +33,10 @@ def test_the_registration_form_speaks_of_the_person_to_the_agent(client, counter
 
 def _file_at_the_counter(client, procedure_code="family-first") -> Application:
     procedure = Procedure.objects.get(code=procedure_code)
-    client.post(reverse("backoffice:counter_register"), {**COUNTER_IDENTITY, "procedure": procedure.pk})
+    client.post(
+        reverse("backoffice:counter_register"),
+        {**COUNTER_IDENTITY, "preferred_language": "en", "procedure": procedure.pk},
+    )
     application = Application.objects.get(person__last_name="Sylla")
     ref = application.reference
     client.post(reverse("portal:eligibility", args=[ref]), {q["name"]: "yes" for q in procedure.questions})
