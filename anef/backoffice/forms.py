@@ -144,10 +144,10 @@ PERSON_WORDING = {
         _("Five digits. It decides which prefecture handles their applications."),
     ),
     "city": (_("Town or city of the person's address"), None),
-    "phone": (_("The person's mobile phone"), _("Optional. They receive a text message at each step if given.")),
+    "phone": (_("The person's mobile phone"), _("They receive a text message at each step if given.")),
     "email": (
         _("The person's email address"),
-        _("Optional. Without email or phone, the person receives paper letters."),
+        _("Without email or phone, the person receives paper letters."),
     ),
     "preferred_language": (_("The language the person reads"), _("Their letters and messages are written in it.")),
     "permit_type": (_("The person's current permit"), _("Leave empty if they do not have a residence permit yet.")),
