@@ -1,11 +1,15 @@
 """Reads about appointments that other parts of the workflow depend on."""
 
+from django.db.models import Prefetch
+from django.utils import timezone
+from django.utils.dates import WEEKDAYS
 from django.utils.translation import gettext_lazy as _
 
 from anef.applications.errors import ApplicationError
+from anef.territory.models import Site
 
 from .constants import BookingStatus, Kind
-from .models import Booking
+from .models import Booking, Closure, Counter
 
 
 def biometrics_recorded(application) -> bool:
@@ -38,13 +42,6 @@ def unrecorded_handovers(person):
 
 def sites_receiving_the_public(*, prefecture):
     """The prefecture's sites with their opening hours, open counters and closures to come (help page)."""
-    from django.db.models import Prefetch
-    from django.utils import timezone
-
-    from anef.territory.models import Site
-
-    from .models import Closure, Counter
-
     return (
         Site.objects.filter(prefecture=prefecture)
         .order_by("name")
@@ -64,8 +61,6 @@ def sites_receiving_the_public(*, prefecture):
 
 def opening_days(site) -> list[tuple[str, list]]:
     """(weekday name, its opening ranges) for a site whose `opening_hours` are prefetched."""
-    from django.utils.dates import WEEKDAYS
-
     days: dict[int, list] = {}
     for hours in site.opening_hours.all():
         days.setdefault(hours.weekday, []).append(hours)

@@ -7,6 +7,7 @@ from django.db.models.functions import Coalesce
 from anef.accounts.constants import Role
 from anef.accounts.models import Person, User
 from anef.applications.models import Application
+from anef.territory.postcodes import UnknownPostcode, departement_for_postcode
 
 from .models import Mandate, Structure, StructureEvent
 
@@ -98,8 +99,6 @@ def structure_mandates(*, structure: Structure) -> QuerySet[Mandate]:
 
 def structures_in_departement(*, code: str) -> list[Structure]:
     """Helper structures whose address carries a postcode of this département (help page)."""
-    from anef.territory.postcodes import UnknownPostcode, departement_for_postcode
-
     found = []
     for structure in Structure.objects.order_by("name"):
         for postcode in re.findall(r"\b\d{5}\b", structure.address):
