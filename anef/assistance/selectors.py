@@ -1,3 +1,5 @@
+import re
+
 from allauth.mfa.models import Authenticator
 from django.db.models import Count, Exists, IntegerField, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
@@ -5,6 +7,7 @@ from django.db.models.functions import Coalesce
 from anef.accounts.constants import Role
 from anef.accounts.models import Person, User
 from anef.applications.models import Application
+from anef.territory.postcodes import UnknownPostcode, departement_for_postcode
 
 from .models import Mandate, Structure, StructureEvent
 
@@ -92,3 +95,17 @@ def structure_history(*, structure: Structure) -> QuerySet[StructureEvent]:
 def structure_mandates(*, structure: Structure) -> QuerySet[Mandate]:
     """Every mandate held by the structure's helpers, newest first, with its origin (administrators)."""
     return structure.mandates.select_related("helper", "person", "recorded_by").order_by("-created_at", "-pk")
+
+
+def structures_in_departement(*, code: str) -> list[Structure]:
+    """Helper structures whose address carries a postcode of this département (help page)."""
+    found = []
+    for structure in Structure.objects.order_by("name"):
+        for postcode in re.findall(r"\b\d{5}\b", structure.address):
+            try:
+                if departement_for_postcode(postcode) == code:
+                    found.append(structure)
+                    break
+            except UnknownPostcode:
+                continue
+    return found

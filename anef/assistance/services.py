@@ -5,6 +5,7 @@ from typing import cast
 
 from allauth.account.models import EmailAddress
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.crypto import constant_time_compare, salted_hmac
@@ -143,22 +144,60 @@ CODE_ALPHABET = "ACDEFGHJKMNPQRTUVWXY34679"
 
 
 @transaction.atomic
-def mandate_request_paper(*, helper: User, person_email: str, birth_date: date, ends_on: date, uploaded) -> None:
+def _references(number: str) -> list[str]:
+    """A file number as typed ("dun5 qau6", "DUN5QAU6") in the form the files carry ("DUN5-QAU6")."""
+    return [number, f"{number[:4]}-{number[4:]}"]
+
+
+def _paper_person(*, person_email: str, birth_date: date, last_name: str, file_or_claim: str) -> Person | None:
+    """The person a paper mandate names: by their account's email, or, for a person without email,
+    by their last name and one of their file numbers or the claim code the counter gave them (always
+    with the date of birth)."""
+    people = Person.objects.filter(date_of_birth=birth_date).filter(Q(user__isnull=True) | Q(user__is_active=True))
+    if person_email.strip():
+        return people.filter(user__email__iexact=person_email.strip()).first()
+    number = "".join(ch for ch in file_or_claim.upper() if ch.isalnum())
+    if not last_name.strip() or not number:
+        return None
+    return (
+        people.filter(last_name__iexact=last_name.strip())
+        .filter(Q(applications__reference__in=_references(number)) | Q(claim_code=number))
+        .distinct()
+        .first()
+    )
+
+
+def mandate_request_paper(
+    *,
+    helper: User,
+    birth_date: date,
+    ends_on: date,
+    uploaded,
+    person_email: str = "",
+    last_name: str = "",
+    file_or_claim: str = "",
+) -> None:
     """The helper records a mandate signed on paper. It opens nothing until the person confirms it
     with the code sent to the contact details on file (never to details the helper types), or from
     their own space. The answer is the same whether the details match an account or not, so the
-    form tells nobody who has an account."""
+    form tells nobody who has an account. A person without email is named by their last name and a
+    file number or claim code: the code then goes by text message, or by post when they have no
+    phone either (the prefecture's letter runs), and they can confirm at the counter."""
     if helper.role != Role.HELPER or helper.structure_id is None:
         raise ApplicationError(_("Only helpers of a recognised structure record mandates."))
     _check_period(ends_on)
     prepared = prepare_upload(uploaded)  # scanned and rebuilt, as documents; the rebuilt file is stored
-    person = Person.objects.filter(
-        user__email__iexact=person_email.strip(), user__is_active=True, date_of_birth=birth_date
-    ).first()
+    person = _paper_person(
+        person_email=person_email, birth_date=birth_date, last_name=last_name, file_or_claim=file_or_claim
+    )
     if person is None:
         # The helper is told the same as when the details match; the administrator sees the miss.
         security_event_append(
-            kind=SecurityEventKind.MANDATE_REQUESTED, user=helper, actor=helper, email=person_email, matched=False
+            kind=SecurityEventKind.MANDATE_REQUESTED,
+            user=helper,
+            actor=helper,
+            email=person_email or f"{last_name} / {file_or_claim}",
+            matched=False,
         )
         return
     now = timezone.now()
@@ -196,16 +235,29 @@ class WrongCode(ApplicationError):
     )
 
 
+def _named_by(value: str) -> Q:
+    """The person of a paper mandate, as the helper names them when typing the code: their account's
+    email, or (a person without email) one of their file numbers or their claim code."""
+    value = value.strip()
+    if "@" in value:
+        return Q(person__user__email__iexact=value)
+    number = "".join(ch for ch in value.upper() if ch.isalnum())
+    if not number:
+        return Q(pk=None)
+    return Q(person__applications__reference__in=_references(number)) | Q(person__claim_code=number)
+
+
 def mandate_confirm_with_code(*, helper: User, person_email: str, code: str) -> Mandate:
     """The helper types the code the person gave them: the person's consent, proven by a channel
     they control. Wrong codes count against that request only; after a few it is cancelled (the
     person's account is never blocked)."""
+    named = Mandate.objects.awaiting_confirmation().filter(helper=helper).filter(_named_by(person_email))
     with transaction.atomic():
         mandate = (
             Mandate.objects.awaiting_confirmation()
             .select_for_update(of=("self",))
             .select_related("person", "helper", "structure")
-            .filter(helper=helper, person__user__email__iexact=person_email.strip())
+            .filter(pk__in=list(named.values_list("pk", flat=True)))  # no DISTINCT with FOR UPDATE
             .first()
         )
         if mandate is None:

@@ -2,15 +2,17 @@
 
 from django.contrib import messages
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from anef.accounts.constants import Role
 from anef.accounts.services import PROFILE_FIELDS
 from anef.applications import services as application_services
-from anef.applications.access import counter_space
+from anef.applications.access import application_for_user, counter_space
 from anef.applications.models import Application
 from anef.applications.workflow import State
+from anef.appointments.selectors import opening_days, sites_receiving_the_public
 
 from .access import staff_required
 from .forms import CounterRegistrationForm
@@ -35,6 +37,8 @@ def counter_register(request):
             _("%(name)s is registered. Claim code for an online account later: %(code)s")
             % {"name": person.full_name, "code": person.claim_code},
         )
+        # The filing goes on in the person's steps, spoken to the agent; submitting it ends on the
+        # summary to print for the person (counter_summary).
         step = "portal:eligibility" if application.procedure.questions else "portal:form"
         return redirect(step, reference=application.reference)
     in_progress = (
@@ -47,4 +51,30 @@ def counter_register(request):
         "backoffice/counter_register.html",
         {"form": form, "in_progress": in_progress},
         status=400 if form.errors else 200,
+    )
+
+
+@staff_required(roles=frozenset({Role.COUNTER_AGENT}))
+def counter_summary(request, reference):
+    """What the counter prints and hands over once the application is filed: the file number, the
+    claim code, what happens next and how to reach the prefecture, in the person's language (and in
+    French, the administration's)."""
+    application = application_for_user(user=request.user, reference=reference)
+    person = application.person
+    prefecture = application.prefecture
+    sites = [(site, opening_days(site)) for site in sites_receiving_the_public(prefecture=prefecture)]
+    languages = list(dict.fromkeys([person.preferred_language or "fr", "fr"]))
+    return render(
+        request,
+        "backoffice/counter_summary.html",
+        {
+            "application": application,
+            "person": person,
+            "prefecture": prefecture,
+            "sites": sites,
+            "languages": languages,
+            "filed": application.state != State.DRAFT,
+            "estimated_decision": timezone.localdate(application.due_at) if application.due_at else None,
+            "channels": {"email": bool(person.email), "sms": bool(person.phone)},
+        },
     )

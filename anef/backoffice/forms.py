@@ -158,6 +158,30 @@ class AssignForm(forms.Form):
         self.fields["assignee"].empty_label = _("Nobody")
 
 
+PERSON_WORDING = {
+    "first_name": (_("The person's first name(s)"), None),
+    "last_name": (_("The person's last name"), _("As written on their passport or identity document.")),
+    "date_of_birth": (_("The person's date of birth"), None),
+    "nationality": (_("The person's nationality"), None),
+    "address_line": (_("The person's address"), _("Where they live: letters are sent there.")),
+    "postcode": (
+        _("Postcode of the person's address"),
+        _("Five digits. It decides which prefecture handles their applications."),
+    ),
+    "city": (_("Town or city of the person's address"), None),
+    "phone": (_("The person's mobile phone"), _("They receive a text message at each step if given.")),
+    "email": (
+        _("The person's email address"),
+        _("Without email or phone, the person receives paper letters."),
+    ),
+    "preferred_language": (_("The language the person reads"), _("Their letters and messages are written in it.")),
+    "permit_type": (_("The person's current permit"), _("Leave empty if they do not have a residence permit yet.")),
+    "permit_number": (_("Its number"), _("Printed on the front of the card.")),
+    "permit_expires_on": (_("Its expiry date"), None),
+    "permit_allows_work": (_("The permit allows work"), None),
+}
+
+
 class CounterRegistrationForm(ProfileForm):
     """Identity checked on the spot; email and phone are optional (letters otherwise)."""
 
@@ -186,7 +210,11 @@ class CounterRegistrationForm(ProfileForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["email"].required = False
-        self.fields["email"].help_text = _("Optional. Without email or phone, the person receives paper letters.")
+        # The agent fills it in for the person in front of them: every label speaks of the person.
+        for name, (label, help_text) in PERSON_WORDING.items():
+            self.fields[name].label = label
+            if help_text is not None:
+                self.fields[name].help_text = help_text
 
 
 # Slots are published for three months at most: beyond, sites and staffing are not known yet.

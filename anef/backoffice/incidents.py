@@ -1,6 +1,8 @@
 """Service incidents, declared and closed by national administrators (SPEC §9). Closing one moves
 the deadlines that fell inside it; the public sees ongoing incidents on every page."""
 
+from datetime import timedelta
+
 from django import forms
 from django.contrib import messages
 from django.db.models import Count
@@ -11,7 +13,8 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from anef.core.errors import UserError
-from anef.incidents.models import Incident
+from anef.incidents.models import Incident, ProblemReport
+from anef.incidents.reports import report_counts
 from anef.incidents.services import incident_close, incident_declare
 from anef.territory.models import Prefecture
 
@@ -71,15 +74,21 @@ def incident_list(request):
         else:
             messages.success(request, _("The incident is declared."))
             return redirect("backoffice:incidents")
-    incidents = Incident.objects.select_related("prefecture", "declared_by", "closed_by").annotate(
-        moved=Count("extensions")
-    )[:100]
+    incidents = list(
+        Incident.objects.select_related("prefecture", "declared_by", "closed_by").annotate(moved=Count("extensions"))[
+            :100
+        ]
+    )
+    counts = report_counts(incidents)
+    for incident in incidents:
+        incident.reports = counts[incident.pk]
     return render(
         request,
         "backoffice/incidents.html",
         {
             "form": form,
             "incidents": incidents,
+            "recent_reports": ProblemReport.objects.filter(created_at__gte=timezone.now() - timedelta(days=7)).count(),
             "close_form": CloseForm(initial={"ends_at": timezone.localtime().replace(second=0, microsecond=0)}),
         },
         status=400 if form.errors else 200,
@@ -101,3 +110,10 @@ def incident_close_view(request, incident_id):
     else:
         messages.success(request, _("The incident is closed. The deadlines that fell inside it are being moved."))
     return redirect("backoffice:incidents")
+
+
+@administrator_required
+def problem_report_list(request):
+    """Every problem reported from the help page, newest first: what, where, how to answer."""
+    reports = ProblemReport.objects.select_related("prefecture", "reporter")[:200]
+    return render(request, "backoffice/problem_reports.html", {"reports": reports})

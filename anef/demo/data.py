@@ -218,6 +218,12 @@ COUNTER_PEOPLE = [
     },
 ]
 
+# The help page's contacts (demo values: the numbers of the reserved fiction range).
+PREFECTURE_CONTACTS = {
+    "pref-69": ("04 99 00 69 00", f"etrangers.rhone@{DOMAIN}"),
+    "pref-33": ("05 99 00 33 00", f"etrangers.gironde@{DOMAIN}"),
+}
+
 SITES = {
     "pref-69": [
         ("Préfecture du Rhône — accueil des étrangers", "106 rue Pierre Corneille", "69003", "Lyon"),
@@ -315,6 +321,8 @@ def seed_demo() -> bool:
     if User.objects.filter(email=f"amina@{DOMAIN}").exists():
         return False
     prefectures = {p.code: p for p in Prefecture.objects.filter(code__in=["pref-69", "pref-33"])}
+    for code, (phone, email) in PREFECTURE_CONTACTS.items():
+        Prefecture.objects.filter(code=code).update(phone=phone, email=email)
     for code, sites in SITES.items():
         for name, address, postcode, city in sites:
             site, _created = Site.objects.get_or_create(

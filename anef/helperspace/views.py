@@ -1,6 +1,7 @@
 """The helper's space (France Services, associations): the people they assist under a mandate."""
 
 from datetime import timedelta
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -109,6 +110,8 @@ def paper_mandate(request):
             mandate_request_paper(
                 helper=request.user,
                 person_email=form.cleaned_data["person_email"],
+                last_name=form.cleaned_data["last_name"],
+                file_or_claim=form.cleaned_data["file_or_claim"],
                 birth_date=form.cleaned_data["birth_date"],
                 ends_on=form.cleaned_data["ends_on"],
                 uploaded=form.cleaned_data["scan"],
@@ -121,11 +124,13 @@ def paper_mandate(request):
             messages.success(
                 request,
                 _(
-                    "If these details match an ANEF account, the person has received a code by email or text "
-                    "message. The mandate starts once they give it to you, or confirm it from their space."
+                    "If these details match a person known to ANEF, they have received a code by email or text "
+                    "message (by post if they have neither). The mandate starts once they give it to you, or "
+                    "confirm it from their space or at the counter."
                 ),
             )
-            return redirect(f"{reverse('helperspace:confirm_mandate')}?email={form.cleaned_data['person_email']}")
+            named = form.cleaned_data["person_email"] or form.cleaned_data["file_or_claim"]
+            return redirect(f"{reverse('helperspace:confirm_mandate')}?{urlencode({'email': named}, safe='@')}")
     return render(request, "helperspace/paper_mandate.html", {"form": form}, status=400 if form.errors else 200)
 
 

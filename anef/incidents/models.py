@@ -71,3 +71,31 @@ class DeadlineExtension(models.Model):
 
     def __str__(self) -> str:
         return f"{self.request_id}: {self.old_deadline} -> {self.new_deadline}"
+
+
+class ProblemReport(models.Model):
+    """A problem with the service reported by anyone from the help page: kept, sent to the national
+    administrators, and counted as evidence on the incidents it falls in (public and back office)."""
+
+    what_happened = models.TextField(_("what happened"), max_length=2000)
+    page = models.CharField(_("page"), max_length=300, blank=True)
+    contact = models.CharField(_("contact (email or telephone)"), max_length=254, blank=True)
+    reporter = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    # The prefecture of the signed-in person's address, when known: a local incident counts its reports.
+    prefecture = models.ForeignKey(
+        "territory.Prefecture", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    language = models.CharField(max_length=5)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    # Set once the administrators' mail went out, so that a retried task never sends twice.
+    notified_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("problem report")
+        verbose_name_plural = _("problem reports")
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"report {self.pk}"

@@ -198,6 +198,10 @@ def application_review(request, reference):
                 return redirect("portal:application", reference=reference)
             messages.error(request, exc.message)
         else:
+            if request.user.is_counter_agent:
+                # Filed at the counter: the agent prints the summary for the person, not their page.
+                messages.success(request, _("The application is submitted. Print this summary for the person."))
+                return redirect("backoffice:counter_summary", reference=reference)
             messages.success(request, _("Your application is submitted. Its filing date is recorded."))
             return redirect("portal:application", reference=reference)
         application.refresh_from_db()

@@ -8,6 +8,7 @@ from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 
 from anef.incidents.models import Incident
+from anef.incidents.reports import report_counts
 from anef.procedures.models import Procedure
 from anef.territory.models import Prefecture
 from anef.transparency.constants import HISTORY_WEEKS, MIN_DECISIONS, WINDOW_DAYS
@@ -60,5 +61,8 @@ def statistics_history(request, code):
 def incidents(request):
     """Every incident of the last year, ongoing first: when, where, and what it changed."""
     since = timezone.now() - timedelta(days=365)
-    items = Incident.objects.filter(starts_at__gte=since).select_related("prefecture").order_by("-starts_at")
+    items = list(Incident.objects.filter(starts_at__gte=since).select_related("prefecture").order_by("-starts_at"))
+    counts = report_counts(items)
+    for incident in items:
+        incident.reports = counts[incident.pk]
     return render(request, "public/incidents.html", {"incidents": items})

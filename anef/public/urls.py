@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import legal, statistics, views
+from . import help, legal, statistics, views
 
 app_name = "public"
 
@@ -15,6 +15,7 @@ urlpatterns = [
     path("incidents/", statistics.incidents, name="incidents"),
     path("statistiques/<slug:code>/", statistics.statistics_history, name="statistics_history"),
     path("donnees-personnelles/", legal.privacy, name="privacy"),
+    path("aide/", help.help_page, name="help"),
     path("accessibilite/", legal.accessibility, name="accessibility"),
     path(".well-known/anef-keys.json", views.public_keys, name="keys"),
 ]

@@ -128,6 +128,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "anef.core.context_processors.site",
                 "anef.incidents.context_processors.ongoing_incidents",
+                "anef.assistance.context_processors.acting_for",
                 "anef.context_processors.choices",
             ],
             # Overrides Django's {% csrf_token %} so that every POST form also carries a one-time

@@ -8,6 +8,9 @@ class Prefecture(models.Model):
     name_fr = models.CharField(_("name (French)"), max_length=150)
     name_en = models.CharField(_("name (English)"), max_length=150)
     city = models.CharField(_("city"), max_length=100)
+    # How the public reaches its foreigners' service, shown on the help page (empty: not published).
+    phone = models.CharField(_("telephone"), max_length=30, blank=True)
+    email = models.EmailField(_("email"), blank=True)
 
     class Meta:
         verbose_name = _("prefecture")

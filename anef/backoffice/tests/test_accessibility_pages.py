@@ -10,7 +10,7 @@ Staff sign in with a session cookie rather than through the forms, to keep the m
 """
 
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import date, timedelta
 from uuid import uuid4
 
 import pytest
@@ -19,6 +19,7 @@ from django.utils import timezone
 
 from anef.accounts.constants import Role
 from anef.applications import review
+from anef.applications.services import application_register_at_counter
 from anef.appointments.services import booking_book, free_slots
 from anef.assistance.models import Structure
 from anef.assistance.services import helper_create, helper_deactivate, mandate_grant, structure_create
@@ -28,7 +29,9 @@ from anef.core.tests.test_accessibility_pages import layout_problems
 from anef.documents import services as document_services
 from anef.incidents.models import Incident
 from anef.messaging.services import message_send
+from anef.procedures.models import Procedure
 from anef.testing import (
+    COUNTER_IDENTITY,
     PASSWORD,
     appointment_day_came,
     card_ready,
@@ -84,6 +87,9 @@ PAGES = [
     # The counter agent: the day's appointments, a registration, the letters and a print run.
     Page("counter_agent", "backoffice:counter_day", query={"day": "counter_day"}, shows="main button[value=attended]"),
     Page("counter_agent", "backoffice:counter_register", shows="main input[name=last_name]"),
+    Page(
+        "counter_agent", "backoffice:counter_summary", {"reference": "counter_filed"}, shows="main article.anef-letter"
+    ),
     Page("counter_agent", "backoffice:letters", shows="main button[name=prefecture]"),
     Page("counter_agent", "backoffice:print_run", {"run": "print_run"}, shows="main a[href$='/pdf/']"),
     Page(
@@ -121,6 +127,7 @@ PAGES = [
     Page("administrator", "backoffice:structures", shows="main tbody tr:nth-child(2) a"),
     Page("administrator", "backoffice:structure_new", shows="main input[name=name]"),
     Page("administrator", "backoffice:incidents", shows="main td form input[name=ends_at]"),
+    Page("administrator", "backoffice:problem_reports"),
     Page(
         "administrator",
         "backoffice:structure",
@@ -345,9 +352,17 @@ def back_office_data() -> dict:
     mandate_grant(person=person, helper_email=helper.email, ends_on=today + timedelta(days=90))
     run_queued_tasks()  # the helpers' invitations
 
+    # A person registered at the counter, whose summary the counter prints.
+    counter_filed = application_register_at_counter(
+        actor=staff["counter_agent"],
+        procedure=Procedure.objects.get(code="change-of-address"),
+        identity={**COUNTER_IDENTITY, "date_of_birth": date(1980, 3, 4), "last_name": "Diallo"},
+    )
+
     return {
         "staff": staff,
         "in_review": in_review.reference,
+        "counter_filed": counter_filed.reference,
         "card": card.reference,
         "counter_day": counter_day.isoformat(),
         "print_run": run.number,

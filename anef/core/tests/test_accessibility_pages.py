@@ -69,6 +69,7 @@ PAGES = [
     Page("anonymous", "public:accessibility"),
     Page("anonymous", "public:statistics"),
     Page("anonymous", "public:incidents"),
+    Page("anonymous", "public:help"),
     Page("anonymous", "public:statistics_history", {"code": "procedure_code"}),
     Page("anonymous", "account_login"),
     Page("anonymous", "account_signup"),
@@ -86,6 +87,7 @@ PAGES = [
     # The applicant's space.
     Page("applicant", "portal:dashboard"),
     Page("applicant", "public:privacy", label="with the links to the person's space"),
+    Page("applicant", "public:help", label="with the person's prefecture and the helpers near them"),
     Page("applicant", "portal:profile"),
     Page("applicant", "portal:notifications"),
     Page("applicant", "portal:issued_documents"),
