@@ -110,6 +110,8 @@ def test_a_person_without_email_or_phone_is_named_by_their_claim_code_and_gets_t
     assert _paper_without_email(client, person, file_or_claim="acde-fghjkm").status_code == 302
     letter = Notification.objects.get(person=person, kind="mandate_code")
     assert letter.channel == "letter"
+    assert "confirm it at your prefecture" in letter.body or "au guichet de votre préfecture" in letter.body
+    assert "in your space" not in letter.body and "dans votre espace" not in letter.body
     assert Mandate.objects.get(person=person).confirmed_at is None
 
 
