@@ -127,11 +127,22 @@ def missing_items(application: Application) -> list[dict]:
         if answer != question["expected"]:
             missing.append({"step": "eligibility", "message": localised(question["if_not"])})
     for field in applicable_fields(application):
-        if field["required"] and application.answers.get(field["name"]) in (None, ""):
+        typed = field["name"] in application.typed_input  # said below: "needs correcting"
+        if field["required"] and not typed and application.answers.get(field["name"]) in (None, ""):
             missing.append(
                 {"step": "form", "message": _("Form: %(field)s is missing.") % {"field": localised(field["label"])}}
             )
-    if procedure.needs_stamp and not application.answers.get("stamp_number"):
+    labels = {field["name"]: localised(field["label"]) for field in procedure.fields}
+    for name in application.typed_input:
+        missing.append(
+            {
+                "step": "form",
+                "message": _("Form: %(field)s needs correcting.")
+                % {"field": labels.get(name) or _("the tax stamp number")},
+            }
+        )
+    stamp_typed = "stamp_number" in application.typed_input
+    if procedure.needs_stamp and not application.answers.get("stamp_number") and not stamp_typed:
         missing.append({"step": "form", "message": _("Form: the tax stamp number is missing.")})
     uploaded = current_documents(application)
     for document in applicable_documents(application):

@@ -26,6 +26,9 @@ from .forms import AnswersForm, EligibilityForm, RequirementChoiceForm, UploadFo
 from .pages import review_page
 from .presenters import application_steps
 
+# The name of the button that saves a step as it is and leaves ("Save and finish later").
+SAVE_FOR_LATER = "save_and_leave"
+
 
 @login_required
 @require_POST
@@ -83,8 +86,13 @@ def application_eligibility(request, reference):
         procedure=application.procedure,
         initial_answers=application.eligibility,
     )
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST":
+        complete = form.is_valid()
+        # Every answer given is kept, whichever button was pressed and whatever is still unanswered.
         services.application_save_eligibility(application_id=application.pk, answers=form.answers(), actor=request.user)
+        if SAVE_FOR_LATER in request.POST:  # no error on saving for later: they are shown on continuing
+            return _saved_for_later(request)
+    if request.method == "POST" and complete:
         ineligible = form.ineligible()
         if not ineligible:
             return redirect("portal:form", reference=reference)
@@ -110,18 +118,29 @@ def application_form(request, reference):
         request.POST if request.method == "POST" else None,
         procedure=application.procedure,
         initial_answers=application.answers,
+        typed=application.typed_input,
     )
-    if request.method == "POST" and form.is_valid():
-        services.application_save_answers(application_id=application.pk, answers=form.answers(), actor=request.user)
-        if "save_and_leave" in request.POST:  # which button was pressed
-            messages.success(request, _("Your draft is saved. You can come back to it at any time."))
-            return redirect("portal:dashboard")
-        return redirect("portal:documents", reference=reference)
+    if request.method == "POST":
+        complete = form.is_valid()
+        # Everything typed is kept, valid or not, whichever button was pressed: the answers that
+        # read, and the rest as typed (shown again when the step is reopened).
+        services.application_save_answers(
+            application_id=application.pk, answers=form.answers(), typed=form.typed_input(), actor=request.user
+        )
+        if SAVE_FOR_LATER in request.POST:  # no error on saving for later: they are shown on continuing
+            return _saved_for_later(request)
+        if complete:
+            return redirect("portal:documents", reference=reference)
     return render(
         request,
         "portal/step_form.html",
         {"application": application, "form": form, "steps": application_steps(application, "form")},
     )
+
+
+def _saved_for_later(request):
+    messages.success(request, _("Your draft is saved. You can come back to it at any time."))
+    return redirect("portal:dashboard")
 
 
 @login_required

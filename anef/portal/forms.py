@@ -50,8 +50,9 @@ class AnswersForm(forms.Form):
     required only when its condition holds.
     """
 
-    def __init__(self, *args, procedure: Procedure, initial_answers: dict, **kwargs):
+    def __init__(self, *args, procedure: Procedure, initial_answers: dict, typed: dict | None = None, **kwargs):
         super().__init__(*args, **kwargs)
+        typed = typed or {}
         self.procedure = procedure
         self.definitions = {field["name"]: field for field in procedure.fields}
         for field in procedure.fields:
@@ -64,7 +65,7 @@ class AnswersForm(forms.Form):
                     for part in [str(form_field.help_text or ""), describe_condition(condition, procedure.fields)]
                     if part
                 )
-            form_field.initial = self._initial(field, initial_answers.get(field["name"]))
+            form_field.initial = typed.get(field["name"]) or self._initial(field, initial_answers.get(field["name"]))
             self.fields[field["name"]] = form_field
         if procedure.needs_stamp:
             self.fields["stamp_number"] = forms.CharField(
@@ -74,7 +75,7 @@ class AnswersForm(forms.Form):
                     "bought on timbres.impots.gouv.fr or at a tobacconist."
                 )
                 % {"amount": euros(procedure.fee_eur)},
-                initial=initial_answers.get("stamp_number", ""),
+                initial=typed.get("stamp_number") or initial_answers.get("stamp_number", ""),
                 widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
                 required=False,
             )
@@ -131,6 +132,16 @@ class AnswersForm(forms.Form):
             if required_here and answers.get(name) in (None, ""):
                 self.add_error(name, _("This answer is needed in your situation."))
         return data
+
+    def typed_input(self) -> dict[str, str]:
+        """What was typed in the fields that could not be read (after `is_valid()`), as typed."""
+        typed = {}
+        for name in self.errors:
+            if name in self.fields:
+                value = self[name].value()
+                if isinstance(value, str) and value.strip():
+                    typed[name] = value
+        return typed
 
     def answers(self, data=None) -> dict:
         """JSON-ready answers: dates as ISO strings, yes/no as booleans, empty values dropped."""
