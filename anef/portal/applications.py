@@ -19,7 +19,7 @@ from anef.core.http import erased_file_response, user_file_response, wants_inlin
 from anef.documents.selectors import document_for_user
 from anef.transparency.inquiries import inquiry_send
 
-from .forms import AnswerForm, InquiryForm, WithdrawForm
+from .forms import AnswerForm, InquiryForm, UploadForm, WithdrawForm
 from .pages import application_page, withdraw_page
 
 
@@ -34,6 +34,8 @@ def application_detail(request, reference):
 def _application_page(request, application, inquiry_form=None, status=200):
     context = application_page(user=request.user, application=application)
     context.update(answer_form=AnswerForm(), inquiry_form=inquiry_form or InquiryForm())
+    for slot in context["request_slots"]:
+        slot["form"] = UploadForm(auto_id=f"id_{slot['requirement']['code']}_%s")
     return render(request, "portal/application_detail.html", context, status=status)
 
 

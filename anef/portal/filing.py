@@ -174,6 +174,8 @@ def application_documents(request, reference):
                 form.add_error(None, exc.message)
         if form.is_valid() and not form.errors:
             messages.success(request, _("The document is saved."))
+            if request.POST.get("back") == "request":  # sent from its slot in the request, on the file's page
+                return HttpResponseRedirect(reverse("portal:application", args=[reference]) + "#request")
             return HttpResponseRedirect(reverse("portal:documents", args=[reference]) + f"#doc-{code}")
         failed_code, failed_form = code, form
     uploaded = current_documents(application)

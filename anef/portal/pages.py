@@ -5,6 +5,7 @@ never from the workflow table read here."""
 
 from datetime import date, timedelta
 
+from django.db.models import prefetch_related_objects
 from django.utils import timezone
 
 from anef.applications.access import allowed_events, applications_for_applicant
@@ -17,7 +18,6 @@ from anef.applications.selectors import (
     last_decision_event,
     may_be_appealed,
     missing_items,
-    open_information_request,
 )
 from anef.applications.workflow import OPEN_STATES, EventKind, State
 from anef.appointments.constants import BookingStatus
@@ -86,11 +86,21 @@ def application_page(*, user, application: Application) -> dict:
     refusal = inquiry_refusal(application, waiting=waiting, inquiries=inquiries) if waiting else ""
     decision = last_decision_event(application)
     estimated = estimated_decision_date(application)
+    # One read of the requests serves both the open one and the documents they ask for.
+    prefetch_related_objects([application], "information_requests")
+    open_request = next((r for r in application.information_requests.all() if r.answered_at is None), None)
+    documents = _documents(application)
     return {
         "application": application,
         "procedure": application.procedure,
         "events": applicant_timeline(application=application),
-        "open_request": open_information_request(application),
+        "open_request": open_request,
+        # The documents the open request asks for outside the procedure's list: a slot each, in the request.
+        "request_slots": [
+            {"requirement": requirement, "document": document}
+            for requirement, document, _replaced in documents
+            if open_request is not None and requirement.get("requested") and requirement["request"] == open_request.pk
+        ],
         "decision": decision,
         "appeal_until": _date_of(decision.payload.get("appeal_deadline") if decision else None),
         "invitations": application.invitations.filter(status=Invitation.Status.OPEN),
@@ -99,7 +109,7 @@ def application_page(*, user, application: Application) -> dict:
             application.pk, 0
         ),
         "answers": answer_rows(application.procedure, application.answers),
-        "documents": _documents(application),
+        "documents": documents,
         "is_draft": application.state == State.DRAFT,
         "can_withdraw": EventKind.WITHDRAW in events,
         "can_reopen": EventKind.REOPEN in events,
