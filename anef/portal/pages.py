@@ -6,7 +6,9 @@ never from the workflow table read here."""
 from datetime import date, timedelta
 
 from django.db.models import prefetch_related_objects
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from anef.applications.access import allowed_events, applications_for_applicant
 from anef.applications.constants import RESTORE_WITHDRAWAL_DAYS
@@ -20,8 +22,8 @@ from anef.applications.selectors import (
     missing_items,
 )
 from anef.applications.workflow import OPEN_STATES, EventKind, State
-from anef.appointments.constants import BookingStatus
-from anef.appointments.models import Invitation
+from anef.appointments.constants import OFFER_VALID_HOURS, BookingStatus
+from anef.appointments.models import Invitation, WaitlistEntry
 from anef.assistance.models import Mandate
 from anef.certificates.constants import DocumentStatus, DocumentType
 from anef.certificates.models import IssuedDocument
@@ -41,16 +43,54 @@ from .presenters import application_steps, estimated_decision_date
 MANDATE_DEFAULT_DAYS = 180
 
 
+def _actions(applications: list[Application]) -> dict[int, list[dict]]:
+    """What each file waits for from the person, most pressing first, each with where it is done:
+    answer a request, book an appointment, take an earlier slot offered, finish and submit a draft."""
+    ids = [application.pk for application in applications]
+    actions: dict[int, list[dict]] = {pk: [] for pk in ids}
+    for application in applications:
+        if application.state == State.AWAITING_APPLICANT:
+            url = reverse("portal:application", args=[application.reference]) + "#request"
+            actions[application.pk].append({"label": _("Answer the prefecture's request"), "url": url})
+    for invitation in Invitation.objects.filter(application_id__in=ids, status=Invitation.Status.OPEN):
+        actions[invitation.application_id].append(
+            {
+                "label": _("Book my appointment: %(kind)s") % {"kind": invitation.get_kind_display()},
+                "url": reverse("portal:booking", args=[invitation.token]),
+            }
+        )
+    offers = WaitlistEntry.objects.filter(
+        booking__application_id__in=ids, active=True, offered_at__gt=timezone.now() - timedelta(hours=OFFER_VALID_HOURS)
+    ).exclude(offer_token="")
+    for entry in offers.select_related("booking"):
+        url = reverse("portal:offer", args=[entry.offer_token])
+        actions[entry.booking.application_id].append({"label": _("Take the earlier appointment offered"), "url": url})
+    for application in applications:
+        if application.state == State.DRAFT:
+            step = "portal:eligibility" if application.procedure.questions else "portal:form"
+            actions[application.pk].append(
+                {"label": _("Finish and submit"), "url": reverse(step, args=[application.reference])}
+            )
+    return actions
+
+
 def dashboard_page(*, user, person) -> dict:
-    applications = list(applications_for_applicant(user=user).order_by("-updated_at"))
+    """The person's files: those waiting for them first (with what to do as a button), then the
+    others, latest change first."""
+    applications = list(applications_for_applicant(user=user).select_related("procedure").order_by("-updated_at"))
     unread = unread_counts(applications_for_applicant(user=user), reader_side=Side.APPLICANT)
+    actions = _actions(applications)
     for application in applications:
         application.unread = unread.get(application.pk, 0)
+        application.actions = actions[application.pk]
+    open_applications = [a for a in applications if a.state in OPEN_STATES]
     return {
         "person": person,
-        "open_applications": [a for a in applications if a.state in OPEN_STATES],
+        "action_applications": [a for a in open_applications if a.actions],
+        "open_applications": [a for a in open_applications if not a.actions],
         "closed_applications": [a for a in applications if a.state not in OPEN_STATES],
         "profile_missing": person.missing_profile_fields(),
+        "mandates_awaiting": Mandate.objects.filter(person=person).awaiting_confirmation().exists(),
     }
 
 
@@ -110,6 +150,8 @@ def application_page(*, user, application: Application) -> dict:
         ),
         "answers": answer_rows(application.procedure, application.answers),
         "documents": documents,
+        # What the file produced (filing certificate, API, decision letters...), to download.
+        "issued": application.issued_documents.order_by("created_at"),
         "is_draft": application.state == State.DRAFT,
         "can_withdraw": EventKind.WITHDRAW in events,
         "can_reopen": EventKind.REOPEN in events,

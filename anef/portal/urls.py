@@ -40,6 +40,11 @@ urlpatterns = [
     path("dossiers/<str:reference>/relance/", applications.application_inquiry, name="inquiry"),
     path("dossiers/<str:reference>/recours/", applications.application_appeal, name="appeal"),
     path("pieces/<uuid:document_id>/", applications.document_download, name="document"),
+    path(
+        "dossiers/<str:reference>/documents-delivres/<str:number>/",
+        applications.issued_document,
+        name="application_issued_document",
+    ),
     path("dossiers/<str:reference>/messages/", inbox.application_messages, name="messages"),
     path("messages/pieces/<uuid:attachment_id>/", inbox.message_attachment, name="attachment"),
 ]

@@ -149,6 +149,7 @@ NOT_PAGES = {
     "portal:document": "a file",
     "portal:attachment": "a file",
     "portal:issued_document_pdf": "a PDF",
+    "portal:application_issued_document": "a PDF",
     "portal:data_export": "a ZIP file",
     "helperspace:start": "POST only, redirects to the first step",
     "helperspace:end_mandate": "POST only, redirects to the dashboard",
