@@ -23,7 +23,7 @@ from anef.procedures.models import Procedure
 
 from .access import draft_or_redirect, person_of
 from .forms import AnswersForm, EligibilityForm, RequirementChoiceForm, UploadForm
-from .pages import review_page
+from .pages import review_page, submitted_page
 from .presenters import application_steps
 
 # The name of the button that saves a step as it is and leaves ("Save and finish later").
@@ -219,8 +219,7 @@ def application_review(request, reference):
                 return redirect("portal:application", reference=reference)
             messages.error(request, exc.message)
         else:
-            messages.success(request, _("Your application is submitted. Its filing date is recorded."))
-            return redirect("portal:application", reference=reference)
+            return redirect("portal:submitted", reference=reference)
         application.refresh_from_db()
     if (response := draft_or_redirect(request, application)) is not None:
         return response
@@ -230,3 +229,13 @@ def application_review(request, reference):
         review_page(application=application),
         status=400 if request.method == "POST" else 200,
     )
+
+
+@login_required
+def application_submitted(request, reference):
+    """The confirmation after a submission: the file's number, what happens next and when, where to
+    follow it, and a word on the service. A draft has nothing to confirm: back to its check."""
+    application = application_for_user(user=request.user, reference=reference)
+    if application.state == State.DRAFT:
+        return redirect("portal:review", reference=reference)
+    return render(request, "portal/submitted.html", submitted_page(application=application))

@@ -12,6 +12,7 @@ from anef.procedures.constants import FieldType
 from anef.procedures.models import Procedure
 from anef.procedures.texts import describe_condition, localised
 from anef.sharing.models import Purpose, ShareCode
+from anef.transparency.constants import FEEDBACK_MAX_TEXT, Satisfaction
 from anef.transparency.inquiries import MAX_TEXT as INQUIRY_MAX_TEXT
 
 YES_NO = [("yes", _("Yes")), ("no", _("No"))]
@@ -412,3 +413,25 @@ class RecoveryPaperCodeForm(NewCredentialsForm):
         error_messages={"required": NO_BIRTH_DATE, "invalid": NO_BIRTH_DATE},
     )
     field_order = ["code", "birth_date", "new_email", "password1", "password2"]
+
+
+NO_SATISFACTION = _("Say how it went.")
+
+
+class FeedbackForm(forms.Form):
+    """An opinion on the service: how it went, and what to improve (optional). It names no one."""
+
+    satisfaction = forms.ChoiceField(
+        label=_("How did this procedure go?"),
+        choices=Satisfaction.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": NO_SATISFACTION, "invalid_choice": NO_SATISFACTION},
+    )
+    text = forms.CharField(
+        label=_("What could be better? (optional)"),
+        help_text=_("Do not write personal details: this opinion is anonymous and gets no answer."),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=FEEDBACK_MAX_TEXT,
+        required=False,
+    )
+    procedure = forms.SlugField(required=False, widget=forms.HiddenInput)

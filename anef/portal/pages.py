@@ -199,6 +199,20 @@ def review_page(*, application: Application) -> dict:
     }
 
 
+def submitted_page(*, application: Application) -> dict:
+    """What the confirmation of a filing says: the number, the certificate of filing, what happens
+    next and by when (the procedure's target time), where to follow it."""
+    return {
+        "application": application,
+        "procedure": application.procedure,
+        "filing_certificate": application.issued_documents.filter(type=DocumentType.ATTESTATION_DEPOT)
+        .order_by("-created_at")
+        .first(),
+        "estimated_decision": estimated_decision_date(application),
+        "biometrics": application.procedure.biometrics,
+    }
+
+
 def sharing_page(*, person) -> dict:
     """The person's share codes, and for each purpose what a verifier would see now."""
     previews = []

@@ -9,6 +9,7 @@ urlpatterns = [
     path("profil/", account.profile, name="profile"),
     path("profil/mes-donnees/", account.data_export, name="data_export"),
     path("notifications/", account.notifications, name="notifications"),
+    path("avis/", account.feedback, name="feedback"),
     # FranceConnect (404 unless configured): the callback's address is registered at FranceConnect.
     path("franceconnect/connexion/", franceconnect.login, name="franceconnect_login"),
     path("franceconnect/retour/", franceconnect.callback, name="franceconnect_callback"),
@@ -34,6 +35,7 @@ urlpatterns = [
     path("dossiers/<str:reference>/pieces/", filing.application_documents, name="documents"),
     path("dossiers/<str:reference>/profil/", filing.application_profile, name="application_profile"),
     path("dossiers/<str:reference>/verification/", filing.application_review, name="review"),
+    path("dossiers/<str:reference>/depose/", filing.application_submitted, name="submitted"),
     path("dossiers/<str:reference>/corriger/", applications.application_reopen, name="reopen"),
     path("dossiers/<str:reference>/retirer/", applications.application_withdraw, name="withdraw"),
     path("dossiers/<str:reference>/repondre/", applications.application_answer, name="answer"),

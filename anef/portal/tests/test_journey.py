@@ -56,7 +56,7 @@ def test_the_whole_journey_from_catalogue_to_submitted_file(client, applicant):
     assert "error-summary" not in page.content.decode()
 
     response = client.post(reverse("portal:review", args=[ref]))
-    assert response["Location"] == reverse("portal:application", args=[ref])
+    assert response["Location"] == reverse("portal:submitted", args=[ref])
     application.refresh_from_db()
     assert application.state == State.SUBMITTED
 
