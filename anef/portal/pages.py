@@ -86,7 +86,10 @@ def dashboard_page(*, user, person) -> dict:
     open_applications = [a for a in applications if a.state in OPEN_STATES]
     return {
         "person": person,
-        "action_applications": [a for a in open_applications if a.actions],
+        # An answer owed to the prefecture (it has a deadline) before the rest.
+        "action_applications": sorted(
+            (a for a in open_applications if a.actions), key=lambda a: a.state != State.AWAITING_APPLICANT
+        ),
         "open_applications": [a for a in open_applications if not a.actions],
         "closed_applications": [a for a in applications if a.state not in OPEN_STATES],
         "profile_missing": person.missing_profile_fields(),
