@@ -159,11 +159,16 @@ def _check_editable(application: Application, actor: User) -> None:
 
 
 def application_save_eligibility(*, application_id: int, answers: dict[str, bool], actor: User) -> Application:
+    """Store the eligibility answers given, all or some (a step saved for later keeps what it has);
+    the history says so when they changed."""
     with transaction.atomic():
         application = lock_application(application_id)
         _check_editable(application, actor)
         names = {question["name"] for question in application.procedure.questions}
-        application.eligibility = {name: value for name, value in answers.items() if name in names}
+        eligibility = {name: value for name, value in answers.items() if name in names}
+        if eligibility == application.eligibility:
+            return application
+        application.eligibility = eligibility
         application.save(update_fields=["eligibility", "updated_at"])
         record_event(
             application=application, kind=EventKind.ANSWERS_UPDATE, actor=actor, payload={"step": "eligibility"}

@@ -135,13 +135,19 @@ class AnswersForm(forms.Form):
         return data
 
     def typed_input(self) -> dict[str, str]:
-        """What was typed in the fields that could not be read (after `is_valid()`), as typed."""
+        """What was typed in the fields that could not be read (after `is_valid()`), as typed; not
+        in a question that the other answers make irrelevant (it is dropped like its answer)."""
+        answers = self.answers()
         typed = {}
         for name in self.errors:
-            if name in self.fields:
-                value = self[name].value()
-                if isinstance(value, str) and value.strip():
-                    typed[name] = value
+            if name not in self.fields:
+                continue
+            definition = self.definitions.get(name)
+            if definition and not condition_holds(definition.get("when"), answers):
+                continue
+            value = self[name].value()
+            if isinstance(value, str) and value.strip():
+                typed[name] = value
         return typed
 
     def answers(self, data=None) -> dict:

@@ -120,6 +120,7 @@ PAGES = [
     Page("administrator", "backoffice:structures", shows="main tbody tr:nth-child(2) a"),
     Page("administrator", "backoffice:structure_new", shows="main input[name=name]"),
     Page("administrator", "backoffice:incidents", shows="main td form input[name=ends_at]"),
+    Page("administrator", "backoffice:feedback", shows="main #feedback-counts"),
     Page(
         "administrator",
         "backoffice:structure",

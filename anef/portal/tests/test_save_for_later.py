@@ -124,3 +124,25 @@ def test_continuing_eligibility_half_answered_shows_the_errors_and_keeps_the_ans
     assert 'id="error-summary"' in response.content.decode()
     application.refresh_from_db()
     assert application.eligibility == {question: True}
+
+
+def test_what_was_typed_in_a_question_that_no_longer_applies_is_dropped(client, applicant):
+    application = draft(applicant)
+
+    _form(client, application, {**HALF_FILLED, "has_job": "no", "save_and_leave": "1"})
+
+    application.refresh_from_db()
+    assert "hours_worked" not in application.typed_input
+    assert "hours_worked" not in application.answers
+
+
+def test_saving_the_same_eligibility_answers_again_adds_nothing_to_the_history(client, applicant):
+    application = draft(applicant)
+    question = application.procedure.questions[0]["name"]
+    url = reverse("portal:eligibility", args=[application.reference])
+    client.post(url, {question: "yes", "save_and_leave": "1"})
+    events = application.events.count()
+
+    client.post(url, {question: "yes", "save_and_leave": "1"})
+
+    assert application.events.count() == events
