@@ -84,7 +84,7 @@ def test_the_check_step_names_each_answer_to_correct_and_submission_waits_for_it
 
     body = response.content.decode()
     assert response.status_code == 400
-    assert "needs correcting" in body
+    assert body.count("est à corriger") == 3  # the date, the hours and the stamp number, as typed
     application.refresh_from_db()
     assert application.filed_at is None
 
