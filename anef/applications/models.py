@@ -36,6 +36,10 @@ class Application(models.Model):
     )
     eligibility = models.JSONField(_("eligibility answers"), default=dict, blank=True)
     answers = models.JSONField(_("answers"), default=dict, blank=True)
+    # What was typed in a draft's form but could not be read as an answer yet (a date like
+    # "31/02", a number with letters), kept as typed so that saving for later loses nothing:
+    # {field name: typed text}. Never read as an answer; submission waits until it is corrected.
+    typed_input = models.JSONField(_("answers to correct"), default=dict, blank=True)
     # Set once at the first submission and never changed by later corrections.
     filed_at = models.DateTimeField(_("filed on"), null=True, blank=True)
     # Postal filings registered at the counter: the postmark is the filing date (SPEC §2).

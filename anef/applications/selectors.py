@@ -100,7 +100,57 @@ def applicable_fields(application: Application) -> list[dict]:
 
 
 def applicable_documents(application: Application) -> list[dict]:
-    return applicable(application.procedure.documents, application.answers)
+    """The documents this file takes: the procedure's list for these answers, then each document
+    the prefecture asked for that the list does not name (its own slot: `requested_documents`)."""
+    listed = applicable(application.procedure.documents, application.answers)
+    return listed + requested_documents(application, listed=listed)
+
+
+# The requirement code of a document the prefecture asked for outside the procedure's list:
+# "request-<request id>-<item number>" (UploadedDocument.requirement_code).
+REQUESTED_PREFIX = "request-"
+
+
+def _item_text(item) -> tuple[str, str]:
+    """(the catalogue code it names, or "", its words) of one item of a request for information."""
+    if isinstance(item, dict):
+        code = str(item.get("code") or item.get("requirement") or "")
+        text = item.get("label") or item.get("text") or item.get("other") or ""
+        return code, localised(text)
+    return "", str(item)
+
+
+def requested_documents(application: Application, *, listed: list[dict] | None = None) -> list[dict]:
+    """The documents the prefecture asked for (in its requests for information, answered or not)
+    that the procedure's list does not name, each as a requirement of its own, optional, named by
+    the agent's words (written in French: `lang`), so that the person can send it in its own slot
+    and the agent checks it like any other; an item that names a listed document is not repeated."""
+    if listed is None:
+        listed = applicable(application.procedure.documents, application.answers)
+    known_codes = {document["code"] for document in listed}
+    known_words = {
+        word.strip().casefold()
+        for document in listed
+        for word in (document["label"].values() if isinstance(document["label"], dict) else [document["label"]])
+    }
+    requested = []
+    for request in sorted(application.information_requests.all(), key=lambda request: request.created_at):
+        for number, item in enumerate(request.items, start=1):
+            code, text = _item_text(item)
+            if not text.strip() or code in known_codes or text.strip().casefold() in known_words:
+                continue
+            requested.append(
+                {
+                    "code": f"{REQUESTED_PREFIX}{request.pk}-{number}",
+                    "label": text.strip(),
+                    "lang": settings.LANGUAGE_CODE,
+                    "required": False,
+                    "requested": True,
+                    "request": request.pk,
+                    "requested_on": request.created_at,
+                }
+            )
+    return requested
 
 
 def missing_items(application: Application) -> list[dict]:
@@ -127,11 +177,22 @@ def missing_items(application: Application) -> list[dict]:
         if answer != question["expected"]:
             missing.append({"step": "eligibility", "message": localised(question["if_not"])})
     for field in applicable_fields(application):
-        if field["required"] and application.answers.get(field["name"]) in (None, ""):
+        typed = field["name"] in application.typed_input  # said below: "needs correcting"
+        if field["required"] and not typed and application.answers.get(field["name"]) in (None, ""):
             missing.append(
                 {"step": "form", "message": _("Form: %(field)s is missing.") % {"field": localised(field["label"])}}
             )
-    if procedure.needs_stamp and not application.answers.get("stamp_number"):
+    labels = {field["name"]: localised(field["label"]) for field in procedure.fields}
+    for name in application.typed_input:
+        missing.append(
+            {
+                "step": "form",
+                "message": _("Form: %(field)s needs correcting.")
+                % {"field": labels.get(name) or _("the tax stamp number")},
+            }
+        )
+    stamp_typed = "stamp_number" in application.typed_input
+    if procedure.needs_stamp and not application.answers.get("stamp_number") and not stamp_typed:
         missing.append({"step": "form", "message": _("Form: the tax stamp number is missing.")})
     uploaded = current_documents(application)
     for document in applicable_documents(application):

@@ -159,11 +159,16 @@ def _check_editable(application: Application, actor: User) -> None:
 
 
 def application_save_eligibility(*, application_id: int, answers: dict[str, bool], actor: User) -> Application:
+    """Store the eligibility answers given, all or some (a step saved for later keeps what it has);
+    the history says so when they changed."""
     with transaction.atomic():
         application = lock_application(application_id)
         _check_editable(application, actor)
         names = {question["name"] for question in application.procedure.questions}
-        application.eligibility = {name: value for name, value in answers.items() if name in names}
+        eligibility = {name: value for name, value in answers.items() if name in names}
+        if eligibility == application.eligibility:
+            return application
+        application.eligibility = eligibility
         application.save(update_fields=["eligibility", "updated_at"])
         record_event(
             application=application, kind=EventKind.ANSWERS_UPDATE, actor=actor, payload={"step": "eligibility"}
@@ -171,15 +176,26 @@ def application_save_eligibility(*, application_id: int, answers: dict[str, bool
     return application
 
 
-def application_save_answers(*, application_id: int, answers: dict[str, Any], actor: User) -> Application:
-    """Store the form answers (already cleaned by the form built from the procedure)."""
+def application_save_answers(
+    *, application_id: int, answers: dict[str, Any], actor: User, typed: dict[str, str] | None = None
+) -> Application:
+    """Store the form answers (already cleaned by the form built from the procedure), complete or
+    not, and what was typed in fields that could not be read yet (`typed`: kept as typed, shown
+    again when the form is reopened; submission waits until they are corrected)."""
     with transaction.atomic():
         application = lock_application(application_id)
         _check_editable(application, actor)
         names = {field["name"] for field in application.procedure.fields} | {"stamp_number"}
-        changed = sorted(name for name in names if application.answers.get(name) != answers.get(name))
-        application.answers = {name: value for name, value in answers.items() if name in names}
-        application.save(update_fields=["answers", "updated_at"])
+        typed = {name: str(value)[:4000] for name, value in (typed or {}).items() if name in names and value}
+        changed = sorted(
+            name
+            for name in names
+            if application.answers.get(name) != answers.get(name)
+            or application.typed_input.get(name) != typed.get(name)
+        )
+        application.answers = {name: value for name, value in answers.items() if name in names and name not in typed}
+        application.typed_input = typed
+        application.save(update_fields=["answers", "typed_input", "updated_at"])
         if changed:
             record_event(
                 application=application,

@@ -20,11 +20,13 @@ from anef.core.errors import UserError
 from anef.core.throttle import FailureLimit, attempt, throttle
 from anef.notifications.models import Notification
 from anef.notifications.services import notifications_mark_read
+from anef.procedures.models import Procedure
 from anef.security.selectors import account_history
+from anef.transparency.feedback import feedback_give
 
 from .access import person_of
 from .export import person_data_archive
-from .forms import ClaimForm, FranceConnectUnlinkForm
+from .forms import ClaimForm, FeedbackForm, FranceConnectUnlinkForm
 from .pages import dashboard_page
 
 
@@ -119,3 +121,26 @@ def claim(request):
                 messages.success(request, _("Your files registered at the counter are now in your space."))
                 return redirect("portal:dashboard")
     return render(request, "portal/claim.html", {"error": error, "typed": form.typed()}, status=status)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def feedback(request):
+    """An opinion on the service, asked on the page that confirms a filing (anonymous)."""
+    initial = {"procedure": request.GET.get("demarche", "")}
+    form = FeedbackForm(request.POST if request.method == "POST" else None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        procedure = Procedure.objects.filter(code=form.cleaned_data["procedure"]).first()
+        try:
+            feedback_give(
+                satisfaction=form.cleaned_data["satisfaction"],
+                text=form.cleaned_data["text"],
+                procedure=procedure,
+                actor=request.user,
+            )
+        except UserError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, _("Thank you: your opinion is recorded. It helps improve the service."))
+            return redirect("portal:dashboard")
+    return render(request, "portal/feedback.html", {"form": form}, status=400 if form.errors else 200)

@@ -3,7 +3,7 @@ and what they may do on it: correct it, withdraw it, answer a request, appeal, a
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -14,12 +14,13 @@ from anef.applications import services
 from anef.applications.access import allowed_events, application_for_user
 from anef.applications.workflow import EventKind
 from anef.assistance.services import mandate_record_use
+from anef.certificates.services import document_render_pdf
 from anef.core.errors import UserError
-from anef.core.http import erased_file_response, user_file_response, wants_inline
+from anef.core.http import erased_file_response, private_file_response, user_file_response, wants_inline
 from anef.documents.selectors import document_for_user
 from anef.transparency.inquiries import inquiry_send
 
-from .forms import AnswerForm, InquiryForm, WithdrawForm
+from .forms import AnswerForm, InquiryForm, UploadForm, WithdrawForm
 from .pages import application_page, withdraw_page
 
 
@@ -34,6 +35,8 @@ def application_detail(request, reference):
 def _application_page(request, application, inquiry_form=None, status=200):
     context = application_page(user=request.user, application=application)
     context.update(answer_form=AnswerForm(), inquiry_form=inquiry_form or InquiryForm())
+    for slot in context["request_slots"]:
+        slot["form"] = UploadForm(auto_id=f"id_{slot['requirement']['code']}_%s")
     return render(request, "portal/application_detail.html", context, status=status)
 
 
@@ -106,6 +109,18 @@ def document_download(request, document_id):
         filename=document.original_name,
         inline=wants_inline(request),
     )
+
+
+@login_required
+def issued_document(request, reference, number):
+    """A document this file produced (filing certificate, API, decision letter...), as a PDF: reached
+    through the file, so whoever may read the file (the person, their helper, the counter) gets it."""
+    application = application_for_user(user=request.user, reference=reference)
+    document = get_object_or_404(application.issued_documents, number=number)
+    if request.user.role == Role.HELPER:
+        mandate_record_use(helper=request.user, application=application)
+    document = document_render_pdf(document_id=document.pk)
+    return private_file_response(document.pdf, content_type="application/pdf", filename=f"{document.number}.pdf")
 
 
 @login_required

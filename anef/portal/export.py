@@ -80,6 +80,7 @@ def person_data_archive(*, person: Person) -> bytes:
                 "filed_in_time": application.filed_in_time,
                 "eligibility": application.eligibility,
                 "answers": application.answers,
+                "answers_to_correct": application.typed_input,
                 "history": [
                     {
                         "at": _when(event.created_at),

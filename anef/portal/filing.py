@@ -23,8 +23,11 @@ from anef.procedures.models import Procedure
 
 from .access import draft_or_redirect, person_of
 from .forms import AnswersForm, EligibilityForm, RequirementChoiceForm, UploadForm
-from .pages import review_page
+from .pages import review_page, submitted_page
 from .presenters import application_steps
+
+# The name of the button that saves a step as it is and leaves ("Save and finish later").
+SAVE_FOR_LATER = "save_and_leave"
 
 
 @login_required
@@ -83,8 +86,13 @@ def application_eligibility(request, reference):
         procedure=application.procedure,
         initial_answers=application.eligibility,
     )
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST":
+        complete = form.is_valid()
+        # Every answer given is kept, whichever button was pressed and whatever is still unanswered.
         services.application_save_eligibility(application_id=application.pk, answers=form.answers(), actor=request.user)
+        if SAVE_FOR_LATER in request.POST:  # no error on saving for later: they are shown on continuing
+            return _saved_for_later(request)
+    if request.method == "POST" and complete:
         ineligible = form.ineligible()
         if not ineligible:
             return redirect("portal:form", reference=reference)
@@ -110,18 +118,29 @@ def application_form(request, reference):
         request.POST if request.method == "POST" else None,
         procedure=application.procedure,
         initial_answers=application.answers,
+        typed=application.typed_input,
     )
-    if request.method == "POST" and form.is_valid():
-        services.application_save_answers(application_id=application.pk, answers=form.answers(), actor=request.user)
-        if "save_and_leave" in request.POST:  # which button was pressed
-            messages.success(request, _("Your draft is saved. You can come back to it at any time."))
-            return redirect("portal:dashboard")
-        return redirect("portal:documents", reference=reference)
+    if request.method == "POST":
+        complete = form.is_valid()
+        # Everything typed is kept, valid or not, whichever button was pressed: the answers that
+        # read, and the rest as typed (shown again when the step is reopened).
+        services.application_save_answers(
+            application_id=application.pk, answers=form.answers(), typed=form.typed_input(), actor=request.user
+        )
+        if SAVE_FOR_LATER in request.POST:  # no error on saving for later: they are shown on continuing
+            return _saved_for_later(request)
+        if complete:
+            return redirect("portal:documents", reference=reference)
     return render(
         request,
         "portal/step_form.html",
         {"application": application, "form": form, "steps": application_steps(application, "form")},
     )
+
+
+def _saved_for_later(request):
+    messages.success(request, _("Your draft is saved. You can come back to it at any time."))
+    return redirect("portal:dashboard")
 
 
 @login_required
@@ -155,6 +174,8 @@ def application_documents(request, reference):
                 form.add_error(None, exc.message)
         if form.is_valid() and not form.errors:
             messages.success(request, _("The document is saved."))
+            if request.POST.get("back") == "request":  # sent from its slot in the request, on the file's page
+                return HttpResponseRedirect(reverse("portal:application", args=[reference]) + "#request")
             return HttpResponseRedirect(reverse("portal:documents", args=[reference]) + f"#doc-{code}")
         failed_code, failed_form = code, form
     uploaded = current_documents(application)
@@ -202,8 +223,7 @@ def application_review(request, reference):
                 # Filed at the counter: the agent prints the summary for the person, not their page.
                 messages.success(request, _("The application is submitted. Print this summary for the person."))
                 return redirect("backoffice:counter_summary", reference=reference)
-            messages.success(request, _("Your application is submitted. Its filing date is recorded."))
-            return redirect("portal:application", reference=reference)
+            return redirect("portal:submitted", reference=reference)
         application.refresh_from_db()
     if (response := draft_or_redirect(request, application)) is not None:
         return response
@@ -213,3 +233,13 @@ def application_review(request, reference):
         review_page(application=application),
         status=400 if request.method == "POST" else 200,
     )
+
+
+@login_required
+def application_submitted(request, reference):
+    """The confirmation after a submission: the file's number, what happens next and when, where to
+    follow it, and a word on the service. A draft has nothing to confirm: back to its check."""
+    application = application_for_user(user=request.user, reference=reference)
+    if application.state == State.DRAFT:
+        return redirect("portal:review", reference=reference)
+    return render(request, "portal/submitted.html", submitted_page(application=application))

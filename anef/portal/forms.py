@@ -12,6 +12,7 @@ from anef.procedures.constants import FieldType
 from anef.procedures.models import Procedure
 from anef.procedures.texts import describe_condition, localised
 from anef.sharing.models import Purpose, ShareCode
+from anef.transparency.constants import FEEDBACK_MAX_TEXT, Satisfaction
 from anef.transparency.inquiries import MAX_TEXT as INQUIRY_MAX_TEXT
 
 YES_NO = [("yes", _("Yes")), ("no", _("No"))]
@@ -50,8 +51,9 @@ class AnswersForm(forms.Form):
     required only when its condition holds.
     """
 
-    def __init__(self, *args, procedure: Procedure, initial_answers: dict, **kwargs):
+    def __init__(self, *args, procedure: Procedure, initial_answers: dict, typed: dict | None = None, **kwargs):
         super().__init__(*args, **kwargs)
+        typed = typed or {}
         self.procedure = procedure
         self.definitions = {field["name"]: field for field in procedure.fields}
         for field in procedure.fields:
@@ -64,7 +66,7 @@ class AnswersForm(forms.Form):
                     for part in [str(form_field.help_text or ""), describe_condition(condition, procedure.fields)]
                     if part
                 )
-            form_field.initial = self._initial(field, initial_answers.get(field["name"]))
+            form_field.initial = typed.get(field["name"]) or self._initial(field, initial_answers.get(field["name"]))
             self.fields[field["name"]] = form_field
         if procedure.needs_stamp:
             self.fields["stamp_number"] = forms.CharField(
@@ -74,7 +76,7 @@ class AnswersForm(forms.Form):
                     "bought on timbres.impots.gouv.fr or at a tobacconist."
                 )
                 % {"amount": euros(procedure.fee_eur)},
-                initial=initial_answers.get("stamp_number", ""),
+                initial=typed.get("stamp_number") or initial_answers.get("stamp_number", ""),
                 widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
                 required=False,
             )
@@ -131,6 +133,22 @@ class AnswersForm(forms.Form):
             if required_here and answers.get(name) in (None, ""):
                 self.add_error(name, _("This answer is needed in your situation."))
         return data
+
+    def typed_input(self) -> dict[str, str]:
+        """What was typed in the fields that could not be read (after `is_valid()`), as typed; not
+        in a question that the other answers make irrelevant (it is dropped like its answer)."""
+        answers = self.answers()
+        typed = {}
+        for name in self.errors:
+            if name not in self.fields:
+                continue
+            definition = self.definitions.get(name)
+            if definition and not condition_holds(definition.get("when"), answers):
+                continue
+            value = self[name].value()
+            if isinstance(value, str) and value.strip():
+                typed[name] = value
+        return typed
 
     def answers(self, data=None) -> dict:
         """JSON-ready answers: dates as ISO strings, yes/no as booleans, empty values dropped."""
@@ -401,3 +419,25 @@ class RecoveryPaperCodeForm(NewCredentialsForm):
         error_messages={"required": NO_BIRTH_DATE, "invalid": NO_BIRTH_DATE},
     )
     field_order = ["code", "birth_date", "new_email", "password1", "password2"]
+
+
+NO_SATISFACTION = _("Say how it went.")
+
+
+class FeedbackForm(forms.Form):
+    """An opinion on the service: how it went, and what to improve (optional). It names no one."""
+
+    satisfaction = forms.ChoiceField(
+        label=_("How did this procedure go?"),
+        choices=Satisfaction.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": NO_SATISFACTION, "invalid_choice": NO_SATISFACTION},
+    )
+    text = forms.CharField(
+        label=_("What could be better? (optional)"),
+        help_text=_("Do not write personal details: this opinion is anonymous and gets no answer."),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=FEEDBACK_MAX_TEXT,
+        required=False,
+    )
+    procedure = forms.SlugField(required=False, widget=forms.HiddenInput)

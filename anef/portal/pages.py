@@ -5,7 +5,10 @@ never from the workflow table read here."""
 
 from datetime import date, timedelta
 
+from django.db.models import prefetch_related_objects
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from anef.applications.access import allowed_events, applications_for_applicant
 from anef.applications.constants import RESTORE_WITHDRAWAL_DAYS
@@ -17,11 +20,10 @@ from anef.applications.selectors import (
     last_decision_event,
     may_be_appealed,
     missing_items,
-    open_information_request,
 )
 from anef.applications.workflow import OPEN_STATES, EventKind, State
-from anef.appointments.constants import BookingStatus
-from anef.appointments.models import Invitation
+from anef.appointments.constants import OFFER_VALID_HOURS, BookingStatus
+from anef.appointments.models import Invitation, WaitlistEntry
 from anef.assistance.models import Mandate
 from anef.certificates.constants import DocumentStatus, DocumentType
 from anef.certificates.models import IssuedDocument
@@ -41,16 +43,57 @@ from .presenters import application_steps, estimated_decision_date
 MANDATE_DEFAULT_DAYS = 180
 
 
+def _actions(applications: list[Application]) -> dict[int, list[dict]]:
+    """What each file waits for from the person, most pressing first, each with where it is done:
+    answer a request, book an appointment, take an earlier slot offered, finish and submit a draft."""
+    ids = [application.pk for application in applications]
+    actions: dict[int, list[dict]] = {pk: [] for pk in ids}
+    for application in applications:
+        if application.state == State.AWAITING_APPLICANT:
+            url = reverse("portal:application", args=[application.reference]) + "#request"
+            actions[application.pk].append({"label": _("Answer the prefecture's request"), "url": url})
+    for invitation in Invitation.objects.filter(application_id__in=ids, status=Invitation.Status.OPEN):
+        actions[invitation.application_id].append(
+            {
+                "label": _("Book my appointment: %(kind)s") % {"kind": invitation.get_kind_display()},
+                "url": reverse("portal:booking", args=[invitation.token]),
+            }
+        )
+    offers = WaitlistEntry.objects.filter(
+        booking__application_id__in=ids, active=True, offered_at__gt=timezone.now() - timedelta(hours=OFFER_VALID_HOURS)
+    ).exclude(offer_token="")
+    for entry in offers.select_related("booking"):
+        url = reverse("portal:offer", args=[entry.offer_token])
+        actions[entry.booking.application_id].append({"label": _("Take the earlier appointment offered"), "url": url})
+    for application in applications:
+        if application.state == State.DRAFT:
+            step = "portal:eligibility" if application.procedure.questions else "portal:form"
+            actions[application.pk].append(
+                {"label": _("Finish and submit"), "url": reverse(step, args=[application.reference])}
+            )
+    return actions
+
+
 def dashboard_page(*, user, person) -> dict:
-    applications = list(applications_for_applicant(user=user).order_by("-updated_at"))
+    """The person's files: those waiting for them first (with what to do as a button), then the
+    others, latest change first."""
+    applications = list(applications_for_applicant(user=user).select_related("procedure").order_by("-updated_at"))
     unread = unread_counts(applications_for_applicant(user=user), reader_side=Side.APPLICANT)
+    actions = _actions(applications)
     for application in applications:
         application.unread = unread.get(application.pk, 0)
+        application.actions = actions[application.pk]
+    open_applications = [a for a in applications if a.state in OPEN_STATES]
     return {
         "person": person,
-        "open_applications": [a for a in applications if a.state in OPEN_STATES],
+        # An answer owed to the prefecture (it has a deadline) before the rest.
+        "action_applications": sorted(
+            (a for a in open_applications if a.actions), key=lambda a: a.state != State.AWAITING_APPLICANT
+        ),
+        "open_applications": [a for a in open_applications if not a.actions],
         "closed_applications": [a for a in applications if a.state not in OPEN_STATES],
         "profile_missing": person.missing_profile_fields(),
+        "mandates_awaiting": Mandate.objects.filter(person=person).awaiting_confirmation().exists(),
     }
 
 
@@ -86,11 +129,21 @@ def application_page(*, user, application: Application) -> dict:
     refusal = inquiry_refusal(application, waiting=waiting, inquiries=inquiries) if waiting else ""
     decision = last_decision_event(application)
     estimated = estimated_decision_date(application)
+    # One read of the requests serves both the open one and the documents they ask for.
+    prefetch_related_objects([application], "information_requests")
+    open_request = next((r for r in application.information_requests.all() if r.answered_at is None), None)
+    documents = _documents(application)
     return {
         "application": application,
         "procedure": application.procedure,
         "events": applicant_timeline(application=application),
-        "open_request": open_information_request(application),
+        "open_request": open_request,
+        # The documents the open request asks for outside the procedure's list: a slot each, in the request.
+        "request_slots": [
+            {"requirement": requirement, "document": document}
+            for requirement, document, _replaced in documents
+            if open_request is not None and requirement.get("requested") and requirement["request"] == open_request.pk
+        ],
         "decision": decision,
         "appeal_until": _date_of(decision.payload.get("appeal_deadline") if decision else None),
         "invitations": application.invitations.filter(status=Invitation.Status.OPEN),
@@ -99,7 +152,9 @@ def application_page(*, user, application: Application) -> dict:
             application.pk, 0
         ),
         "answers": answer_rows(application.procedure, application.answers),
-        "documents": _documents(application),
+        "documents": documents,
+        # What the file produced (filing certificate, API, decision letters...), to download.
+        "issued": application.issued_documents.order_by("created_at"),
         "is_draft": application.state == State.DRAFT,
         "can_withdraw": EventKind.WITHDRAW in events,
         "can_reopen": EventKind.REOPEN in events,
@@ -144,6 +199,20 @@ def review_page(*, application: Application) -> dict:
         "missing": missing_items(application),
         "steps": application_steps(application, "review"),
         "fields": applicable_fields(application),
+    }
+
+
+def submitted_page(*, application: Application) -> dict:
+    """What the confirmation of a filing says: the number, the certificate of filing, what happens
+    next and by when (the procedure's target time), where to follow it."""
+    return {
+        "application": application,
+        "procedure": application.procedure,
+        "filing_certificate": application.issued_documents.filter(type=DocumentType.ATTESTATION_DEPOT)
+        .order_by("-created_at")
+        .first(),
+        "estimated_decision": estimated_decision_date(application),
+        "biometrics": application.procedure.biometrics,
     }
 
 

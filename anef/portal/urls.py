@@ -9,6 +9,7 @@ urlpatterns = [
     path("profil/", account.profile, name="profile"),
     path("profil/mes-donnees/", account.data_export, name="data_export"),
     path("notifications/", account.notifications, name="notifications"),
+    path("avis/", account.feedback, name="feedback"),
     # FranceConnect (404 unless configured): the callback's address is registered at FranceConnect.
     path("franceconnect/connexion/", franceconnect.login, name="franceconnect_login"),
     path("franceconnect/retour/", franceconnect.callback, name="franceconnect_callback"),
@@ -34,12 +35,18 @@ urlpatterns = [
     path("dossiers/<str:reference>/pieces/", filing.application_documents, name="documents"),
     path("dossiers/<str:reference>/profil/", filing.application_profile, name="application_profile"),
     path("dossiers/<str:reference>/verification/", filing.application_review, name="review"),
+    path("dossiers/<str:reference>/depose/", filing.application_submitted, name="submitted"),
     path("dossiers/<str:reference>/corriger/", applications.application_reopen, name="reopen"),
     path("dossiers/<str:reference>/retirer/", applications.application_withdraw, name="withdraw"),
     path("dossiers/<str:reference>/repondre/", applications.application_answer, name="answer"),
     path("dossiers/<str:reference>/relance/", applications.application_inquiry, name="inquiry"),
     path("dossiers/<str:reference>/recours/", applications.application_appeal, name="appeal"),
     path("pieces/<uuid:document_id>/", applications.document_download, name="document"),
+    path(
+        "dossiers/<str:reference>/documents-delivres/<str:number>/",
+        applications.issued_document,
+        name="application_issued_document",
+    ),
     path("dossiers/<str:reference>/messages/", inbox.application_messages, name="messages"),
     path("messages/pieces/<uuid:attachment_id>/", inbox.message_attachment, name="attachment"),
 ]

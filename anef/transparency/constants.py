@@ -1,3 +1,6 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
 from anef.applications.workflow import EventKind
 
 # Processing times are read over the decisions of the last six months...
@@ -18,3 +21,15 @@ HISTORY_WEEKS = 52
 INQUIRY_ANSWER_DAYS = 15
 # ...and after an answer, the person may ask again this many days later if still undecided.
 INQUIRY_AGAIN_DAYS = 30
+
+
+class Satisfaction(models.TextChoices):
+    """How a person found the service, asked after a filing (the three faces of Démarches Simplifiées)."""
+
+    GOOD = "good", _("Easy")
+    FAIR = "fair", _("Fairly easy")
+    POOR = "poor", _("Difficult")
+
+
+# What a comment on the service may hold.
+FEEDBACK_MAX_TEXT = 2000

@@ -2,6 +2,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from .constants import FEEDBACK_MAX_TEXT, Satisfaction
+
 
 class ProcessingFigure(models.Model):
     """The figures of one day for one procedure at one prefecture (or nationally when the
@@ -81,3 +83,23 @@ class Inquiry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.application_id} {self.asked_at:%Y-%m-%d}"
+
+
+class ServiceFeedback(models.Model):
+    """What a person thought of the service, given after a filing: no name, no account, only the
+    procedure it was about (national administrators read them to improve the service)."""
+
+    procedure = models.ForeignKey(
+        "procedures.Procedure", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    satisfaction = models.CharField(_("how it went"), max_length=10, choices=Satisfaction.choices)
+    text = models.TextField(_("comment"), blank=True, max_length=FEEDBACK_MAX_TEXT)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("opinion on the service")
+        verbose_name_plural = _("opinions on the service")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.get_satisfaction_display()} ({self.created_at:%Y-%m-%d})"

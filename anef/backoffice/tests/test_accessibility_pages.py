@@ -128,6 +128,7 @@ PAGES = [
     Page("administrator", "backoffice:structure_new", shows="main input[name=name]"),
     Page("administrator", "backoffice:incidents", shows="main td form input[name=ends_at]"),
     Page("administrator", "backoffice:problem_reports"),
+    Page("administrator", "backoffice:feedback", shows="main #feedback-counts"),
     Page(
         "administrator",
         "backoffice:structure",

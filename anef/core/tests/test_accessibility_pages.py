@@ -104,6 +104,8 @@ PAGES = [
     Page("applicant", "portal:documents", {"reference": "awaiting"}, "upload with a reason"),
     Page("applicant", "portal:messages", {"reference": "awaiting"}),
     Page("applicant", "portal:withdraw", {"reference": "awaiting"}),
+    Page("applicant", "portal:submitted", {"reference": "awaiting"}, "the confirmation of a filing"),
+    Page("applicant", "portal:feedback"),
     Page("applicant", "portal:application", {"reference": "card"}, "appointments and documents"),
     Page("applicant", "portal:booking", {"token": "token"}),
     Page("applicant", "portal:booking_manage", {"booking_id": "booking_id"}),
@@ -152,6 +154,7 @@ NOT_PAGES = {
     "portal:document": "a file",
     "portal:attachment": "a file",
     "portal:issued_document_pdf": "a PDF",
+    "portal:application_issued_document": "a PDF",
     "portal:data_export": "a ZIP file",
     "helperspace:start": "POST only, redirects to the first step",
     "helperspace:end_mandate": "POST only, redirects to the dashboard",
@@ -404,7 +407,7 @@ def answered_pages(walk, data, who):
         page.goto(page.base + reverse("portal:eligibility", kwargs={"reference": data["ineligible"]}))
         for radio in page.locator("main input[type=radio][value=no]").all():
             page.click(f"label[for={radio.get_attribute('id')}]")
-        follow(page.locator("main form button[type=submit]"))
+        follow(page.locator("main form button[name=continue]"))
         assert page.locator("main .fr-alert--warning").count() == 1
         walk.check()
 

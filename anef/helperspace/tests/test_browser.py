@@ -21,7 +21,7 @@ def fill_application(page, procedure, tmp_path, violations):
         for question in procedure.questions:
             choose(page, question["name"], "yes" if question["expected"] else "no")
         violations += serious_violations(page)
-        follow(page.locator("main form button[type=submit]"))
+        follow(page.locator("main form button[name=continue]"))
     fill_procedure_form(page, procedure)
     violations += serious_violations(page)
     follow(page.locator("button[name=continue]"))

@@ -32,7 +32,7 @@ def apply(page, code, tmp_path):
         for question in procedure.questions:
             choose(page, question["name"], "yes" if question["expected"] else "no")
         visit_check(page)
-        follow(page.locator("main form button[type=submit]"))
+        follow(page.locator("main form button[name=continue]"))
     fill_procedure_form(page, procedure)
     visit_check(page)
     follow(page.locator("button[name=continue]"))

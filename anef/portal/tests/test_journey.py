@@ -56,7 +56,7 @@ def test_the_whole_journey_from_catalogue_to_submitted_file(client, applicant):
     assert "error-summary" not in page.content.decode()
 
     response = client.post(reverse("portal:review", args=[ref]))
-    assert response["Location"] == reverse("portal:application", args=[ref])
+    assert response["Location"] == reverse("portal:submitted", args=[ref])
     application.refresh_from_db()
     assert application.state == State.SUBMITTED
 
@@ -134,7 +134,7 @@ def test_save_and_finish_later_keeps_the_draft(client, applicant):
     assert application.answers["institution_name"] == "Demo"
 
 
-def test_a_required_field_left_empty_is_reported_and_nothing_is_saved(client, applicant):
+def test_a_required_field_left_empty_is_reported_and_the_other_answers_are_kept(client, applicant):
     application = draft(applicant)
     data = {**_form_data(application.procedure), "institution_name": ""}
 
@@ -143,7 +143,8 @@ def test_a_required_field_left_empty_is_reported_and_nothing_is_saved(client, ap
     assert response.status_code == 200
     assert 'href="#id_institution_name"' in response.content.decode()
     application.refresh_from_db()
-    assert application.answers == {}
+    assert "institution_name" not in application.answers
+    assert application.answers["programme_name"] == data["programme_name"]
 
 
 def test_several_applications_are_open_at_once_on_the_dashboard(client, applicant):

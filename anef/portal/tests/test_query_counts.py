@@ -53,7 +53,7 @@ def test_an_application_page_costs_the_same_with_a_long_history(client):
     long = _count(client, url)
 
     assert long == short
-    assert long <= 14
+    assert long <= 15  # 14, and one for the documents the file produced (linked for download)
 
 
 @pytest.mark.parametrize("name", ["public:home", "public:catalogue"])
