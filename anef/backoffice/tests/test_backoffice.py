@@ -289,6 +289,66 @@ def test_the_queue_filters_and_searches(client, agent):
     assert refs(sort="-filed_at") == {old.reference, recent.reference}
 
 
+def test_the_queue_shows_open_files_due_first_and_finished_ones_behind_a_filter(client, agent):
+    from anef.applications import review
+
+    now = timezone.now()
+    due_later = submitted(make_applicant(postcode="69003"))
+    due_soon = submitted(make_applicant(postcode="69003"))
+    no_target = submitted(make_applicant(postcode="69003"))
+    finished = submitted(make_applicant(postcode="69003"))
+    Application.objects.filter(pk=due_later.pk).update(
+        filed_at=now - timedelta(days=90), due_at=now + timedelta(days=20)
+    )
+    Application.objects.filter(pk=due_soon.pk).update(filed_at=now - timedelta(days=5), due_at=now + timedelta(days=3))
+    Application.objects.filter(pk=no_target.pk).update(filed_at=now - timedelta(days=200), due_at=None)
+    review.application_close(application_id=finished.pk, actor=agent, reason_code="duplicate", text="Twice.")
+    Application.objects.filter(pk=finished.pk).update(filed_at=now - timedelta(days=400))
+    client.force_login(agent)
+
+    def listed(**params):
+        body = client.get(reverse("backoffice:queue"), params).content.decode()
+        found = [(body.find(a.reference), a.reference) for a in (due_later, due_soon, no_target, finished)]
+        return [reference for position, reference in sorted(found) if position >= 0]
+
+    # By default: the open files, the one due first on top, the one without a target date last.
+    assert listed() == [due_soon.reference, due_later.reference, no_target.reference]
+    # The finished file is one filter away, and a state chosen explicitly shows it too.
+    assert listed(scope="finished") == [finished.reference]
+    assert len(listed(scope="all")) == 4
+    assert listed(state="closed_no_action") == [finished.reference]
+    assert listed(sort="filed_at", scope="all") == [
+        finished.reference,
+        no_target.reference,
+        due_later.reference,
+        due_soon.reference,
+    ]
+
+
+def test_a_file_waiting_for_the_applicant_is_due_on_its_request_deadline(client, agent):
+    from anef.applications import review
+
+    now = timezone.now()
+    decision_soon = submitted(make_applicant(postcode="69003"))
+    Application.objects.filter(pk=decision_soon.pk).update(due_at=now + timedelta(days=25))
+    waiting = submitted(make_applicant(postcode="69003"))
+    review.application_start_review(application_id=waiting.pk, actor=agent)
+    review.application_request_information(
+        application_id=waiting.pk,
+        actor=agent,
+        items=["Passport"],
+        message="Please",
+        deadline=timezone.localdate() + timedelta(days=16),
+    )
+    Application.objects.filter(pk=waiting.pk).update(due_at=now + timedelta(days=60))
+    client.force_login(agent)
+
+    body = client.get(reverse("backoffice:queue")).content.decode()
+
+    assert body.find(waiting.reference) < body.find(decision_soon.reference)
+    assert "answer due" in body and "decision expected" in body
+
+
 def test_the_queue_costs_the_same_with_many_files(client, agent, django_assert_max_num_queries):
     for _ in range(3):
         submitted(make_applicant(postcode="69003"))
