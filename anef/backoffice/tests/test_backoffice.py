@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from anef.accounts.constants import Role
 from anef.applications.models import Application, StaffRead
+from anef.applications.selectors import unchecked_documents
 from anef.applications.workflow import EventKind, State
 from anef.testing import make_applicant, make_staff, pdf_upload, submitted
 
@@ -79,7 +80,7 @@ def test_the_whole_life_of_a_file_request_answer_accept(client, agent, filed):
 
     too_soon = (timezone.localdate() + timedelta(days=10)).isoformat()
     response = act(
-        client, filed, "request_information", {"items": "Passport", "message": "Please", "deadline": too_soon}
+        client, filed, "request_information", {"documents": ["passport"], "message": "Please", "deadline": too_soon}
     )
     assert response.status_code == 400
     filed.refresh_from_db()
@@ -91,7 +92,8 @@ def test_the_whole_life_of_a_file_request_answer_accept(client, agent, filed):
         filed,
         "request_information",
         {
-            "items": "A readable passport scan\nProof of address",
+            "documents": ["passport", "proof_of_address"],
+            "other": "A readable passport scan",
             "message": "The scan is blurred.",
             "deadline": deadline,
         },
@@ -117,6 +119,8 @@ def test_the_whole_life_of_a_file_request_answer_accept(client, agent, filed):
     page = client.get(reverse("backoffice:case", args=[filed.reference])).content.decode()
     assert "New scan sent." in page
     assert "passport-new.pdf" in page
+    for document in unchecked_documents(filed):
+        client.post(reverse("backoffice:verdict", args=[filed.reference, document.pk]), {"verdict": "accepted"})
     act(client, filed, "accept", {"comment": "All good"})
     filed.refresh_from_db()
     assert filed.state == State.ACCEPTED
