@@ -1,6 +1,7 @@
 from datetime import timedelta
 
 import django_filters
+from django.db import models
 from django.db.models import DateTimeField, F, OuterRef, Q, Subquery
 from django.db.models.functions import Cast, Coalesce
 from django.utils import timezone
@@ -21,11 +22,10 @@ SORTS = [
 ]
 
 
-SCOPES = [
-    ("open", _("Open files")),
-    ("finished", _("Finished files")),
-    ("all", _("All files")),
-]
+class Scope(models.TextChoices):
+    OPEN = "open", _("Open files")
+    FINISHED = "finished", _("Finished files")
+    ALL = "all", _("All files")
 
 
 def with_next_due(queryset):
@@ -47,7 +47,7 @@ class QueueFilter(django_filters.FilterSet):
     )
     scope = django_filters.ChoiceFilter(
         label=_("Open or finished"),
-        choices=SCOPES,
+        choices=Scope.choices,
         empty_label=None,
         method="filter_scope",
         help_text=_("A state chosen below takes precedence."),
@@ -84,7 +84,7 @@ class QueueFilter(django_filters.FilterSet):
         super().__init__(*args, **kwargs)
         self.agent = agent
         self.filters["sort"].extra["initial"] = "due"
-        self.filters["scope"].extra["initial"] = "open"
+        self.filters["scope"].extra["initial"] = Scope.OPEN
         self.filters["older_than"].field.widget.attrs.update({"min": 0, "inputmode": "numeric"})
         self.filters["permit_expires_before"].field.widget.input_type = "date"
 
@@ -135,11 +135,11 @@ class QueueFilter(django_filters.FilterSet):
         next deadline or expected decision date, then the oldest filing."""
         queryset = with_next_due(super().qs)
         data = getattr(self.form, "cleaned_data", {})
-        scope = data.get("scope") or "open"
+        scope = data.get("scope") or Scope.OPEN
         if not data.get("state"):
-            if scope == "open":
+            if scope == Scope.OPEN:
                 queryset = queryset.filter(state__in=CASEWORK_STATES)
-            elif scope == "finished":
+            elif scope == Scope.FINISHED:
                 queryset = queryset.filter(state__in=TERMINAL_STATES)
         sort = data.get("sort") or "due"
         if sort == "due":
