@@ -347,7 +347,7 @@ def test_a_file_waiting_for_the_applicant_is_due_on_its_request_deadline(client,
     Application.objects.filter(pk=waiting.pk).update(due_at=now + timedelta(days=60))
     client.force_login(agent)
 
-    body = client.get(reverse("backoffice:queue")).content.decode()
+    body = client.get(reverse("backoffice:queue"), HTTP_ACCEPT_LANGUAGE="en").content.decode()
 
     assert body.find(waiting.reference) < body.find(decision_soon.reference)
     assert "answer due" in body and "decision expected" in body
