@@ -2,8 +2,8 @@ from datetime import timedelta
 
 import django_filters
 from django.db import models
-from django.db.models import DateTimeField, F, OuterRef, Q, Subquery
-from django.db.models.functions import Cast, Coalesce
+from django.db.models import Case, DateTimeField, F, OuterRef, Q, Subquery, When
+from django.db.models.functions import Cast
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -29,14 +29,20 @@ class Scope(models.TextChoices):
 
 
 def with_next_due(queryset):
-    """`next_due`: what the file waits for next. For a file waiting for the applicant, the deadline
-    of the open request (then it is the agent's turn again); otherwise the expected decision date."""
+    """`next_due`: the date the file is due on, as the queue's "Due" column shows it. Waiting for
+    the applicant: the deadline of the open request (then it is the agent's turn again); waiting for
+    a decision: the expected decision date; decided or finished: none (those come after)."""
     deadline = InformationRequest.objects.filter(application=OuterRef("pk"), answered_at__isnull=True).values(
         "deadline"
     )[:1]
     return queryset.annotate(
         request_deadline=Subquery(deadline),
-        next_due=Coalesce(Cast(Subquery(deadline), output_field=DateTimeField()), F("due_at")),
+        next_due=Case(
+            When(state=State.AWAITING_APPLICANT, then=Cast(Subquery(deadline), output_field=DateTimeField())),
+            When(state__in=[State.SUBMITTED, State.IN_REVIEW], then=F("due_at")),
+            default=None,
+            output_field=DateTimeField(),
+        ),
     )
 
 

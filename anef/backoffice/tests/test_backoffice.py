@@ -308,21 +308,27 @@ def test_the_queue_shows_open_files_due_first_and_finished_ones_behind_a_filter(
     Application.objects.filter(pk=no_target.pk).update(filed_at=now - timedelta(days=200), due_at=None)
     review.application_close(application_id=finished.pk, actor=agent, reason_code="duplicate", text="Twice.")
     Application.objects.filter(pk=finished.pk).update(filed_at=now - timedelta(days=400))
+    # Decided, still open (the card to order): nothing is due, it comes after the files that are.
+    decided = submitted(make_applicant(postcode="69003"))
+    review.application_start_review(application_id=decided.pk, actor=agent)
+    review.application_accept(application_id=decided.pk, actor=agent)
+    Application.objects.filter(pk=decided.pk).update(filed_at=now - timedelta(days=300), due_at=now)
     client.force_login(agent)
 
     def listed(**params):
         body = client.get(reverse("backoffice:queue"), params).content.decode()
-        found = [(body.find(a.reference), a.reference) for a in (due_later, due_soon, no_target, finished)]
+        found = [(body.find(a.reference), a.reference) for a in (due_later, due_soon, no_target, finished, decided)]
         return [reference for position, reference in sorted(found) if position >= 0]
 
-    # By default: the open files, the one due first on top, the one without a target date last.
-    assert listed() == [due_soon.reference, due_later.reference, no_target.reference]
+    # By default: the open files, the one due first on top, those with nothing due last, oldest first.
+    assert listed() == [due_soon.reference, due_later.reference, decided.reference, no_target.reference]
     # The finished file is one filter away, and a state chosen explicitly shows it too.
     assert listed(scope="finished") == [finished.reference]
-    assert len(listed(scope="all")) == 4
+    assert len(listed(scope="all")) == 5
     assert listed(state="closed_no_action") == [finished.reference]
     assert listed(sort="filed_at", scope="all") == [
         finished.reference,
+        decided.reference,
         no_target.reference,
         due_later.reference,
         due_soon.reference,
