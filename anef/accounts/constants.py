@@ -26,6 +26,12 @@ class PermitType(models.TextChoices):
     OTHER = "other", _("Other")
 
 
+# What a permit lets its holder do within limits, by kind: a student may work 964 hours a year (60 %
+# of the legal working time, CESEDA L. 422-1 and R. 5221-26 of the Labour Code). Employers read it
+# at the check of a right (`sharing.rights`, the verification page).
+WORK_HOURS_PER_YEAR = {PermitType.STUDENT: 964}
+
+
 class Language(models.TextChoices):
     FRENCH = "fr", "Français"
     ENGLISH = "en", "English"

@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from anef.core.append_only import append_only_triggers
 
+from .requested import requested_items
 from .workflow import PENDING_DECISION_STATES, TERMINAL_STATES, EventKind, State
 
 REFERENCE_ALPHABET = "ACDEFGHJKLMNPQRTUVWXY345679"  # no 0/O, 1/I, 2/Z, 8/B lookalikes
@@ -171,6 +172,11 @@ class InformationRequest(models.Model):
 
     def __str__(self) -> str:
         return f"{self.application_id} request {self.created_at:%Y-%m-%d}"
+
+    @property
+    def requested_items(self) -> list:
+        """The items asked for, ready to read in the active language (`applications.requested`)."""
+        return requested_items(self.application.procedure, self.items)
 
 
 class CaseNote(models.Model):

@@ -21,6 +21,8 @@ from .errors import ApplicationError, TransitionNotAllowed
 from .kernel import lock_application, record_event, transition
 from .models import Application, CaseNote, InformationRequest
 from .moves import files_follow_the_address, transfer_locked
+from .requested import items_from
+from .selectors import unchecked_documents
 from .wording import Wording
 from .workflow import APPEAL_STEPS, CASEWORK_STATES, PENDING_DECISION_STATES, Actor, EventKind, State
 
@@ -82,11 +84,11 @@ def application_card_step(*, application_id: int, event: EventKind, actor: User)
 
 
 def application_request_information(
-    *, application_id: int, actor: User, items: list[str], message: str, deadline: date
+    *, application_id: int, actor: User, items: list[dict | str], message: str, deadline: date
 ) -> InformationRequest:
-    items = [item.strip() for item in items if item.strip()]
-    if not items:
-        raise ApplicationError(_("List at least one missing document or piece of information."))
+    """Ask the person for documents or information by a deadline. `items` are the documents picked
+    from the procedure's list (`{"code": ...}`) and items in the agent's words (`{"text": ...}`, or
+    a plain string): stored in that form (`applications.requested`, decision 0019)."""
     earliest = timezone.localdate() + timedelta(days=MIN_REQUEST_DAYS)
     if deadline < earliest:
         raise ApplicationError(
@@ -95,15 +97,27 @@ def application_request_information(
         )
     with transaction.atomic():
         application = lock_application(application_id)
+        codes: list[str] = []
+        texts: list[str] = []
+        for item in items:
+            if isinstance(item, str):
+                texts.append(item)
+            elif item.get("code"):
+                codes.append(item["code"])
+            else:
+                texts.append(item.get("text", ""))
+        stored = items_from(procedure=application.procedure, codes=codes, texts=texts)
+        if not stored:
+            raise ApplicationError(_("List at least one missing document or piece of information."))
         transition(
             application=application,
             event=EventKind.REQUEST_INFORMATION,
             actor=actor,
             reason=message,
-            payload={"requested": items, "deadline": deadline.isoformat()},
+            payload={"requested": stored, "deadline": deadline.isoformat()},
         )
         return InformationRequest.objects.create(
-            application=application, requested_by=actor, items=items, message=message, deadline=deadline
+            application=application, requested_by=actor, items=stored, message=message, deadline=deadline
         )
 
 
@@ -112,7 +126,16 @@ def application_accept(*, application_id: int, actor: User, comment: str = "") -
     examined again with its whole history (its refusal letter withdrawn), and the appeal ends."""
     with transaction.atomic():
         application = lock_application(application_id)
-        transition(application=application, event=EventKind.ACCEPT, actor=actor, reason=comment)
+        # The back office asks the agent to confirm first (`backoffice.forms.AcceptForm`); the
+        # history keeps which documents nobody had accepted when the file was.
+        unchecked = [document.requirement_code for document in unchecked_documents(application)]
+        transition(
+            application=application,
+            event=EventKind.ACCEPT,
+            actor=actor,
+            reason=comment,
+            payload={"unchecked_documents": unchecked} if unchecked else None,
+        )
         if application.appeal_of_id is not None:
             _grant_appeal(application, actor, comment)
     return application

@@ -13,7 +13,7 @@ from anef.procedures.conditions import applicable
 from anef.procedures.texts import localised
 from anef.territory.postcodes import UnknownPostcode, departement_for_postcode
 
-from .constants import RESTORE_WITHDRAWAL_DAYS
+from .constants import RESTORE_WITHDRAWAL_DAYS, DocumentVerdict
 from .errors import ApplicationError, TransitionNotAllowed
 from .models import Application, ApplicationEvent, StaffRead
 from .ports import GRACE_DAYS, port
@@ -93,6 +93,17 @@ def is_filed_in_time(*, filed_on: date, expires_on: date, prefecture_id=None) ->
 
 def current_documents(application: Application) -> dict[str, "object"]:
     return {doc.requirement_code: doc for doc in application.uploaded_documents.all() if doc.superseded_at is None}
+
+
+def unchecked_documents(application: Application) -> list:
+    """The current documents no agent has accepted: not checked yet, or rejected (catalogue order)."""
+    order = {document["code"]: n for n, document in enumerate(application.procedure.documents)}
+    documents = [
+        document
+        for document in application.uploaded_documents.filter(superseded_at__isnull=True)
+        if document.verdict != DocumentVerdict.ACCEPTED
+    ]
+    return sorted(documents, key=lambda document: (order.get(document.requirement_code, len(order)), document.pk))
 
 
 def applicable_fields(application: Application) -> list[dict]:

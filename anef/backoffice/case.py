@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 
 from anef.applications import review
 from anef.applications.access import application_for_staff, applications_for_agent
+from anef.applications.selectors import unchecked_documents
 from anef.applications.services import staff_read_record
 from anef.applications.workflow import EventKind as E
 from anef.appointments.services import biometrics_invite
@@ -50,18 +51,30 @@ def _forms(application, bound=None) -> dict:
     """The page's action forms, the one just posted (with its errors) in place of a blank one."""
     bound = bound or {}
     return {
-        E.REQUEST_INFORMATION: bound.get(E.REQUEST_INFORMATION) or RequestInformationForm(),
-        E.ACCEPT: bound.get(E.ACCEPT) or AcceptForm(),
+        E.REQUEST_INFORMATION: bound.get(E.REQUEST_INFORMATION)
+        or RequestInformationForm(**_form_kwargs(RequestInformationForm, application)),
+        E.ACCEPT: bound.get(E.ACCEPT) or AcceptForm(**_form_kwargs(AcceptForm, application)),
         E.REFUSE: bound.get(E.REFUSE) or RefuseForm(),
         "close": bound.get("close") or CloseForm(),
         E.RESTORE_WITHDRAWAL: bound.get(E.RESTORE_WITHDRAWAL) or RestoreWithdrawalForm(),
-        E.TRANSFER: bound.get(E.TRANSFER) or TransferForm(current=application.prefecture),
+        E.TRANSFER: bound.get(E.TRANSFER) or TransferForm(**_form_kwargs(TransferForm, application)),
         "note": bound.get("note") or NoteForm(),
         "answer_inquiry": bound.get("answer_inquiry") or InquiryAnswerForm(),
         "send_inquiry": bound.get("send_inquiry") or CounterInquiryForm(),
         E.ASSIGN: AssignForm(prefecture=application.prefecture, initial={"assignee": application.assigned_to_id}),
         "verdict": VerdictForm(),
     }
+
+
+def _form_kwargs(form_class, application) -> dict:
+    """What an action's form needs to know of the file."""
+    if form_class is TransferForm:
+        return {"current": application.prefecture}
+    if form_class is RequestInformationForm:
+        return {"procedure": application.procedure}
+    if form_class is AcceptForm:
+        return {"unchecked": unchecked_documents(application), "procedure": application.procedure}
+    return {}
 
 
 @staff_required
@@ -198,11 +211,7 @@ def act(request, reference, action):
     if action not in ACTIONS:
         raise Http404
     form_class, call, success = ACTIONS[action]
-    form = (
-        form_class(request.POST, current=application.prefecture)
-        if form_class is TransferForm
-        else form_class(request.POST)
-    )
+    form = form_class(request.POST, **_form_kwargs(form_class, application))
     if form.is_valid():
         try:
             call(application, request.user, form)

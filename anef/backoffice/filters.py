@@ -1,16 +1,19 @@
 from datetime import timedelta
 
 import django_filters
-from django.db.models import Q
+from django.db import models
+from django.db.models import Case, DateTimeField, F, OuterRef, Q, Subquery, When
+from django.db.models.functions import Cast
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from anef.applications.models import Application
-from anef.applications.workflow import State
+from anef.applications.models import Application, InformationRequest
+from anef.applications.workflow import CASEWORK_STATES, TERMINAL_STATES, State
 from anef.procedures.models import Procedure
 
 YES_NO = [("yes", _("Yes")), ("no", _("No"))]
 SORTS = [
+    ("due", _("Due first")),
     ("filed_at", _("Oldest filing first")),
     ("-filed_at", _("Newest filing first")),
     ("due_at", _("Expected decision date")),
@@ -19,10 +22,41 @@ SORTS = [
 ]
 
 
+class Scope(models.TextChoices):
+    OPEN = "open", _("Open files")
+    FINISHED = "finished", _("Finished files")
+    ALL = "all", _("All files")
+
+
+def with_next_due(queryset):
+    """`next_due`: the date the file is due on, as the queue's "Due" column shows it. Waiting for
+    the applicant: the deadline of the open request (then it is the agent's turn again); waiting for
+    a decision: the expected decision date; decided or finished: none (those come after)."""
+    deadline = InformationRequest.objects.filter(application=OuterRef("pk"), answered_at__isnull=True).values(
+        "deadline"
+    )[:1]
+    return queryset.annotate(
+        request_deadline=Subquery(deadline),
+        next_due=Case(
+            When(state=State.AWAITING_APPLICANT, then=Cast(Subquery(deadline), output_field=DateTimeField())),
+            When(state__in=[State.SUBMITTED, State.IN_REVIEW], then=F("due_at")),
+            default=None,
+            output_field=DateTimeField(),
+        ),
+    )
+
+
 class QueueFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(label=_("Name, application number or date of birth"), method="search")
     procedure = django_filters.ModelChoiceFilter(
         label=_("Procedure"), queryset=Procedure.objects.all(), empty_label=_("All procedures")
+    )
+    scope = django_filters.ChoiceFilter(
+        label=_("Open or finished"),
+        choices=Scope.choices,
+        empty_label=None,
+        method="filter_scope",
+        help_text=_("A state chosen below takes precedence."),
     )
     state = django_filters.ChoiceFilter(
         label=_("State"), choices=[c for c in State.choices if c[0] != State.DRAFT], empty_label=_("All states")
@@ -55,7 +89,8 @@ class QueueFilter(django_filters.FilterSet):
     def __init__(self, *args, agent=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.agent = agent
-        self.filters["sort"].extra["initial"] = "filed_at"
+        self.filters["sort"].extra["initial"] = "due"
+        self.filters["scope"].extra["initial"] = Scope.OPEN
         self.filters["older_than"].field.widget.attrs.update({"min": 0, "inputmode": "numeric"})
         self.filters["permit_expires_before"].field.widget.input_type = "date"
 
@@ -94,12 +129,25 @@ class QueueFilter(django_filters.FilterSet):
         file (the queryset is annotated by `applications.selectors.with_news_for`)."""
         return queryset.filter(has_news=(value == "yes"))
 
+    def filter_scope(self, queryset, name, value):
+        return queryset  # applied in `qs`, where the chosen state is known
+
     def filter_sort(self, queryset, name, value):
-        return queryset.order_by(value, "pk")
+        return queryset  # applied in `qs`, once
 
     @property
     def qs(self):
-        queryset = super().qs
-        if not getattr(self.form, "cleaned_data", {}).get("sort"):
-            queryset = queryset.order_by("filed_at", "pk")
-        return queryset
+        """Open files by default (finished ones behind the scope filter), what is due first: the
+        next deadline or expected decision date, then the oldest filing."""
+        queryset = with_next_due(super().qs)
+        data = getattr(self.form, "cleaned_data", {})
+        scope = data.get("scope") or Scope.OPEN
+        if not data.get("state"):
+            if scope == Scope.OPEN:
+                queryset = queryset.filter(state__in=CASEWORK_STATES)
+            elif scope == Scope.FINISHED:
+                queryset = queryset.filter(state__in=TERMINAL_STATES)
+        sort = data.get("sort") or "due"
+        if sort == "due":
+            return queryset.order_by(F("next_due").asc(nulls_last=True), "filed_at", "pk")
+        return queryset.order_by(sort, "pk")

@@ -9,29 +9,43 @@ from anef.accounts.constants import Role
 from anef.accounts.forms import ProfileForm
 from anef.accounts.models import User
 from anef.applications.constants import ClosureReason, DocumentVerdict, RefusalGround
+from anef.applications.requested import catalogue_choices
 from anef.applications.review import MIN_REQUEST_DAYS
 from anef.appointments.constants import Kind
 from anef.appointments.models import Booking, Counter
 from anef.core.widgets import DateInput
 from anef.notifications.models import Notification
 from anef.procedures.models import Procedure
+from anef.procedures.texts import localised
 from anef.territory.models import Prefecture, Site
 from anef.transparency.inquiries import MAX_TEXT as INQUIRY_MAX_TEXT
 
 
 class RequestInformationForm(forms.Form):
-    items = forms.CharField(
-        label=_("What is missing"),
-        help_text=_("One document or piece of information per line. The applicant sees this list."),
-        widget=forms.Textarea(attrs={"rows": 4}),
+    """Documents picked from the procedure's list (the applicant reads their label in their own
+    language) and others in the agent's words (read as written), a message and a deadline."""
+
+    documents = forms.MultipleChoiceField(
+        label=_("Documents from the procedure's list"),
+        help_text=_("The applicant reads each one in their language and sends it in its own place."),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    other = forms.CharField(
+        label=_("Other documents or information"),
+        help_text=_("In your own words, one per line. The applicant reads them as you write them."),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=2000,
     )
     message = forms.CharField(
         label=_("Message to the applicant"), widget=forms.Textarea(attrs={"rows": 4}), max_length=4000
     )
     deadline = forms.DateField(label=_("Deadline"), widget=DateInput())
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, procedure=None, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["documents"].choices = catalogue_choices(procedure) if procedure is not None else []
         earliest = timezone.localdate() + timedelta(days=MIN_REQUEST_DAYS)
         self.fields["deadline"].initial = timezone.localdate() + timedelta(days=30)
         self.fields["deadline"].help_text = _("At least %(days)s days from today: %(date)s or later.") % {
@@ -40,8 +54,22 @@ class RequestInformationForm(forms.Form):
         }
         self.fields["deadline"].widget.attrs["min"] = earliest.isoformat()
 
-    def item_list(self) -> list[str]:
-        return [line.strip() for line in self.cleaned_data["items"].splitlines() if line.strip()]
+    def clean(self):
+        data = super().clean()
+        if not data.get("documents") and not self._other_lines(data.get("other", "")):
+            self.add_error(
+                "documents", _("Tick at least one document of the list, or write what is missing in your own words.")
+            )
+        return data
+
+    @staticmethod
+    def _other_lines(text: str) -> list[str]:
+        return [line.strip() for line in (text or "").splitlines() if line.strip()]
+
+    def item_list(self) -> list[dict]:
+        """The items as `review.application_request_information` takes them."""
+        picked = [{"code": code} for code in self.cleaned_data["documents"]]
+        return picked + [{"text": line} for line in self._other_lines(self.cleaned_data["other"])]
 
 
 class OwnIds:
@@ -56,9 +84,58 @@ class OwnIds:
 
 
 class AcceptForm(forms.Form):
+    """Accepting while documents are not checked (or rejected) needs an explicit confirmation: the
+    form lists them (`unchecked`, the current documents nobody accepted) and asks for the box.
+    `seen` holds the documents listed when the page was shown: one added since asks again."""
+
     comment = forms.CharField(
         label=_("Comment for the history"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
     )
+    confirm_unchecked = forms.BooleanField(
+        label=_("I accept the application although these documents are not accepted"),
+        error_messages={
+            "required": _(
+                "Some documents are not checked or were rejected: check them first, or tick the box to accept "
+                "the application anyway."
+            )
+        },
+    )
+    seen = forms.CharField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, unchecked=(), procedure=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.unchecked = list(unchecked)
+        catalogue = procedure.documents if procedure is not None else []
+        labels = {document["code"]: localised(document["label"]) for document in catalogue}
+        # What the form lists: each document by its name in the catalogue, and where it stands.
+        self.unchecked_rows = [
+            {
+                "code": document.requirement_code,
+                "label": labels.get(document.requirement_code, document.requirement_code),
+                "verdict": document.get_verdict_display(),
+                "rejected": document.verdict == DocumentVerdict.REJECTED,
+            }
+            for document in self.unchecked
+        ]
+        if not self.unchecked:
+            del self.fields["confirm_unchecked"], self.fields["seen"]
+        else:
+            self.fields["seen"].initial = ",".join(str(document.pk) for document in self.unchecked)
+
+    def clean(self):
+        data = super().clean()
+        if not self.unchecked:
+            return data
+        current = self.fields["seen"].initial
+        if data.get("confirm_unchecked") and set(current.split(",")) - set((data.get("seen") or "").split(",")):
+            self.add_error(
+                "confirm_unchecked",
+                _("The documents changed since the page was shown: read the list again and confirm."),
+            )
+        # Shown again with its errors, the form lists today's documents: a confirmation then holds for them.
+        self.data = self.data.copy()
+        self.data["seen"] = current
+        return data
 
 
 class RefuseForm(OwnIds, forms.Form):

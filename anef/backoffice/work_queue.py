@@ -37,5 +37,5 @@ def queue(request):
     return render(
         request,
         "backoffice/queue.html",
-        {"filter": filterset, "page": page, "query": query.urlencode()},
+        {"filter": filterset, "page": page, "query": query.urlencode(), "pending_states": PENDING_DECISION_STATES},
     )

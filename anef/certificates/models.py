@@ -1,11 +1,17 @@
 import secrets
 
 from django.db import models
+from django.db.models.functions import Replace, Upper
 from django.utils.translation import gettext_lazy as _
 
 from .constants import DocumentStatus, DocumentType
 
 ALPHABET = "ACDEFGHJKLMNPQRTUVWXY345679"
+
+
+# A stored number compared without its hyphen, in upper case (`certificates.selectors.number_key` on
+# what a person types): the expression of an index, so the lookup stays an index scan.
+NUMBER_KEY = Upper(Replace(models.F("number"), models.Value("-"), models.Value("")))
 
 
 def new_number() -> str:
@@ -42,7 +48,12 @@ class IssuedDocument(models.Model):
 
     class Meta:
         ordering = ["-created_at", "-pk"]
-        indexes = [models.Index(fields=["application", "type", "status"])]
+        indexes = [
+            models.Index(fields=["application", "type", "status"]),
+            # The verification page finds a number typed without its hyphen, with spaces or in lower
+            # case: it compares this expression (`certificates.selectors.NUMBER_KEY`).
+            models.Index(NUMBER_KEY, name="issued_document_number_key"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(valid_until__isnull=True) | models.Q(valid_until__gte=models.F("valid_from")),

@@ -4,11 +4,12 @@ from datetime import date
 from django.urls import reverse
 from django.utils import timezone
 
+from anef.accounts.permits import permit_label, work_conditions
 from anef.core.links import absolute
 from anef.core.signing import InvalidPayload, payload_in, verify
 
-from .constants import DocumentStatus, VerificationStatus
-from .models import IssuedDocument
+from .constants import DocumentStatus, DocumentType, VerificationStatus
+from .models import NUMBER_KEY, IssuedDocument
 
 
 @dataclass
@@ -50,19 +51,26 @@ def verify_payload(payload: str, today: date | None = None) -> Verdict:
         claims = verify(payload)
     except InvalidPayload as exc:
         return Verdict(VerificationStatus.INVALID, reason=str(exc))
-    document = IssuedDocument.objects.filter(number=claims.get("n")).select_related("application").first()
+    document = IssuedDocument.objects.filter(number=claims.get("n")).select_related("application__procedure").first()
     if document is None or document.payload != payload.strip():
         # Signed by us but unknown here: judge on the signed claims alone.
         return Verdict(VerificationStatus.UNKNOWN, reason="not in this register")
     return _judge(document, today)
 
 
+def number_key(number: str) -> str:
+    """A document number as compared: letters and digits only, upper case. "abcde fghjk", "ABCDEFGHJK"
+    and "ABCDE-FGHJK" are the same number."""
+    return "".join(character for character in number if character.isalnum()).upper()
+
+
 def verify_number(number: str, birth_date: date, today: date | None = None) -> Verdict:
     """The same answer ("unknown") for a wrong number and a wrong date of birth: no oracle."""
     today = today or timezone.localdate()
     document = (
-        IssuedDocument.objects.filter(number__iexact=number.strip(), holder_birth_date=birth_date)
-        .select_related("application")
+        IssuedDocument.objects.alias(key=NUMBER_KEY)
+        .filter(key=number_key(number), holder_birth_date=birth_date)
+        .select_related("application__procedure")
         .first()
     )
     if document is None:
@@ -72,3 +80,22 @@ def verify_number(number: str, birth_date: date, today: date | None = None) -> V
 
 def documents_for_person(person):
     return IssuedDocument.objects.filter(person=person).select_related("application__procedure", "superseded_by")
+
+
+# The documents that stand for a permit: what the verification page says of its kind and limits.
+PERMIT_DOCUMENTS = frozenset({DocumentType.API, DocumentType.ATTESTATION_DECISION_FAVORABLE, DocumentType.RECEPISSE})
+
+
+def document_permit(document: IssuedDocument) -> dict | None:
+    """The kind of permit a document stands for (the catalogue's, else the permit being renewed) and
+    its conditions (a student's yearly work hours), for the verification page."""
+    if document.type not in PERMIT_DOCUMENTS:
+        return None
+    permit_type = document.application.procedure.permit_type or (document.details or {}).get("extends_permit", "")
+    label = permit_label(permit_type)
+    if not label:
+        return None
+    return {
+        "kind": label,
+        "conditions": work_conditions(permit_type, allows_work=bool((document.rights or {}).get("work"))),
+    }

@@ -287,7 +287,12 @@ def _advance(application: Application, target: str, agent: User, applicant: User
         review.application_request_information(
             application_id=pk,
             actor=agent,
-            items=["Déclaration de perte signée et datée", "Photo d'identité récente"],
+            # One document of the procedure's list (the person reads it in their language), one in the agent's words.
+            items=[
+                *[{"code": d["code"]} for d in application.procedure.documents if d["code"] == "proof_of_address"],
+                "Déclaration de perte signée et datée",
+                "Photo d'identité récente",
+            ],
             message="Bonjour, il manque deux pièces pour instruire votre demande. Merci de les déposer en ligne.",
             deadline=timezone.localdate() + timedelta(days=21),
         )

@@ -40,7 +40,7 @@ def remind_request_deadlines() -> int:
                 application=request.application,
                 key=f"request-reminder:{request.pk}",
                 deadline=request.deadline,
-                requested=request.items,
+                requested=request.requested_items,
             )
             count += 1
     return count

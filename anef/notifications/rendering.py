@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.formats import date_format
 
+from anef.applications.requested import requested_items
 from anef.applications.wording import reason_of
 from anef.applications.workflow import EventKind
 from anef.core.links import absolute
@@ -37,7 +38,7 @@ def render_for_event(*, event, person, application) -> dict:
             "procedure": application.procedure.title,
             "link": absolute(reverse("portal:application", args=[application.reference])),
             "deadline": _shown_date(event.payload.get("deadline")),
-            "requested": event.payload.get("requested", []),
+            "requested": requested_items(application.procedure, event.payload.get("requested", [])),
             "appointment": event.payload if event.kind.startswith("appointment_") else None,
             "appeal_until": _date_of(event.payload.get("appeal_deadline")),
         }

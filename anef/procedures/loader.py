@@ -12,6 +12,8 @@ from pathlib import Path
 import yaml
 from django.db import transaction
 
+from anef.accounts.constants import PermitType
+
 from .constants import Category, FieldType, IssuedDocumentType, RecepisseType
 from .models import Procedure
 
@@ -23,9 +25,9 @@ NAME_RE = re.compile(r"^[a-z][a-z0-9_]*$")
 TOP_KEYS = {
     "code", "version", "category", "family", "renewal", "requires_current_permit", "title", "summary",
     "eligibility", "legal_basis", "fee", "target_days", "biometrics", "yields", "recepisse_type",
-    "grants_work", "questions", "fields", "documents",
+    "grants_work", "permit_type", "questions", "fields", "documents",
 }  # fmt: skip
-REQUIRED_TOP_KEYS = TOP_KEYS - {"recepisse_type", "questions"}
+REQUIRED_TOP_KEYS = TOP_KEYS - {"recepisse_type", "questions", "permit_type"}
 QUESTION_KEYS = {"name", "label", "help", "expected", "if_not"}
 FIELD_KEYS = {"name", "type", "label", "help", "required", "choices", "when"}
 DOCUMENT_KEYS = {"code", "label", "help", "required", "when"}
@@ -98,6 +100,8 @@ def validate(definition: dict, source: str) -> dict:
     for key in ("renewal", "requires_current_permit", "biometrics", "grants_work"):
         if not isinstance(definition[key], bool):
             check.fail(f"{key} must be true or false")
+    if definition.get("permit_type") is not None and definition["permit_type"] not in PermitType.values:
+        check.fail(f"permit_type must be one of {', '.join(PermitType.values)}")
     if not isinstance(definition["target_days"], int) or definition["target_days"] < 1:
         check.fail("target_days must be a positive integer")
     fee = definition["fee"]

@@ -76,3 +76,8 @@ class Procedure(models.Model):
     @property
     def yields(self) -> list[str]:
         return self.definition.get("yields", [])
+
+    @property
+    def permit_type(self) -> str:
+        """The kind of permit (`accounts.constants.PermitType`) this procedure grants or renews, if any."""
+        return self.definition.get("permit_type") or ""

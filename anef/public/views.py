@@ -8,7 +8,7 @@ from django.views.decorators.cache import never_cache
 
 from anef.applications.selectors import pending_of_the_same_kind
 from anef.certificates.constants import LEGAL_BASIS, DocumentType, VerificationStatus
-from anef.certificates.selectors import verify_number, verify_payload
+from anef.certificates.selectors import document_permit, number_key, verify_number, verify_payload
 from anef.core.signing import published_keys
 from anef.core.throttle import FailureLimit, attempt, throttle
 from anef.core.widgets import DateInput
@@ -75,7 +75,12 @@ class VerifyForm(forms.Form):
         required=False,
         widget=forms.Textarea(attrs={"rows": 3, "spellcheck": "false", "autocomplete": "off"}),
     )
-    number = forms.CharField(label=_("Document number"), required=False, max_length=20)
+    number = forms.CharField(
+        label=_("Document number"),
+        help_text=_("As printed, for example ACDEF-GHJKL: with or without the hyphen or spaces."),
+        required=False,
+        max_length=30,
+    )
     birth_date = forms.DateField(label=_("Holder's date of birth"), required=False, widget=DateInput())
 
     def clean(self):
@@ -106,7 +111,7 @@ def verify(request):
         if form.cleaned_data.get("payload"):
             verdict = verify_payload(form.cleaned_data["payload"])
         else:
-            number = form.cleaned_data["number"].strip().upper()
+            number = number_key(form.cleaned_data["number"])
             limits = [(VERIFY_FAILURES_PER_CLIENT, ""), (VERIFY_FAILURES_PER_NUMBER, number)]
             tried = attempt(request, limits)
             if tried is None:
@@ -125,7 +130,12 @@ def verify(request):
     return render(
         request,
         "public/verify.html",
-        {"form": form, "verdict": verdict, "legal_basis": LEGAL_BASIS},
+        {
+            "form": form,
+            "verdict": verdict,
+            "permit": document_permit(verdict.document) if verdict and verdict.document else None,
+            "legal_basis": LEGAL_BASIS,
+        },
         status=429 if limited else 200,
     )
 

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from anef.accounts.permits import permit_label, work_conditions
 from anef.applications.selectors import renewals_covered_by_the_law
 from anef.applications.workflow import State
 from anef.certificates.constants import DocumentStatus, DocumentType
@@ -35,6 +36,11 @@ class RightStatus:
     basis: str = RightBasis.NONE
     renewal_pending: bool = False
     check_again_on: date | None = None
+    # What the right stands on, for the verifier: the kind of permit (`PermitType`), and the
+    # document that proves it (its type, none for the residence card itself, and its number).
+    permit_type: str = ""
+    document_type: str = ""
+    number: str = ""
 
     @property
     def holds(self) -> bool:
@@ -51,6 +57,9 @@ class RightStatus:
             "basis": self.basis,
             "renewal_pending": self.renewal_pending,
             "check_again_on": self.check_again_on.isoformat() if self.check_again_on else None,
+            "permit_type": self.permit_type,
+            "document_type": self.document_type,
+            "number": self.number,
         }
 
 
@@ -63,20 +72,29 @@ def right_for(person, purpose: str, today: date | None = None) -> RightStatus:
     needs_work = purpose == Purpose.WORK
     stay_only: RightStatus | None = None  # a residence right without work, when work is asked
 
+    card = {"permit_type": person.permit_type, "number": person.permit_number} if person.permit_on_record else {}
     if person.permit_on_record and person.permit_expires_on >= today:
         if person.permit_allows_work or not needs_work:
             return RightStatus(
-                RightVerdict.HOLDS, person.permit_expires_on, RightBasis.PERMIT, check_again_on=person.permit_expires_on
+                RightVerdict.HOLDS,
+                person.permit_expires_on,
+                RightBasis.PERMIT,
+                check_again_on=person.permit_expires_on,
+                **card,
             )
-        stay_only = RightStatus(RightVerdict.STAY_WITHOUT_WORK, person.permit_expires_on, RightBasis.PERMIT)
+        stay_only = RightStatus(RightVerdict.STAY_WITHOUT_WORK, person.permit_expires_on, RightBasis.PERMIT, **card)
 
     renewals = list(renewals_covered_by_the_law(person.applications.all()).select_related("procedure"))
-    documents = IssuedDocument.objects.filter(
-        person=person,
-        status=DocumentStatus.VALID,
-        type__in=[DocumentType.API, DocumentType.ATTESTATION_DECISION_FAVORABLE],
-        valid_from__lte=today,
-    ).order_by("-valid_until")
+    documents = (
+        IssuedDocument.objects.filter(
+            person=person,
+            status=DocumentStatus.VALID,
+            type__in=[DocumentType.API, DocumentType.ATTESTATION_DECISION_FAVORABLE],
+            valid_from__lte=today,
+        )
+        .select_related("application__procedure")
+        .order_by("-valid_until")
+    )
     for document in documents:
         if document.valid_until is not None and document.valid_until < today:
             continue
@@ -84,10 +102,16 @@ def right_for(person, purpose: str, today: date | None = None) -> RightStatus:
         basis = RightBasis.API if is_api else RightBasis.DECISION
         until = document.valid_until if is_api else None  # the attestation of decision: until the card
         check_again_on = document.valid_until if is_api else today + timedelta(days=30)
+        proof = {
+            "permit_type": document.application.procedure.permit_type
+            or (document.details or {}).get("extends_permit", ""),
+            "document_type": document.type,
+            "number": document.number,
+        }
         if _covers(document.rights, needs_work):
-            return RightStatus(RightVerdict.HOLDS, until, basis, is_api, check_again_on)
+            return RightStatus(RightVerdict.HOLDS, until, basis, is_api, check_again_on, **proof)
         if document.rights.get("residence") and stay_only is None:
-            stay_only = RightStatus(RightVerdict.STAY_WITHOUT_WORK, until, basis, is_api, check_again_on)
+            stay_only = RightStatus(RightVerdict.STAY_WITHOUT_WORK, until, basis, is_api, check_again_on, **proof)
 
     for renewal in renewals:
         # No API covers today (not issued yet, or its issuance failed): the renewal in time itself
@@ -100,10 +124,14 @@ def right_for(person, purpose: str, today: date | None = None) -> RightStatus:
             .first()
         )
         check_again_on = next_api or today + timedelta(days=CHECK_AGAIN_DAYS)
+        # The permit being renewed: its kind from the catalogue, its number only once on record.
+        renewed = {**card, "permit_type": renewal.procedure.permit_type or card.get("permit_type", "")}
         if _covers(rights, needs_work):
-            return RightStatus(RightVerdict.RENEWAL_PENDING, None, RightBasis.RENEWAL, True, check_again_on)
+            return RightStatus(RightVerdict.RENEWAL_PENDING, None, RightBasis.RENEWAL, True, check_again_on, **renewed)
         if stay_only is None:
-            stay_only = RightStatus(RightVerdict.STAY_WITHOUT_WORK, None, RightBasis.RENEWAL, True, check_again_on)
+            stay_only = RightStatus(
+                RightVerdict.STAY_WITHOUT_WORK, None, RightBasis.RENEWAL, True, check_again_on, **renewed
+            )
 
     if stay_only is not None:
         return stay_only
@@ -172,12 +200,31 @@ def right_texts(result: dict) -> dict[str, str]:
             )
         )
     tone = {RightVerdict.HOLDS: "success", RightVerdict.RENEWAL_PENDING: "success", RightVerdict.NO_RIGHT: "error"}
+    permit_type = result.get("permit_type") or ""
     return {
         "verdict": verdict,
         "title": str(RightVerdict(verdict).label),
         "lines": lines,
         "tone": tone.get(verdict, "warning"),  # the alert's colour (DSFR fr-alert--<tone>)
+        # What the right stands on: the kind of permit, the document and its number, the conditions.
+        "permit": permit_label(permit_type),
+        "document": _proof(result),
+        "conditions": work_conditions(
+            permit_type,
+            allows_work=verdict in (RightVerdict.HOLDS, RightVerdict.RENEWAL_PENDING)
+            and result.get("purpose") == Purpose.WORK,
+        ),
     }
+
+
+def _proof(result: dict) -> str:
+    """The document that proves the right, as the verifier can ask to see it: "API n° …"."""
+    number = result.get("number") or ""
+    if not number:
+        return ""
+    document_type = result.get("document_type") or ""
+    label = str(DocumentType(document_type).label) if document_type else _("Residence permit")
+    return _("%(document)s n° %(number)s") % {"document": label, "number": number}
 
 
 def _day(value: str | None) -> str:

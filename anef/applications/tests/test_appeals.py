@@ -10,6 +10,7 @@ from django.utils import timezone
 from anef.applications import review, services
 from anef.applications.errors import ApplicationError
 from anef.applications.models import Application, ApplicationEvent
+from anef.applications.selectors import unchecked_documents
 from anef.applications.workflow import EventKind, State
 from anef.certificates.constants import DocumentStatus, DocumentType
 from anef.testing import appealed, complete, make_applicant, make_staff, rewriting_history, submitted
@@ -65,7 +66,12 @@ def test_granting_the_appeal_reopens_the_refused_application_without_losing_its_
     client.post(reverse("backoffice:act", args=[appeal.reference, "start_review"]))
     case = client.get(reverse("backoffice:case", args=[appeal.reference]), HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert reverse("backoffice:case", args=[refused.reference]) in case
-    response = client.post(reverse("backoffice:act", args=[appeal.reference, "accept"]), {"comment": "Pièce reçue."})
+    # Its documents were not checked: the agent confirms accepting anyway (backoffice.forms.AcceptForm).
+    unchecked = ",".join(str(document.pk) for document in unchecked_documents(appeal))
+    response = client.post(
+        reverse("backoffice:act", args=[appeal.reference, "accept"]),
+        {"comment": "Pièce reçue.", "confirm_unchecked": "on", "seen": unchecked},
+    )
     assert response.status_code == 302
 
     refused.refresh_from_db()

@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from anef.accounts.constants import Role
 from anef.applications.models import Application, StaffRead
+from anef.applications.selectors import unchecked_documents
 from anef.applications.workflow import EventKind, State
 from anef.testing import make_applicant, make_staff, pdf_upload, submitted
 
@@ -79,7 +80,7 @@ def test_the_whole_life_of_a_file_request_answer_accept(client, agent, filed):
 
     too_soon = (timezone.localdate() + timedelta(days=10)).isoformat()
     response = act(
-        client, filed, "request_information", {"items": "Passport", "message": "Please", "deadline": too_soon}
+        client, filed, "request_information", {"documents": ["passport"], "message": "Please", "deadline": too_soon}
     )
     assert response.status_code == 400
     filed.refresh_from_db()
@@ -91,7 +92,8 @@ def test_the_whole_life_of_a_file_request_answer_accept(client, agent, filed):
         filed,
         "request_information",
         {
-            "items": "A readable passport scan\nProof of address",
+            "documents": ["passport", "proof_of_address"],
+            "other": "A readable passport scan",
             "message": "The scan is blurred.",
             "deadline": deadline,
         },
@@ -117,6 +119,8 @@ def test_the_whole_life_of_a_file_request_answer_accept(client, agent, filed):
     page = client.get(reverse("backoffice:case", args=[filed.reference])).content.decode()
     assert "New scan sent." in page
     assert "passport-new.pdf" in page
+    for document in unchecked_documents(filed):
+        client.post(reverse("backoffice:verdict", args=[filed.reference, document.pk]), {"verdict": "accepted"})
     act(client, filed, "accept", {"comment": "All good"})
     filed.refresh_from_db()
     assert filed.state == State.ACCEPTED
@@ -287,6 +291,72 @@ def test_the_queue_filters_and_searches(client, agent):
     assert refs(state="in_review") == set()
     assert refs(in_time="yes") == {old.reference, recent.reference}
     assert refs(sort="-filed_at") == {old.reference, recent.reference}
+
+
+def test_the_queue_shows_open_files_due_first_and_finished_ones_behind_a_filter(client, agent):
+    from anef.applications import review
+
+    now = timezone.now()
+    due_later = submitted(make_applicant(postcode="69003"))
+    due_soon = submitted(make_applicant(postcode="69003"))
+    no_target = submitted(make_applicant(postcode="69003"))
+    finished = submitted(make_applicant(postcode="69003"))
+    Application.objects.filter(pk=due_later.pk).update(
+        filed_at=now - timedelta(days=90), due_at=now + timedelta(days=20)
+    )
+    Application.objects.filter(pk=due_soon.pk).update(filed_at=now - timedelta(days=5), due_at=now + timedelta(days=3))
+    Application.objects.filter(pk=no_target.pk).update(filed_at=now - timedelta(days=200), due_at=None)
+    review.application_close(application_id=finished.pk, actor=agent, reason_code="duplicate", text="Twice.")
+    Application.objects.filter(pk=finished.pk).update(filed_at=now - timedelta(days=400))
+    # Decided, still open (the card to order): nothing is due, it comes after the files that are.
+    decided = submitted(make_applicant(postcode="69003"))
+    review.application_start_review(application_id=decided.pk, actor=agent)
+    review.application_accept(application_id=decided.pk, actor=agent)
+    Application.objects.filter(pk=decided.pk).update(filed_at=now - timedelta(days=300), due_at=now)
+    client.force_login(agent)
+
+    def listed(**params):
+        body = client.get(reverse("backoffice:queue"), params).content.decode()
+        found = [(body.find(a.reference), a.reference) for a in (due_later, due_soon, no_target, finished, decided)]
+        return [reference for position, reference in sorted(found) if position >= 0]
+
+    # By default: the open files, the one due first on top, those with nothing due last, oldest first.
+    assert listed() == [due_soon.reference, due_later.reference, decided.reference, no_target.reference]
+    # The finished file is one filter away, and a state chosen explicitly shows it too.
+    assert listed(scope="finished") == [finished.reference]
+    assert len(listed(scope="all")) == 5
+    assert listed(state="closed_no_action") == [finished.reference]
+    assert listed(sort="filed_at", scope="all") == [
+        finished.reference,
+        decided.reference,
+        no_target.reference,
+        due_later.reference,
+        due_soon.reference,
+    ]
+
+
+def test_a_file_waiting_for_the_applicant_is_due_on_its_request_deadline(client, agent):
+    from anef.applications import review
+
+    now = timezone.now()
+    decision_soon = submitted(make_applicant(postcode="69003"))
+    Application.objects.filter(pk=decision_soon.pk).update(due_at=now + timedelta(days=25))
+    waiting = submitted(make_applicant(postcode="69003"))
+    review.application_start_review(application_id=waiting.pk, actor=agent)
+    review.application_request_information(
+        application_id=waiting.pk,
+        actor=agent,
+        items=["Passport"],
+        message="Please",
+        deadline=timezone.localdate() + timedelta(days=16),
+    )
+    Application.objects.filter(pk=waiting.pk).update(due_at=now + timedelta(days=60))
+    client.force_login(agent)
+
+    body = client.get(reverse("backoffice:queue"), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+
+    assert body.find(waiting.reference) < body.find(decision_soon.reference)
+    assert "answer due" in body and "decision expected" in body
 
 
 def test_the_queue_costs_the_same_with_many_files(client, agent, django_assert_max_num_queries):

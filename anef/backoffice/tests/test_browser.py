@@ -43,7 +43,8 @@ def test_an_agents_day(browser_context, tmp_path):
     )
 
     open_action(page, "request_information")
-    page.fill("textarea[name=items]", "Passeport lisible")
+    page.locator("input[name=documents][value=passport]").check(force=True)
+    page.fill("textarea[name=other]", "Passeport lisible")
     page.fill("textarea[name=message]", "La copie du passeport est floue.")
     page.fill("input[name=deadline]", (timezone.localdate() + timedelta(days=20)).isoformat())
     check(page)
@@ -72,6 +73,9 @@ def test_an_agents_day(browser_context, tmp_path):
     page.reload()
     assert "Nouvelle copie envoyée." in page.content()
     open_action(page, "accept")
+    # No document was checked: the form lists them and asks for an explicit confirmation.
+    assert page.locator("form[action$='/accept/'] .fr-alert--warning li").count() >= 1
+    page.locator("input[name=confirm_unchecked]").check(force=True)
     follow(page.locator("form[action$='/accept/'] button[type=submit]"))
     badge = page.locator("main .fr-badge").first.inner_text()
     assert re.search("accept", badge, re.I)

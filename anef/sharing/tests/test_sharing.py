@@ -44,8 +44,11 @@ def test_the_verifier_sees_the_right_for_the_purpose_only():
     )
 
     assert work_check.result["holds"] is True
+    # What the right stands on is part of the answer: the kind of permit and the number of its proof
+    # (an employer records them); nothing else of the person's file.
     assert set(work_check.result) == {
-        "name", "purpose", "verdict", "holds", "until", "basis", "renewal_pending", "check_again_on"
+        "name", "purpose", "verdict", "holds", "until", "basis", "renewal_pending", "check_again_on",
+        "permit_type", "document_type", "number",
     }  # fmt: skip
     assert no_work.result["holds"] is False
     assert no_work.result["verdict"] == RightVerdict.STAY_WITHOUT_WORK
