@@ -41,6 +41,8 @@ class NuPages:
         self.pages.append((url, html))
 
     def check(self) -> list[str]:
+        if not self.pages:
+            return ["no page was kept for the checker: the walk's pages were not captured"]
         found = jar()
         if found is None:
             message = (
