@@ -48,7 +48,7 @@ def start_production(code: str = "import django; django.setup()", **overrides: s
         cwd=BASE_DIR,
         capture_output=True,
         text=True,
-        timeout=120,
+        timeout=600,  # a guard against a hang: collectstatic takes two minutes on a busy machine
     )
 
 
