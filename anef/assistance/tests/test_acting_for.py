@@ -59,7 +59,10 @@ def test_the_person_is_told_in_their_language_which_helper_did_what(client, help
     application = complete(draft(person))
     mandate_grant(person=person, helper_email=helper.email, ends_on=UNTIL)
     client.force_login(helper)
-    assert client.post(reverse("portal:review", args=[application.reference])).status_code == 302
+    submitting = client.post(reverse("portal:review", args=[application.reference]), **EN)
+    confirmation = client.get(submitting.url, **EN).content.decode()
+    assert f"The application of {person.full_name} is submitted" in confirmation
+    assert "Your application is submitted" not in confirmation
     mail = Notification.objects.get(person=person, kind="submit", channel="email")
     assert mail.language == "en"
     assert f"news on your application {application.reference}" in mail.body
