@@ -1,7 +1,8 @@
 """Generate a national-scale database: N applications with their people, histories, uploaded and
 issued documents, requests, messages and notifications, in PostgreSQL, set-based.
 
-    DATABASE_URL=postgresql://postgres@localhost:5432/anef_bench .venv/bin/python bench/generate.py --applications 1000000
+    DATABASE_URL=postgresql://postgres@localhost:5432/anef_bench \
+        .venv/bin/python bench/generate.py --applications 1000000
 
 How: the demo's story (`seed_demo`: 55 applications in every state, their events, documents,
 notifications, requests, messages; every row made by the real services) is the template; each copy
@@ -49,25 +50,27 @@ TABLES = [
     ("transparency_inquiry", f"application_id IN ({TEMPLATE_APPLICATIONS})"),
     (
         "notifications_notification",
-        f"person_id IN (SELECT person_id FROM bench_template_person) "
+        f"person_id IN (SELECT person_id FROM bench_template_person) "  # noqa: S608 (our own constants)
         f"AND (application_id IS NULL OR application_id IN ({TEMPLATE_APPLICATIONS})) AND print_run_id IS NULL",
     ),
 ]
 
-FIRST_NAMES = (
-    "Amina Aya Fatima Mariam Awa Khadija Leila Nour Sara Yasmine Ines Salma Aicha Hawa Fatou Binta Rokia Kenza "
-    "Olena Iryna Natalia Anna Maria Elena Ana Sofia Wei Li Mei Xin Priya Anjali Thi Linh Hoa Mohamed Ahmed "
-    "Youssef Omar Ali Hamza Karim Bilal Mamadou Moussa Ibrahima Oumar Seydou Amadou Oleksandr Andriy Dmytro "
-    "Ivan Carlos Jose Luis Juan Pedro Jun Hao Raj Arjun Minh Tuan Kofi Kwame Tigist Dawit Samuel Daniel"
+FIRST_NAMES = (  # noqa: SIM905 (a list of words reads better as words)
+    "Amina Aya Fatima Mariam Awa Khadija Leila Nour Sara Yasmine Ines Salma Aicha Hawa Fatou Binta Rokia "
+    "Kenza Olena Iryna Natalia Anna Maria Elena Ana Sofia Wei Li Mei Xin Priya Anjali Thi Linh Hoa "
+    "Mohamed Ahmed Youssef Omar Ali Hamza Karim Bilal Mamadou Moussa Ibrahima Oumar Seydou Amadou "
+    "Oleksandr Andriy Dmytro Ivan Carlos Jose Luis Juan Pedro Jun Hao Raj Arjun Minh Tuan Kofi Kwame "
+    "Tigist Dawit Samuel Daniel"
 ).split()
-LAST_NAMES = (
-    "Diallo Traore Keita Coulibaly Diarra Camara Sow Ba Ndiaye Diop Fall Sylla Toure Kone Cisse Bamba Kante "
-    "Benali Haddad Mansouri Belkacem Bouzid Cherif Amrani Bennani Alaoui Idrissi Tazi Chraibi El-Fassi Saidi "
-    "Trabelsi Jaziri Ben-Salah Gharbi Mejri Hamdi Kovalenko Shevchenko Bondarenko Tkachenko Kravchenko "
-    "Melnyk Popescu Ionescu Popa Dumitru Stan Gomez Rodriguez Fernandez Lopez Martinez Garcia Silva Santos "
-    "Oliveira Pereira Costa Wang Zhang Liu Chen Yang Huang Zhao Nguyen Tran Le Pham Hoang Phan Vu Dang Bui "
-    "Sharma Patel Singh Kumar Gupta Das Rahman Hossain Ahmed Islam Okafor Mensah Asante Boateng Owusu Alemu "
-    "Tesfaye Bekele Haile Girma Yilmaz Kaya Demir Celik Sahin Ozturk Aydin Arslan Dogan Hakobyan Petrosyan"
+LAST_NAMES = (  # noqa: SIM905 (a list of words reads better as words)
+    "Diallo Traore Keita Coulibaly Diarra Camara Sow Ba Ndiaye Diop Fall Sylla Toure Kone Cisse Bamba "
+    "Kante Benali Haddad Mansouri Belkacem Bouzid Cherif Amrani Bennani Alaoui Idrissi Tazi Chraibi "
+    "El-Fassi Saidi Trabelsi Jaziri Ben-Salah Gharbi Mejri Hamdi Kovalenko Shevchenko Bondarenko "
+    "Tkachenko Kravchenko Melnyk Popescu Ionescu Popa Dumitru Stan Gomez Rodriguez Fernandez Lopez "
+    "Martinez Garcia Silva Santos Oliveira Pereira Costa Wang Zhang Liu Chen Yang Huang Zhao Nguyen Tran "
+    "Le Pham Hoang Phan Vu Dang Bui Sharma Patel Singh Kumar Gupta Das Rahman Hossain Ahmed Islam Okafor "
+    "Mensah Asante Boateng Owusu Alemu Tesfaye Bekele Haile Girma Yilmaz Kaya Demir Celik Sahin Ozturk "
+    "Aydin Arslan Dogan Hakobyan Petrosyan"
 ).split()
 
 EMAIL_COPY = "'b' || m.k || '.' || t.{col}"
@@ -82,7 +85,8 @@ OVERRIDES = {
         "last_name": "(%(last)s)[1 + ((m.k * 11 + t.id * 3) %% %(nlast)s)]",
         "postcode": "bk.postcode",
         "city": "bk.city",
-        "phone": "CASE WHEN t.phone = '' THEN '' ELSE '+336' || lpad(((m.k * 100 + t.id) %% 100000000)::text, 8, '0') END",
+        "phone": "CASE WHEN t.phone = '' THEN '' "
+        "ELSE '+336' || lpad(((m.k * 100 + t.id) %% 100000000)::text, 8, '0') END",
     },
     "applications_application": {
         "reference": "'B' || lpad(m.k::text, 5, '0') || '-' || lpad(tpl.rank::text, 3, '0')",
@@ -92,7 +96,9 @@ OVERRIDES = {
     "certificates_issueddocument": {"number": "'B' || m.k || '-' || t.number"},
     "notifications_notification": {
         "idempotency_key": "t.idempotency_key || ':b' || m.k",
-        "recipient": "CASE WHEN t.channel = 'email' THEN " + EMAIL_COPY.format(col="recipient") + " ELSE t.recipient END",
+        "recipient": "CASE WHEN t.channel = 'email' THEN "
+        + EMAIL_COPY.format(col="recipient")
+        + " ELSE t.recipient END",
     },
 }
 EXTRA_JOINS = {"applications_application": "JOIN bench_template tpl ON tpl.application_id = t.id"}
@@ -100,7 +106,9 @@ EXTRA_JOINS = {"applications_application": "JOIN bench_template tpl ON tpl.appli
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--applications", type=int, default=10_000, help="how many applications in all (default 10,000)")
+    parser.add_argument(
+        "--applications", type=int, default=10_000, help="how many applications in all (default 10,000)"
+    )
     parser.add_argument("--chunk", type=int, default=500, help="copies of the template per transaction")
     args = parser.parse_args()
     if not os.environ.get("DATABASE_URL", "").startswith("postgres"):
@@ -167,9 +175,7 @@ def template_from_demo(connection):
             "CREATE TABLE bench_template AS SELECT id AS application_id, row_number() OVER (ORDER BY id) AS rank "
             "FROM applications_application"
         )
-        cursor.execute(
-            "CREATE TABLE bench_template_person AS SELECT DISTINCT person_id FROM applications_application"
-        )
+        cursor.execute("CREATE TABLE bench_template_person AS SELECT DISTINCT person_id FROM applications_application")
         cursor.execute(
             "CREATE TABLE bench_copies (k integer PRIMARY KEY, shift_days integer, prefecture_id bigint, "
             "agent_id bigint, postcode varchar(10), city varchar(100))"
@@ -224,7 +230,9 @@ def foreign_keys(connection, copied_only=True):
             "SELECT c.conrelid::regclass::text, a.attname, c.confrelid::regclass::text FROM pg_constraint c "
             "JOIN pg_attribute a ON a.attrelid = c.conrelid AND a.attnum = c.conkey[1] WHERE c.contype = 'f'"
         )
-        return {(t, col): ref for t, col, ref in cursor.fetchall() if t in copied and (ref in copied or not copied_only)}
+        return {
+            (t, col): ref for t, col, ref in cursor.fetchall() if t in copied and (ref in copied or not copied_only)
+        }
 
 
 def check_foreign_keys(cursor, every_foreign_key):
@@ -253,7 +261,7 @@ def copy_table(cursor, table, where, columns, foreign, first, last):
     )
     if table == "accounts_user":
         cursor.execute("DROP TABLE IF EXISTS bench_users_copied")
-        cursor.execute(f"CREATE TEMP TABLE bench_users_copied ON COMMIT DROP AS SELECT DISTINCT old FROM {mapping}")
+        cursor.execute(f"CREATE TEMP TABLE bench_users_copied ON COMMIT DROP AS SELECT DISTINCT old FROM {mapping}")  # noqa: S608
     names = {
         "first": "ARRAY[" + ",".join(f"'{n}'" for n in FIRST_NAMES) + "]",
         "nfirst": len(FIRST_NAMES),
@@ -270,7 +278,9 @@ def copy_table(cursor, table, where, columns, foreign, first, last):
             values.append(overrides[column])
         elif (table, column) in foreign:
             alias = f"f{index}"
-            joins.append(f"LEFT JOIN bench_map_{foreign[table, column]} {alias} ON {alias}.old = t.{column} AND {alias}.k = m.k")
+            joins.append(
+                f"LEFT JOIN bench_map_{foreign[table, column]} {alias} ON {alias}.old = t.{column} AND {alias}.k = m.k"
+            )
             values.append(f"COALESCE({alias}.new, t.{column})")
         elif data_type == "timestamp with time zone":
             values.append(f"t.{column} - bk.shift_days * interval '1 day'")
