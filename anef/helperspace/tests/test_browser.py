@@ -53,6 +53,7 @@ def test_a_helper_files_for_a_person_under_a_mandate(browser_context, tmp_path):
     application = person.applications.get(reference=reference)
     assert application.state == "submitted"
     assert application.issued_documents.filter(type="attestation_depot").exists()
+    page.goto(page.base + f"/espace/dossiers/{reference}/")  # from the confirmation, to the file's page
     assert "France Services Lyon 3" in page.content()  # the timeline says who did it
     violations += serious_violations(page)
     assert violations == []

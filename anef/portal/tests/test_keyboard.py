@@ -54,7 +54,7 @@ def test_the_main_journey_with_the_keyboard_only(browser_context):
     page.goto(page.base + f"/espace/dossiers/{application.reference}/verification/")
     tab_to(page, "el.tagName === 'BUTTON' && el.closest('main form')")
     page.keyboard.press("Enter")
-    page.wait_for_url(f"**/espace/dossiers/{application.reference}/")
+    page.wait_for_url(f"**/espace/dossiers/{application.reference}/depose/")  # the confirmation
     application.refresh_from_db()
     assert application.state == State.SUBMITTED
     # Focus is visible: the DSFR draws an outline on the focused element.
