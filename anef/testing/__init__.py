@@ -217,6 +217,30 @@ def complete(application: Application, actor: User | None = None, **answers) -> 
     return application
 
 
+def filled_at_the_counter(client, code: str, **profile) -> Application:
+    """The counter agent signed in on `client` registers the person of COUNTER_IDENTITY (with `profile`'s
+    changes) for `code` and fills it for them through the pages, up to the check step: not submitted."""
+    from django.urls import reverse
+
+    procedure = Procedure.objects.get(code=code)
+    response = client.post(
+        reverse("backoffice:counter_register"), {**COUNTER_IDENTITY, **profile, "procedure": procedure.pk}
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    application = Application.objects.filter(person__last_name=COUNTER_IDENTITY["last_name"]).latest("created_at")
+    ref = application.reference
+    client.post(reverse("portal:eligibility", args=[ref]), {q["name"]: "yes" for q in procedure.questions})
+    answers = {k: ("yes" if v else "no") if isinstance(v, bool) else v for k, v in form_answers(procedure).items()}
+    client.post(reverse("portal:form", args=[ref]), answers)
+    application.refresh_from_db()
+    for requirement in applicable_documents(application):
+        if requirement["required"]:
+            client.post(
+                reverse("portal:documents", args=[ref]), {"requirement": requirement["code"], "file": pdf_upload()}
+            )
+    return application
+
+
 def submitted(person: Person, code: str = "student-renewal") -> Application:
     application = complete(draft(person, code))
     services.application_submit(application_id=application.pk, actor=person.user)

@@ -8,10 +8,8 @@ from django.urls import reverse
 from anef.accounts.constants import Role
 from anef.accounts.models import Person
 from anef.applications.models import Application
-from anef.applications.selectors import applicable_documents
-from anef.procedures.models import Procedure
 from anef.territory.models import Prefecture
-from anef.testing import COUNTER_IDENTITY, form_answers, make_site_with_slots, make_staff, pdf_upload
+from anef.testing import filled_at_the_counter, make_site_with_slots, make_staff
 
 pytestmark = pytest.mark.django_db
 EN = {"HTTP_ACCEPT_LANGUAGE": "en"}
@@ -32,23 +30,7 @@ def test_the_registration_form_speaks_of_the_person_to_the_agent(client, counter
 
 
 def _file_at_the_counter(client, procedure_code="family-first") -> Application:
-    procedure = Procedure.objects.get(code=procedure_code)
-    client.post(
-        reverse("backoffice:counter_register"),
-        {**COUNTER_IDENTITY, "preferred_language": "en", "procedure": procedure.pk},
-    )
-    application = Application.objects.get(person__last_name="Sylla")
-    ref = application.reference
-    client.post(reverse("portal:eligibility", args=[ref]), {q["name"]: "yes" for q in procedure.questions})
-    answers = {k: ("yes" if v else "no") if isinstance(v, bool) else v for k, v in form_answers(procedure).items()}
-    client.post(reverse("portal:form", args=[ref]), answers)
-    application.refresh_from_db()
-    for requirement in applicable_documents(application):
-        if requirement["required"]:
-            client.post(
-                reverse("portal:documents", args=[ref]), {"requirement": requirement["code"], "file": pdf_upload()}
-            )
-    return application
+    return filled_at_the_counter(client, procedure_code, preferred_language="en")
 
 
 def test_submitting_at_the_counter_ends_on_the_summary_to_print_for_the_person(client, counter):

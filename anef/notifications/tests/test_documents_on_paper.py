@@ -13,17 +13,13 @@ from pypdf import PdfReader
 from anef.accounts.constants import PermitType, Role
 from anef.accounts.models import Person
 from anef.applications.models import Application
-from anef.applications.selectors import applicable_documents
 from anef.certificates.models import IssuedDocument
 from anef.certificates.sweeps import issue_due_apis
 from anef.notifications.models import Notification
-from anef.procedures.models import Procedure
 from anef.testing import (
-    COUNTER_IDENTITY,
-    form_answers,
+    filled_at_the_counter,
     make_applicant,
     make_staff,
-    pdf_upload,
     run_queued_tasks,
     submitted,
 )
@@ -45,23 +41,8 @@ def _filed_at_the_counter(client, code: str, **profile) -> Application:
     """A counter agent registers the person (no email, no phone) and files `code` for them, through the pages."""
     counter = make_staff(role=Role.COUNTER_AGENT, prefecture_code="pref-69")
     client.force_login(counter)
-    procedure = Procedure.objects.get(code=code)
-    response = client.post(
-        reverse("backoffice:counter_register"), {**COUNTER_IDENTITY, **profile, "procedure": procedure.pk}
-    )
-    assert response.status_code == 302, response.content.decode()[:2000]
-    application = Application.objects.filter(person__last_name="Sylla").latest("created_at")
-    ref = application.reference
-    client.post(reverse("portal:eligibility", args=[ref]), {q["name"]: "yes" for q in procedure.questions})
-    answers = {k: ("yes" if v else "no") if isinstance(v, bool) else v for k, v in form_answers(procedure).items()}
-    client.post(reverse("portal:form", args=[ref]), answers)
-    application.refresh_from_db()
-    for requirement in applicable_documents(application):
-        if requirement["required"]:
-            client.post(
-                reverse("portal:documents", args=[ref]), {"requirement": requirement["code"], "file": pdf_upload()}
-            )
-    client.post(reverse("portal:review", args=[ref]))
+    application = filled_at_the_counter(client, code, **profile)
+    client.post(reverse("portal:review", args=[application.reference]))
     application.refresh_from_db()
     assert application.state == "submitted"
     return application
