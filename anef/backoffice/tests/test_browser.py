@@ -66,7 +66,7 @@ def test_an_agents_day(browser_context, tmp_path):
     check(other)
     other.goto(other.base + f"/espace/dossiers/{application.reference}/")
     other.fill("textarea[name=answer]", "Nouvelle copie envoyée.")
-    follow(other.locator("#request form button[type=submit]"))
+    follow(other.locator("#request form:has(textarea[name=answer]) button[type=submit]"))
     check(other)
 
     # Back to the agent: the answer is there; accept.

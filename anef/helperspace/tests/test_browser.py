@@ -35,7 +35,7 @@ def fill_application(page, procedure, tmp_path, violations):
     follow(page.locator("a.fr-btn[href$='/verification/']"))
     violations += serious_violations(page)
     follow(page.locator("main form button[type=submit]").last)
-    return re.search(r"/dossiers/([A-Z0-9-]+)/", page.url).group(1)
+    return re.search(r"/(?:dossiers|guichet)/([A-Z0-9-]+)/", page.url).group(1)
 
 
 def test_a_helper_files_for_a_person_under_a_mandate(browser_context, tmp_path):

@@ -60,7 +60,7 @@ def test_sign_up_verify_apply_twice_and_follow_both(page, tmp_path):
     base = page.base
     page.goto(base + "/")
     visit_check(page)
-    follow(page.locator("header a[href='/compte/signup/']"))
+    follow(page.locator("header .fr-header__tools-links a[href='/compte/signup/']"))
     visit_check(page)
     page.fill("input[name=email]", "journey@example.org")
     page.fill("input[name=first_name]", "Awa")

@@ -39,7 +39,7 @@ def test_a_person_signs_up_with_franceconnect_sets_a_password_and_unlinks_it(bro
     follow(page.locator("button[type=submit]"))
     assert page.url == page.base + "/espace/"
 
-    follow(page.locator("header a[href='/espace/profil/']"))
+    follow(page.locator("header .fr-header__tools-links a[href='/espace/profil/']"))
     page.violations.extend(serious_violations(page))
     assert page.locator("#identity-verified").text_content().strip().startswith("Vérifiée par FranceConnect")
     assert page.locator("input[name=last_name]").is_disabled()
