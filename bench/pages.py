@@ -37,8 +37,10 @@ sys.path.insert(0, str(BENCH))
 
 PSQL = shutil.which("psql") or "psql"
 PGBENCH = shutil.which("pgbench") or "pgbench"
+WRK = shutil.which("wrk") or "wrk"
 CONNECTIONS = 16
 WORKERS = 4
+SUBMISSIONS_PER_RUN = 1500  # drafts made before each run of the write path (more than a run submits)
 # Every request from another address, behind one trusted proxy (ANEF_TRUSTED_PROXIES=1).
 CLIENTS_LUA = """
 local n = 0
@@ -58,6 +60,7 @@ class Page:
     method: str = "GET"
     body: str = ""
     writes: bool = False  # the request writes a row (compared with pgbench's TPC-B)
+    submissions: int = 0  # > 0: each request submits another complete draft (this many made before each run)
     runs: list = field(default_factory=list)  # (requests/s, p50 ms, p99 ms, cpu ms per request, non-2xx)
     queries: int | None = None
 
@@ -73,6 +76,7 @@ def main():
     if not shutil.which("wrk"):
         sys.exit("wrk is missing: apt-get install wrk")
     os.environ.setdefault("ANEF_VAR_DIR", str(ROOT / "var" / "bench"))
+    os.environ.setdefault("ANEF_SCANNER", "fake")  # the write path's drafts are uploaded here, before each run
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "anef.settings.base")
     os.environ["ANEF_TRUSTED_PROXIES"] = "1"
     os.environ.setdefault(
@@ -110,10 +114,8 @@ def main():
 
 def prepare():
     """Sessions for an applicant, an agent and a supervisor of the busiest prefecture; the pages' paths."""
-    from django.contrib.sessions.backends.db import SessionStore
     from django.utils import timezone
 
-    from anef.accounts.constants import Role
     from anef.accounts.models import User
     from anef.applications.models import Application
     from anef.certificates.models import IssuedDocument
@@ -131,24 +133,9 @@ def prepare():
     person = own_file.person
     share = ShareCode.objects.filter(person=person, revoked_at__isnull=True, expires_at__gt=timezone.now()).first()
     share = share or share_code_create(person=person, purpose=Purpose.values[0])
-    sessions = {}
-    for who, user in (("applicant", applicant), ("agent", agent), ("supervisor", supervisor)):
-        store = SessionStore()
-        now = time.time()
-        store.update(
-            {
-                "_auth_user_id": str(user.pk),
-                "_auth_user_backend": "allauth.account.auth_backends.AuthenticationBackend",
-                "_auth_user_hash": user.get_session_auth_hash(),
-                "account_authentication_methods": [
-                    {"method": "password", "at": now, "email": user.email},
-                    *([{"method": "mfa", "at": now, "type": "totp"}] if user.role != Role.APPLICANT else []),
-                ],
-                "account_authentication_methods_user": str(user.pk),
-            }
-        )
-        store.create()
-        sessions[who] = store.session_key
+    sessions = {
+        who: session_for(user) for who, user in (("applicant", applicant), ("agent", agent), ("supervisor", supervisor))
+    }
     birth = document.holder_birth_date.isoformat()
     csrf = "b" * 32  # the cookie's secret, also accepted as the form's token
     share_body = (
@@ -173,8 +160,77 @@ def prepare():
         Page("agent queue, search by name", f"/agents/?q={name}", "agent"),
         Page("agent's case page", f"/agents/dossiers/{case.reference}/", "agent"),
         Page("supervision", "/agents/supervision/", "supervisor"),
+        Page(
+            "submit an application (write)",
+            "",
+            method="POST",
+            body=f"csrfmiddlewaretoken={csrf}",
+            writes=True,
+            submissions=SUBMISSIONS_PER_RUN,
+        ),
     ]
     return sessions, pages
+
+
+def session_for(user) -> str:
+    """A signed-in session (with the second factor for staff), as the sign-in pages would leave it."""
+    from django.contrib.sessions.backends.db import SessionStore
+
+    from anef.accounts.constants import Role
+
+    store = SessionStore()
+    now = time.time()
+    store.update(
+        {
+            "_auth_user_id": str(user.pk),
+            "_auth_user_backend": "allauth.account.auth_backends.AuthenticationBackend",
+            "_auth_user_hash": user.get_session_auth_hash(),
+            "account_authentication_methods": [
+                {"method": "password", "at": now, "email": user.email},
+                *([{"method": "mfa", "at": now, "type": "totp"}] if user.role != Role.APPLICANT else []),
+            ],
+            "account_authentication_methods_user": str(user.pk),
+        }
+    )
+    store.create()
+    return store.session_key
+
+
+def complete_drafts(count: int) -> list[tuple[str, str]]:
+    """`count` people, each with a complete draft made by the real services (answers, every required document):
+    (the path that submits it, their session). The write path submits each once."""
+    import uuid
+    from datetime import date, timedelta
+
+    from django.utils import timezone
+
+    from anef.accounts.constants import PermitType
+    from anef.accounts.models import Person, User
+    from anef.testing import complete, draft
+
+    made = []
+    for number in range(count):
+        email = f"bench-{uuid.uuid4().hex[:16]}@bench.anef.example"
+        user = User.objects.create_user(email, None, first_name="Awa")  # no password: signed in by a session
+        person = Person.objects.create(
+            user=user,
+            email=email,
+            first_name="Awa",
+            last_name=f"Bench{number}",
+            date_of_birth=date(1995, 5, 17),
+            nationality="CI",
+            address_line="1 rue de la Paix",
+            postcode="69002",
+            city="Lyon",
+            preferred_language="fr",
+            permit_type=PermitType.STUDENT,  # a student permit expiring in 90 days: its renewal is in time
+            permit_number="123456",
+            permit_expires_on=timezone.localdate() + timedelta(days=90),
+            permit_allows_work=True,
+        )
+        application = complete(draft(person))
+        made.append((f"/espace/dossiers/{application.reference}/verification/", session_for(user)))
+    return made
 
 
 def count_queries(pages, sessions):
@@ -188,12 +244,17 @@ def count_queries(pages, sessions):
         client.cookies["csrftoken"] = "b" * 32
         if page.who:
             client.cookies[settings.SESSION_COOKIE_NAME] = sessions[page.who]
+        path, expected = page.path, 200
+        if page.submissions:
+            ((path, session),) = complete_drafts(1)
+            client.cookies[settings.SESSION_COOKIE_NAME] = session
+            expected = 302  # to the confirmation page
         with CaptureQueriesContext(connection) as queries:
             if page.method == "POST":
-                response = client.post(page.path, page.body, content_type="application/x-www-form-urlencoded")
+                response = client.post(path, page.body, content_type="application/x-www-form-urlencoded")
             else:
-                response = client.get(page.path)
-        if response.status_code != 200:
+                response = client.get(path)
+        if response.status_code != expected:
             raise RuntimeError(f"{page.name}: {page.path} answers {response.status_code}, not 200")
         page.queries = len(queries)
 
@@ -294,9 +355,44 @@ def collected_static() -> Path:
     return target
 
 
+# The write path: each wrk thread takes every other draft (thread 1 the odd ones, thread 2 the even ones), so no
+# draft is submitted twice; once they are used up, requests go to a page that does not exist, and the run's
+# non-2xx count says the drafts ran out (more are needed for that duration).
+SUBMISSIONS_LUA = """
+local threads = 0
+function setup(thread)
+  threads = threads + 1
+  thread:set("first", threads)
+end
+local next_item = nil
+function init(args)
+  next_item = first
+end
+request = function()
+  local item = items[next_item]
+  next_item = next_item + 2
+  local headers = {}
+  headers["Content-Type"] = "application/x-www-form-urlencoded"
+  headers["X-Forwarded-For"] = "10." .. math.random(0, 200) .. "." .. math.random(0, 255) .. "." .. math.random(1, 254)
+  if item == nil then
+    return wrk.format("GET", "/bench-drafts-used-up/", headers)
+  end
+  headers["Cookie"] = "__Host-csrftoken=" .. csrf .. "; __Host-sessionid=" .. item[2]
+  return wrk.format("POST", item[1], headers, body)
+end
+"""
+
+
+def submissions_script(page, drafts) -> str:
+    items = ",\n".join(f'{{"{path}", "{session}"}}' for path, session in drafts)
+    return f'items = {{\n{items}\n}}\nbody = "{page.body}"\ncsrf = "{"b" * 32}"\n' + SUBMISSIONS_LUA
+
+
 def load(server, page, sessions, duration):
     script = Path(tempfile.mkstemp(suffix=".lua")[1])
     lua = CLIENTS_LUA
+    if page.submissions:
+        return load_submissions(server, page, duration, script)
     if page.method == "POST":
         lua = (
             f'wrk.method = "POST"\nwrk.body = "{page.body}"\n'
@@ -316,7 +412,28 @@ def load(server, page, sessions, duration):
     )
     cpu = server.cpu_seconds() - before
     script.unlink()
-    out = done.stdout
+    return parsed(done.stdout, cpu)
+
+
+def load_submissions(server, page, duration, script):
+    """Each request submits another complete draft (made before the run, not measured); the first one is the
+    probe: it must answer with the redirection to the confirmation page."""
+    drafts = complete_drafts(page.submissions)
+    probe(server, page, [f"__Host-csrftoken={'b' * 32}", f"__Host-sessionid={drafts[0][1]}"], path=drafts[0][0])
+    script.write_text(submissions_script(page, drafts[1:]))
+    before = server.cpu_seconds()
+    done = subprocess.run(  # noqa: S603
+        [WRK, "-t2", f"-c{CONNECTIONS}", f"-d{duration}s", "--latency", "-s", str(script), server.base + "/"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    cpu = server.cpu_seconds() - before
+    script.unlink()
+    return parsed(done.stdout, cpu)
+
+
+def parsed(out: str, cpu: float):
     requests = int(re.search(r"(\d+) requests in", out).group(1))
     rate = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
     errors = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
@@ -337,18 +454,20 @@ def server_cookies(page, sessions) -> list[str]:
     return cookies
 
 
-def probe(server, page, cookies) -> None:
+def probe(server, page, cookies, path="") -> None:
     """One request before the load: the page itself must answer, not a redirection or an error (wrk counts
-    a 302 to the sign-in page as a success)."""
+    a 302 to the sign-in page as a success); a submission answers with the way to its confirmation."""
     import http.client
 
     connection = http.client.HTTPConnection("127.0.0.1", server.port, timeout=60)
     headers = {"Cookie": "; ".join(cookies), "X-Forwarded-For": "10.250.0.1"}
     if page.method == "POST":
         headers["Content-Type"] = "application/x-www-form-urlencoded"
-    connection.request(page.method, page.path, body=page.body or None, headers=headers)
+    connection.request(page.method, path or page.path, body=page.body or None, headers=headers)
     response = connection.getresponse()
     response.read()
+    if page.submissions and response.status == 302 and response.getheader("Location", "").endswith("/depose/"):
+        return
     if response.status != 200:
         raise RuntimeError(f"{page.name}: the server answers {response.status} {response.getheader('Location', '')}")
 

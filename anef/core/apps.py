@@ -1,6 +1,7 @@
-from django.apps import AppConfig
+from django.apps import AppConfig, apps
 from django.conf import settings
 
+from .display import speed_up_choice_labels
 from .error_reporting import error_reporting_init
 from .signing import require_keys
 
@@ -29,3 +30,5 @@ class CoreConfig(AppConfig):
         from .sessions import start_clocks_on_login
 
         user_logged_in.connect(start_clocks_on_login, dispatch_uid="anef-session-clocks")
+        # Choice labels translated once per language, not at every get_FOO_display() (anef/core/display.py).
+        speed_up_choice_labels(apps.get_models())

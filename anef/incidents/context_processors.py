@@ -1,6 +1,6 @@
-from .selectors import incidents_ongoing
+from .selectors import incidents_ongoing_for_every_page
 
 
 def ongoing_incidents(request):
-    """Every page says when the service is failing (one small query: incidents are few)."""
-    return {"ongoing_incidents": list(incidents_ongoing())}
+    """Every page says when the service is failing (from the shared cache: anef/incidents/selectors.py)."""
+    return {"ongoing_incidents": incidents_ongoing_for_every_page()}

@@ -4,6 +4,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from .constants import Category
+from .fields import DefinitionField
 from .texts import localised
 
 
@@ -20,7 +21,7 @@ class Procedure(models.Model):
     target_days = models.PositiveIntegerField(_("target processing time (days)"))
     biometrics = models.BooleanField(_("biometrics taken at an appointment"), default=False)
     grants_work = models.BooleanField(_("the permit sought allows work"), default=False)
-    definition = models.JSONField(_("definition"))
+    definition = DefinitionField(_("definition"))
     active = models.BooleanField(_("open to new applications"), default=True)
     position = models.PositiveIntegerField(default=0)
     updated_at = models.DateTimeField(auto_now=True)

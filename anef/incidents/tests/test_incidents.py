@@ -158,3 +158,22 @@ def test_the_incidents_page_answers_in_a_fixed_number_of_queries(admin_client, d
     # (+2: the problems reported during the incidents, and those of the last 7 days)
     with django_assert_max_num_queries(11):
         assert admin_client.get(reverse("backoffice:incidents")).status_code == 200
+
+
+def test_every_page_sees_a_declared_or_closed_incident_at_once_though_the_notice_is_cached(
+    admin_client, django_assert_num_queries
+):
+    from django.test import Client
+
+    client = Client()  # anonymous (admin_client is the `client` fixture, signed in)
+    home = reverse("public:home")
+    assert "Upload broken" not in client.get(home).content.decode()  # the empty list is cached now
+    with django_assert_num_queries(1):  # the page's procedures; the notice comes from the cache
+        client.get(home)
+    declare(admin_client, days_ago=1)
+    assert "Upload broken" in client.get(home, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    incident = Incident.objects.get()
+    admin_client.post(
+        reverse("backoffice:incident_close", args=[incident.pk]), {"ends_at": timezone.localtime().strftime(MOMENT)}
+    )
+    assert "Upload broken" not in client.get(home).content.decode()

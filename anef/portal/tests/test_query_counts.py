@@ -14,6 +14,7 @@ CODES = ["student-renewal", "change-of-address", "naturalisation", "card-duplica
 
 
 def _count(client, url):
+    client.get(url)  # what is cached for every page (the incident notice) is cached
     with CaptureQueriesContext(connection) as context:
         response = client.get(url)
     assert response.status_code == 200
@@ -32,7 +33,7 @@ def test_the_dashboard_costs_the_same_with_one_or_many_applications(client):
     many = _count(client, reverse("portal:dashboard"))
 
     assert many == few
-    assert many <= 12
+    assert many <= 11
 
 
 def test_an_application_page_costs_the_same_with_a_long_history(client):
@@ -53,7 +54,7 @@ def test_an_application_page_costs_the_same_with_a_long_history(client):
     long = _count(client, url)
 
     assert long == short
-    assert long <= 15  # 14, and one for the documents the file produced (linked for download)
+    assert long <= 14  # 13, and one for the documents the file produced (linked for download)
 
 
 @pytest.mark.parametrize("name", ["public:home", "public:catalogue"])
