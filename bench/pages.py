@@ -156,8 +156,8 @@ def prepare():
             body=f"csrfmiddlewaretoken={csrf}&number={document.number}&birth_date={birth}",
         ),
         Page("share-code check", "/verifier-un-droit/", method="POST", body=share_body, writes=True),
-        Page("agent queue, by state", "/agents/?state=in_review", "agent"),
-        Page("agent queue, search by name", f"/agents/?q={name}", "agent"),
+        Page("agent queue by state", "/agents/?state=in_review", "agent"),
+        Page("agent queue search by name", f"/agents/?q={name}", "agent"),
         Page("agent's case page", f"/agents/dossiers/{case.reference}/", "agent"),
         Page("supervision", "/agents/supervision/", "supervisor"),
         Page(

@@ -143,6 +143,8 @@ class Person(models.Model):
     class Meta:
         verbose_name = _("person")
         verbose_name_plural = _("people")
+        # The queue's search by date of birth (names: trigram indexes on PostgreSQL, migration 0008).
+        indexes = [models.Index(fields=["date_of_birth"], name="person_date_of_birth")]
 
     def __str__(self) -> str:
         return self.full_name

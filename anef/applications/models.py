@@ -96,6 +96,23 @@ class Application(models.Model):
         indexes = [
             models.Index(fields=["prefecture", "state"]),
             models.Index(fields=["person", "state"]),
+            # Supervision's lists of a prefecture's pending files, each read in its own order and stopped at
+            # the first fifty: an index walk, however many files the prefecture holds (decision 0021).
+            models.Index(
+                fields=["prefecture", "state_changed_at"],
+                condition=models.Q(state__in=sorted(PENDING_DECISION_STATES)),
+                name="app_pending_by_idleness",
+            ),
+            models.Index(
+                fields=["prefecture", "filed_at"],
+                condition=models.Q(state__in=sorted(PENDING_DECISION_STATES), assigned_to__isnull=True),
+                name="app_pending_unassigned",
+            ),
+            models.Index(
+                fields=["prefecture", "permit_expires_on_at_filing"],
+                condition=models.Q(state__in=sorted(PENDING_DECISION_STATES)),
+                name="app_pending_by_expiry",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -130,6 +147,14 @@ class ApplicationEvent(models.Model):
         ordering = ["application", "sequence"]
         constraints = [
             models.UniqueConstraint(fields=["application", "sequence"], name="unique_event_sequence"),
+        ]
+        # The few files whose automatic API failed (supervision): found from here, not by reading every file.
+        indexes = [
+            models.Index(
+                fields=["application", "created_at"],
+                condition=models.Q(kind=EventKind.API_ISSUE_FAILED),
+                name="event_api_issue_failed",
+            )
         ]
         triggers = append_only_triggers()
 

@@ -139,8 +139,10 @@ def apis_failing(applications, today: date):
         .values("created_at")[:1]
     )
     # A failure counts until an API is issued after it (a later period falling due is not a failure).
+    ever_failed = ApplicationEvent.objects.filter(kind=EventKind.API_ISSUE_FAILED).values("application_id")
     return (
         renewals_needing_an_api(today)
+        .filter(pk__in=ever_failed)  # few, from their own index: not every file of the prefecture read
         .filter(pk__in=applications.values("pk"))
         .annotate(failed_at=Subquery(last_failure), last_api_at=Subquery(last_api))
         .filter(failed_at__isnull=False)

@@ -1,12 +1,13 @@
 """The back office through its views: who sees what, and the whole life of a file."""
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
 from django.urls import reverse
 from django.utils import timezone
 
 from anef.accounts.constants import Role
+from anef.accounts.models import Person
 from anef.applications.models import Application, StaffRead
 from anef.applications.selectors import unchecked_documents
 from anef.applications.workflow import EventKind, State
@@ -285,7 +286,14 @@ def test_the_queue_filters_and_searches(client, agent):
 
     assert refs() == {old.reference, recent.reference}
     assert refs(q=recent.reference) == {recent.reference}
+    assert refs(q=recent.reference.lower()) == {recent.reference}
     assert refs(q=old.person.last_name) == {old.reference}
+    Person.objects.filter(pk=old.person_id).update(last_name="Okonkwo")
+    assert refs(q="KONKW") == {old.reference}  # a part of the name, any case
+    Person.objects.filter(pk=recent.person_id).update(last_name="Ben-Salah", date_of_birth=date(1990, 2, 3))
+    assert refs(q="ben-salah") == {recent.reference}  # shaped like a file number, found as a name
+    assert refs(q="03/02/1990") == refs(q="1990-02-03") == {recent.reference}
+    assert refs(q="Nobody") == set()
     assert refs(overdue="yes") == {old.reference}
     assert refs(older_than=30) == {old.reference}
     assert refs(state="in_review") == set()
