@@ -14,7 +14,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import Case, DateTimeField, F, Max, OuterRef, Subquery, When
+from django.db.models.functions import Cast
 from django.utils import timezone
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext_lazy as _
@@ -24,8 +25,8 @@ from anef.accounts.models import User
 
 from .access import actor_kind
 from .errors import ApplicationError, ConcurrentChange, TransitionNotAllowed
-from .models import Application, ApplicationEvent
-from .workflow import ON_EVERY_EVENT, TRANSITIONS, EventKind
+from .models import Application, ApplicationEvent, InformationRequest
+from .workflow import ON_EVERY_EVENT, TRANSITIONS, EventKind, State
 
 
 @dataclass(frozen=True)
@@ -98,6 +99,24 @@ def record_event(
     return event
 
 
+def next_due_expression():
+    """What `Application.next_due` holds, computed by the database from the file's state and its open request."""
+    deadline = InformationRequest.objects.filter(application=OuterRef("pk"), answered_at__isnull=True).values(
+        "deadline"
+    )[:1]
+    return Case(
+        When(state=State.AWAITING_APPLICANT, then=Cast(Subquery(deadline), output_field=DateTimeField())),
+        When(state__in=[State.SUBMITTED, State.IN_REVIEW], then=F("due_at")),
+        default=None,
+        output_field=DateTimeField(),
+    )
+
+
+def keep_next_due(*application_ids) -> None:
+    """After a change of state or of a request's deadline, in the same transaction: the queue's order follows."""
+    Application.objects.filter(pk__in=application_ids).update(next_due=next_due_expression())
+
+
 def transition(
     *,
     application: Application,
@@ -145,4 +164,5 @@ def transition(
         rule.effects,
         Happened(application=application, event=recorded, actor=actor, payload={**(payload or {}), "reason": reason}),
     )
+    keep_next_due(application.pk)
     return recorded

@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from anef.core.append_only import append_only_triggers
 
 from .requested import requested_items
-from .workflow import PENDING_DECISION_STATES, TERMINAL_STATES, EventKind, State
+from .workflow import CASEWORK_STATES, PENDING_DECISION_STATES, TERMINAL_STATES, EventKind, State
 
 REFERENCE_ALPHABET = "ACDEFGHJKLMNPQRTUVWXY345679"  # no 0/O, 1/I, 2/Z, 8/B lookalikes
 
@@ -51,6 +51,10 @@ class Application(models.Model):
     permit_allows_work_at_filing = models.BooleanField(null=True, blank=True)
     # Filing date + the procedure's target time: what "overdue" and the expected decision date mean.
     due_at = models.DateTimeField(_("decision expected by"), null=True, blank=True, db_index=True)
+    # The date the file is due on, as the queue's "due first" order reads it: waiting for the applicant, the
+    # open request's deadline; waiting for a decision, `due_at`; otherwise none. Kept by `kernel.keep_next_due`
+    # after every change of state or deadline (decision 0021), so the queue walks an index.
+    next_due = models.DateTimeField(null=True, blank=True, editable=False)
     draft_reminded_at = models.DateTimeField(null=True, blank=True)
     # An appeal (recours gracieux) is a new application linked to the refused one; granting it
     # reopens the refused file, whose history goes on (SPEC §4, §9).
@@ -98,6 +102,12 @@ class Application(models.Model):
             models.Index(fields=["person", "state"]),
             # Supervision's lists of a prefecture's pending files, each read in its own order and stopped at
             # the first fifty: an index walk, however many files the prefecture holds (decision 0021).
+            models.Index(
+                fields=["prefecture", "next_due", "filed_at", "id"],
+                condition=models.Q(state__in=sorted(CASEWORK_STATES)),
+                name="app_open_due_first",
+            ),
+            models.Index(fields=["prefecture", "state", "next_due", "filed_at", "id"], name="app_state_due_first"),
             models.Index(
                 fields=["prefecture", "state_changed_at"],
                 condition=models.Q(state__in=sorted(PENDING_DECISION_STATES)),

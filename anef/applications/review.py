@@ -18,7 +18,7 @@ from anef.territory.models import Prefecture
 from .access import actor_kind
 from .constants import APPEAL_DAYS, ClosureReason, RefusalGround
 from .errors import ApplicationError, TransitionNotAllowed
-from .kernel import lock_application, record_event, transition
+from .kernel import keep_next_due, lock_application, record_event, transition
 from .models import Application, CaseNote, InformationRequest
 from .moves import files_follow_the_address, transfer_locked
 from .requested import items_from
@@ -116,9 +116,11 @@ def application_request_information(
             reason=message,
             payload={"requested": stored, "deadline": deadline.isoformat()},
         )
-        return InformationRequest.objects.create(
+        request = InformationRequest.objects.create(
             application=application, requested_by=actor, items=stored, message=message, deadline=deadline
         )
+        keep_next_due(application.pk)  # due on the request's deadline now
+        return request
 
 
 def application_accept(*, application_id: int, actor: User, comment: str = "") -> Application:
@@ -246,6 +248,7 @@ def application_restore_withdrawal(*, application_id: int, actor: User, reason: 
             InformationRequest.objects.filter(pk=request.pk).update(
                 deadline=deadline, reminded_at=None, escalated_at=None
             )
+            keep_next_due(application.pk)
         # The person may have moved while the file was withdrawn: it goes on at the office of their address.
         files_follow_the_address(
             person=application.person,

@@ -3,8 +3,7 @@ from datetime import timedelta
 
 import django_filters
 from django.db import models
-from django.db.models import Case, DateTimeField, F, OuterRef, Q, Subquery, When
-from django.db.models.functions import Cast
+from django.db.models import F, OuterRef, Q, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -31,22 +30,13 @@ class Scope(models.TextChoices):
     ALL = "all", _("All files")
 
 
-def with_next_due(queryset):
-    """`next_due`: the date the file is due on, as the queue's "Due" column shows it. Waiting for
-    the applicant: the deadline of the open request (then it is the agent's turn again); waiting for
-    a decision: the expected decision date; decided or finished: none (those come after)."""
+def with_request_deadline(queryset):
+    """`request_deadline`: the open request's deadline, which the queue's "Due" column shows for a file waiting
+    for the applicant (its order reads the stored `next_due`, kept by the workflow: decision 0021)."""
     deadline = InformationRequest.objects.filter(application=OuterRef("pk"), answered_at__isnull=True).values(
         "deadline"
     )[:1]
-    return queryset.annotate(
-        request_deadline=Subquery(deadline),
-        next_due=Case(
-            When(state=State.AWAITING_APPLICANT, then=Cast(Subquery(deadline), output_field=DateTimeField())),
-            When(state__in=[State.SUBMITTED, State.IN_REVIEW], then=F("due_at")),
-            default=None,
-            output_field=DateTimeField(),
-        ),
-    )
+    return queryset.annotate(request_deadline=Subquery(deadline))
 
 
 class QueueFilter(django_filters.FilterSet):
@@ -146,7 +136,7 @@ class QueueFilter(django_filters.FilterSet):
     def qs(self):
         """Open files by default (finished ones behind the scope filter), what is due first: the
         next deadline or expected decision date, then the oldest filing."""
-        queryset = with_next_due(super().qs)
+        queryset = with_request_deadline(super().qs)
         data = getattr(self.form, "cleaned_data", {})
         scope = data.get("scope") or Scope.OPEN
         if not data.get("state"):

@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from anef.accounts.constants import Role
 from anef.accounts.models import User
 from anef.applications.errors import ApplicationError
-from anef.applications.kernel import lock_application, record_event
+from anef.applications.kernel import keep_next_due, lock_application, record_event
 from anef.applications.models import InformationRequest
 from anef.applications.workflow import EventKind, State
 from anef.core.tasks import enqueue
@@ -100,6 +100,7 @@ def incident_extend_deadlines(incident_id: int) -> int:
                 request.deadline = new_deadline
                 request.escalated_at = None  # it was not late: it may be escalated after the new deadline
                 request.save(update_fields=["deadline", "escalated_at"])
+                keep_next_due(application.pk)
                 record_event(
                     application=application,
                     kind=EventKind.DEADLINE_EXTEND,

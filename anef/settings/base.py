@@ -137,7 +137,7 @@ TEMPLATES = [
         },
     },
 ]
-FORM_RENDERER = "dsfr.forms.DsfrDjangoTemplates"
+FORM_RENDERER = "anef.core.form_renderer.FormRenderer"  # django-dsfr's, selects written in Python
 
 DATABASES = {
     "default": dj_database_url.parse(

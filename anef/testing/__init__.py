@@ -264,6 +264,7 @@ def awaiting_answer(*, deadline: date, postcode: str = "69002", language: str = 
         deadline=timezone.localdate() + timedelta(days=20),
     )
     InformationRequest.objects.filter(application=application).update(deadline=deadline)
+    kernel.keep_next_due(application.pk)
     return application
 
 

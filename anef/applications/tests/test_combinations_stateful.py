@@ -22,7 +22,7 @@ would. Each example runs in a transaction rolled back at its end.
 
 import contextlib
 import os
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 
 import pytest
 import time_machine
@@ -326,6 +326,21 @@ class APersonsFiles(RuleBasedStateMachine):
             assert api.valid_from >= issued, "back-dated"
             assert api.valid_until - issued >= timedelta(days=settings.ANEF_API_LEAD_DAYS), "issued about to expire"
             assert api.rights == {"residence": True, "work": True}  # a student's renewal, from the catalogue
+
+    @invariant()
+    def the_queue_order_follows_every_change_of_state_and_deadline(self):
+        """`next_due` (the queue's stored order) is what the file's state and open request say now."""
+        if self.person is None:
+            return
+        for application in self.person.applications.all():
+            if application.state == State.AWAITING_APPLICANT:
+                request = InformationRequest.objects.get(application=application, answered_at__isnull=True)
+                assert application.next_due is not None, f"{application.reference}: no due date while waiting"
+                assert application.next_due.astimezone(UTC).date() == request.deadline, application.reference
+            elif application.state in (State.SUBMITTED, State.IN_REVIEW):
+                assert application.next_due == application.due_at, application.reference
+            else:
+                assert application.next_due is None, f"{application.reference} ({application.state}) still due"
 
     @invariant()
     def every_open_file_is_at_the_prefecture_of_the_address(self):
