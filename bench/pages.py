@@ -157,7 +157,7 @@ def prepare():
             body=f"csrfmiddlewaretoken={csrf}&number={document.number}&birth_date={birth}",
         ),
         Page("share-code check", "/verifier-un-droit/", method="POST", body=share_body, writes=True),
-        Page("agent queue (open, due first)", "/agents/", "agent"),
+        Page("agent queue (open files due first)", "/agents/", "agent"),
         Page("agent queue by state", "/agents/?state=in_review", "agent"),
         Page("agent queue search by name", f"/agents/?q={name}", "agent"),
         Page("agent's case page", f"/agents/dossiers/{case.reference}/", "agent"),

@@ -11,6 +11,7 @@ from django.utils import timezone
 from anef.applications.kernel import lock_application, record_event
 from anef.applications.models import Application
 from anef.applications.workflow import EventKind, State
+from anef.notifications.models import Notification
 from anef.notifications.services import notify_reminder
 
 from .constants import LETTER_REMINDER_DAYS, OFFER_VALID_HOURS, BookingStatus, Kind, RequestStatus
@@ -125,10 +126,19 @@ def reinvite_uncollected_cards() -> int:
     """A card ready for three weeks and not collected: a new invitation and a notice on every channel
     each week, until the handover."""
     limit = timezone.now() - timedelta(days=UNCOLLECTED_DAYS)
-    booked = Booking.objects.filter(application=OuterRef("pk"), kind=Kind.CARD_HANDOVER, status=BookingStatus.BOOKED)
-    waiting = Application.objects.filter(state=State.CARD_READY, state_changed_at__lte=limit).exclude(Exists(booked))
-    count = 0
     week = timezone.localdate().isocalendar()
+    monday = timezone.localdate() - timedelta(days=week.weekday - 1)
+    booked = Booking.objects.filter(application=OuterRef("pk"), kind=Kind.CARD_HANDOVER, status=BookingStatus.BOOKED)
+    # Told this week already: not read again every day of the week (the work is what is due, not every card).
+    told = Notification.objects.filter(
+        application=OuterRef("pk"), kind="card_uncollected", created_at__date__gte=monday
+    )
+    waiting = (
+        Application.objects.filter(state=State.CARD_READY, state_changed_at__lte=limit)
+        .exclude(Exists(booked))
+        .exclude(Exists(told))
+    )
+    count = 0
     for application in waiting.select_related("person", "procedure"):
         with transaction.atomic():
             locked = lock_application(application.pk)

@@ -1,6 +1,7 @@
 from datetime import timedelta
 
 import pytest
+import time_machine
 from django.utils import timezone
 
 from anef.applications.models import Application
@@ -75,6 +76,10 @@ def test_an_uncollected_card_brings_a_new_invitation_and_notice_once_a_week():
     assert sweeps.reinvite_uncollected_cards() == 1
     assert sweeps.reinvite_uncollected_cards() == 0
     assert Invitation.objects.filter(application=application, kind="card_handover", status="open").count() == 1
+    with time_machine.travel(timezone.now() + timedelta(days=7)):  # the next week: told again, once
+        assert sweeps.reinvite_uncollected_cards() == 1
+        assert sweeps.reinvite_uncollected_cards() == 0
+    assert Notification.objects.filter(application=application, kind="card_uncollected").values("channel").distinct()
 
 
 def test_an_unrecorded_handover_is_flagged_once_and_blocks_no_new_application():
