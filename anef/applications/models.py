@@ -164,7 +164,24 @@ class ApplicationEvent(models.Model):
                 fields=["application", "created_at"],
                 condition=models.Q(kind=EventKind.API_ISSUE_FAILED),
                 name="event_api_issue_failed",
-            )
+            ),
+            # When a file ended or was reopened: the public figures ask it of every filed file each night
+            # (transparency.services.figures_compute), a probe here instead of reading each file's history.
+            models.Index(
+                fields=["application", "created_at"],
+                condition=models.Q(
+                    kind__in=sorted(
+                        [
+                            EventKind.ACCEPT,
+                            EventKind.REFUSE,
+                            EventKind.WITHDRAW,
+                            EventKind.CLOSE_NO_ACTION,
+                            EventKind.REOPEN_ON_APPEAL,
+                        ]
+                    )
+                ),
+                name="event_ends_and_reopenings",
+            ),
         ]
         triggers = append_only_triggers()
 
